@@ -1,0 +1,31 @@
+# Resolve the AUTO options: ON when the dependency is found. An option set
+# to ON explicitly makes a missing dependency an error.
+include(CheckIncludeFile)
+
+find_library(IPSECMB_LIB IPSec_MB)
+check_include_file(intel-ipsec-mb.h HAVE_IPSECMB_H)
+if(LR_WITH_IPSECMB AND IPSECMB_LIB AND HAVE_IPSECMB_H)
+  set(LR_HAVE_IPSECMB ON)
+elseif(LR_WITH_IPSECMB STREQUAL "ON")
+  message(FATAL_ERROR "LR_WITH_IPSECMB=ON but intel-ipsec-mb was not found")
+else()
+  set(LR_HAVE_IPSECMB OFF)
+endif()
+
+pkg_check_modules(URING IMPORTED_TARGET liburing)
+if(LR_WITH_URING AND URING_FOUND)
+  set(LR_HAVE_URING ON)
+elseif(LR_WITH_URING STREQUAL "ON")
+  message(FATAL_ERROR "LR_WITH_URING=ON but liburing was not found")
+else()
+  set(LR_HAVE_URING OFF)
+endif()
+
+pkg_check_modules(DPDK IMPORTED_TARGET libdpdk)
+if(LR_WITH_DPDK AND DPDK_FOUND)
+  set(LR_HAVE_DPDK ON)
+elseif(LR_WITH_DPDK STREQUAL "ON")
+  message(FATAL_ERROR "LR_WITH_DPDK=ON but libdpdk was not found")
+else()
+  set(LR_HAVE_DPDK OFF)
+endif()

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+#include "linerate/lr_pkt.h"
+
+static const char *const drop_names[LR_DROP__MAX] = {
+	[LR_DROP_NONE] = "none",
+	[LR_DROP_TOO_SHORT] = "too_short",
+	[LR_DROP_BAD_VERSION] = "bad_version",
+	[LR_DROP_BAD_HEADER] = "bad_header",
+	[LR_DROP_NO_TAILROOM] = "no_tailroom",
+	[LR_DROP_UNKNOWN_SSRC] = "unknown_ssrc",
+	[LR_DROP_NO_STREAM_SLOT] = "no_stream_slot",
+	[LR_DROP_AUTH] = "auth",
+	[LR_DROP_REPLAY] = "replay",
+	[LR_DROP_REPLAY_OLD] = "replay_old",
+	[LR_DROP_INDEX_EXHAUSTED] = "index_exhausted",
+	[LR_DROP_NOT_RTP] = "not_rtp",
+};
+
+const char *lr_drop_reason_name(unsigned reason)
+{
+	if (reason >= LR_DROP__MAX || !drop_names[reason])
+		return "unknown";
+	return drop_names[reason];
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
+/* Internal helpers of the SRTP core; not a public header. */
+#ifndef LR_SRTP_INTERNAL_H
+#define LR_SRTP_INTERNAL_H
+
+#include "linerate/lr_srtp_core.h"
+
+#ifdef __KERNEL__
+#include <linux/errno.h>
+#else
+#include <errno.h> /* constants only */
+#endif
+
+#define LR_RTP_HDR	 12
+#define LR_RTCP_HDR	 8
+#define LR_SRTCP_TRAILER 4
+#define LR_SRTCP_E_BIT	 0x80000000u
+
+static inline uint32_t lr__be32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	       ((uint32_t)p[2] << 8) | p[3];
+}
+
+static inline uint16_t lr__be16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static inline void lr__put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* Zero secrets in a way the compiler keeps. */
+static inline void lr__wipe(void *p, size_t n)
+{
+	memset(p, 0, n);
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+}
+
+/* kdf.c: one KDF output (label as in RFC 3711 §4.3.2). */
+int lr__srtp_derive(struct lr_srtp_worker *w, const struct lr_srtp_policy *pol,
+		    unsigned label, uint8_t *out, unsigned len);
+/* srtp.c: the SRTP IV of packet d (RFC 3711 §4.1.1 / RFC 7714 §8.1). */
+void lr__srtp_rtp_iv(const struct lr_srtp_suite_info *si, const uint8_t *salt,
+		     const uint8_t *d, uint64_t index, uint8_t *iv);
+/* kdf.c: derive one generation of session keys into ks. */
+int lr__srtp_kdf(struct lr_srtp_worker *w, const struct lr_srtp_suite_info *si,
+		 const struct lr_srtp_policy *pol, struct lr_srtp_keyset *ks);
+void lr__srtp_keyset_free(struct lr_srtp_worker *w, struct lr_srtp_keyset *ks);
+
+/* replay.c: SRTP index estimation and replay windows. */
+int32_t lr__srtp_estimate(uint64_t local, uint16_t seq, uint64_t *guess);
+/* 0 (fresh), LR_DROP_REPLAY or LR_DROP_REPLAY_OLD */
+unsigned lr__srtp_replay_check(const struct lr_srtp_stream *st, unsigned window,
+			       int32_t delta);
+void lr__srtp_replay_add(struct lr_srtp_stream *st, unsigned window,
+			 int32_t delta);
+unsigned lr__srtcp_replay_check(const struct lr_srtp_stream *st,
+				uint32_t index);
+void lr__srtcp_replay_add(struct lr_srtp_stream *st, uint32_t index);
+
+/* stream.c */
+struct lr_srtp_stream *lr__srtp_stream_find(struct lr_srtp_ctx *ctx,
+					    uint32_t ssrc);
+/* Find or make (any_ssrc) the stream of ssrc; *drop set on failure. A
+ * stream made inbound is provisional until a packet authenticates. */
+struct lr_srtp_stream *lr__srtp_stream_lookup(struct lr_srtp_ctx *ctx,
+					      uint32_t ssrc, unsigned *drop);
+/* End of an inbound burst: drop provisional streams nothing confirmed. */
+void lr__srtp_streams_settle(struct lr_srtp_ctx *ctx);
+
+/* burst.c: chunking, out-of-place copies and the stable partition. */
+typedef void (*lr__srtp_chunk_fn)(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
+				  unsigned n);
+unsigned lr__srtp_burst(struct lr_srtp_ctx *ctx, lr__srtp_chunk_fn fn,
+			struct lr_pkt **in, struct lr_pkt **out, unsigned n);
+static inline void lr__srtp_drop(struct lr_srtp_ctx *ctx, struct lr_pkt *p,
+				 unsigned reason)
+{
+	p->drop = (uint16_t)reason;
+	ctx->stats.drops[reason]++;
+}
+
+/* Re-apply the cipher of a failed decrypt job so the packet's bytes are
+ * back as they came in (the tag is computed into the job's sink). */
+void lr__srtp_undo_jobs(struct lr_srtp_worker *w, struct lr_crypto_job *jobs,
+			unsigned n);
+
+#endif

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/* SRTP contexts: keys, re-keying and the per-SSRC stream table. */
+#include "srtp_internal.h"
+
+static int policy_check(const struct lr_srtp_policy *pol,
+			const struct lr_srtp_suite_info **out)
+{
+	const struct lr_srtp_suite_info *si = lr_srtp_suite_get(pol->suite);
+
+	if (!si)
+		return -EINVAL;
+	if (pol->mki_len)
+		return -ENOTSUP;
+	if (pol->key_len != si->key_len || pol->salt_len != si->salt_len)
+		return -EINVAL;
+	if (pol->window && (pol->window < LR_SRTP_WINDOW_MIN ||
+			    pol->window > LR_SRTP_WINDOW_MAX))
+		return -EINVAL;
+	*out = si;
+	return 0;
+}
+
+static void stream_reset(struct lr_srtp_ctx *ctx, struct lr_srtp_stream *st,
+			 uint32_t ssrc)
+{
+	memset(st, 0, sizeof(*st));
+	st->ssrc = ssrc;
+	/* SRTCP receive window starts out covering 0..127 (replay.c). */
+	st->rtcp_index = ctx->dir == LR_SRTP_INBOUND ? 127 : 0;
+	st->tent_burst = ctx->burst_no - 1;
+}
+
+int lr_srtp_ctx_init(struct lr_srtp_ctx *ctx, struct lr_srtp_worker *w,
+		     enum lr_srtp_dir dir, const struct lr_srtp_policy *pol,
+		     struct lr_srtp_stream *streams, uint32_t max_streams,
+		     int any_ssrc)
+{
+	const struct lr_srtp_suite_info *si;
+	unsigned window;
+	int rc;
+
+	memset(ctx, 0, sizeof(*ctx));
+	if (!w || !w->ops || !pol || !streams || !max_streams ||
+	    (dir != LR_SRTP_OUTBOUND && dir != LR_SRTP_INBOUND))
+		return -EINVAL;
+	rc = policy_check(pol, &si);
+	if (rc)
+		return rc;
+	rc = lr__srtp_kdf(w, si, pol, &ctx->keys[0]);
+	if (rc)
+		return rc;
+	window = pol->window ? pol->window : LR_SRTP_WINDOW_DEFAULT;
+	ctx->w = w;
+	ctx->si = si;
+	ctx->dir = (uint8_t)dir;
+	ctx->any_ssrc = any_ssrc ? 1 : 0;
+	ctx->window = (uint16_t)((window + 31) & ~31u); /* as libsrtp */
+	ctx->streams = streams;
+	ctx->max_streams = max_streams;
+	memset(streams, 0, sizeof(*streams) * max_streams);
+	return 0;
+}
+
+void lr_srtp_ctx_clear(struct lr_srtp_ctx *ctx)
+{
+	if (!ctx->w)
+		return;
+	lr__srtp_keyset_free(ctx->w, &ctx->keys[0]);
+	lr__srtp_keyset_free(ctx->w, &ctx->keys[1]);
+	ctx->w = NULL;
+}
+
+int lr_srtp_ctx_rekey(struct lr_srtp_ctx *ctx, const struct lr_srtp_policy *pol)
+{
+	const struct lr_srtp_suite_info *si;
+	struct lr_srtp_keyset ks;
+	unsigned window;
+	int rc;
+
+	if (!ctx->w || !pol)
+		return -EINVAL;
+	rc = policy_check(pol, &si);
+	if (rc)
+		return rc;
+	window = pol->window ? pol->window : LR_SRTP_WINDOW_DEFAULT;
+	if (si != ctx->si || ((window + 31) & ~31u) != ctx->window)
+		return -EINVAL;
+	rc = lr__srtp_kdf(ctx->w, si, pol, &ks);
+	if (rc)
+		return rc;
+	/* The previous generation goes; the current becomes previous. */
+	lr__srtp_keyset_free(ctx->w, &ctx->keys[ctx->cur ^ 1]);
+	ctx->keys[ctx->cur ^ 1] = ks;
+	ctx->cur ^= 1;
+	lr__wipe(&ks, sizeof(ks));
+	return 0;
+}
+
+void lr_srtp_ctx_retire(struct lr_srtp_ctx *ctx)
+{
+	if (ctx->w)
+		lr__srtp_keyset_free(ctx->w, &ctx->keys[ctx->cur ^ 1]);
+}
+
+struct lr_srtp_stream *lr__srtp_stream_find(struct lr_srtp_ctx *ctx,
+					    uint32_t ssrc)
+{
+	uint32_t i;
+
+	if (ctx->last < ctx->nstreams && ctx->streams[ctx->last].ssrc == ssrc)
+		return &ctx->streams[ctx->last];
+	for (i = 0; i < ctx->nstreams; i++) {
+		if (ctx->streams[i].ssrc == ssrc) {
+			ctx->last = i;
+			return &ctx->streams[i];
+		}
+	}
+	return NULL;
+}
+
+struct lr_srtp_stream *lr__srtp_stream_lookup(struct lr_srtp_ctx *ctx,
+					      uint32_t ssrc, unsigned *drop)
+{
+	struct lr_srtp_stream *st = lr__srtp_stream_find(ctx, ssrc);
+
+	if (st)
+		return st;
+	if (!ctx->any_ssrc) {
+		*drop = LR_DROP_UNKNOWN_SSRC;
+		return NULL;
+	}
+	if (ctx->nstreams >= ctx->max_streams) {
+		*drop = LR_DROP_NO_STREAM_SLOT;
+		return NULL;
+	}
+	st = &ctx->streams[ctx->nstreams];
+	stream_reset(ctx, st, ssrc);
+	ctx->last = ctx->nstreams++;
+	if (ctx->dir == LR_SRTP_INBOUND) {
+		st->provisional = 1;
+		ctx->nprov++;
+	}
+	return st;
+}
+
+static void stream_drop_at(struct lr_srtp_ctx *ctx, uint32_t i)
+{
+	ctx->nstreams--;
+	if (i != ctx->nstreams)
+		ctx->streams[i] = ctx->streams[ctx->nstreams];
+	memset(&ctx->streams[ctx->nstreams], 0, sizeof(ctx->streams[0]));
+	ctx->last = 0;
+}
+
+void lr__srtp_streams_settle(struct lr_srtp_ctx *ctx)
+{
+	uint32_t i = 0;
+
+	if (!ctx->nprov)
+		return;
+	while (i < ctx->nstreams) {
+		struct lr_srtp_stream *st = &ctx->streams[i];
+
+		if (st->provisional && !st->accepted) {
+			stream_drop_at(ctx, i);
+			continue;
+		}
+		st->provisional = 0;
+		st->accepted = 0;
+		i++;
+	}
+	ctx->nprov = 0;
+}
+
+int lr_srtp_stream_add(struct lr_srtp_ctx *ctx, uint32_t ssrc)
+{
+	struct lr_srtp_stream *st = lr__srtp_stream_find(ctx, ssrc);
+
+	if (st)
+		return 0;
+	if (ctx->nstreams >= ctx->max_streams)
+		return -ENOSPC;
+	st = &ctx->streams[ctx->nstreams++];
+	stream_reset(ctx, st, ssrc);
+	return 0;
+}
+
+int lr_srtp_stream_remove(struct lr_srtp_ctx *ctx, uint32_t ssrc)
+{
+	struct lr_srtp_stream *st = lr__srtp_stream_find(ctx, ssrc);
+
+	if (!st)
+		return -ENOENT;
+	stream_drop_at(ctx, (uint32_t)(st - ctx->streams));
+	return 0;
+}
+
+struct lr_srtp_stream *lr_srtp_stream_get(struct lr_srtp_ctx *ctx,
+					  uint32_t ssrc)
+{
+	return lr__srtp_stream_find(ctx, ssrc);
+}
+
+int lr_srtp_stream_set_roc(struct lr_srtp_ctx *ctx, uint32_t ssrc, uint32_t roc,
+			   uint16_t seq)
+{
+	struct lr_srtp_stream *st = lr__srtp_stream_find(ctx, ssrc);
+
+	if (!st)
+		return -ENOENT;
+	if (ctx->dir != LR_SRTP_OUTBOUND)
+		return -EINVAL;
+	/* The next packet with sequence number seq gets index roc:seq. */
+	st->rtp_index = (((uint64_t)roc << 16) | seq) - 1;
+	memset(st->rtp_win, 0, sizeof(st->rtp_win));
+	return 0;
+}
+
+int lr_srtp_stream_set_rtcp_index(struct lr_srtp_ctx *ctx, uint32_t ssrc,
+				  uint32_t index)
+{
+	struct lr_srtp_stream *st = lr__srtp_stream_find(ctx, ssrc);
+
+	if (!st)
+		return -ENOENT;
+	if (ctx->dir != LR_SRTP_OUTBOUND || index > 0x7fffffff)
+		return -EINVAL;
+	st->rtcp_index = index;
+	return 0;
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# linerate: the two commands (and a few more).
+#   ./run.sh demo    install, build, run the main job
+#   ./run.sh test    install, build, run every test (normal + ASan/UBSan build,
+#                    fuzz targets 10 s each)
+#   ./run.sh bench   install, build (Release), run the benchmarks
+#   ./run.sh fuzz    install, build, run every fuzz target for 60 s
+#   ./run.sh build   install and build only
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian 12 packages the build, the tests and the benchmarks need.
+PKGS=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+      libssl-dev libsrtp2-dev libipsec-mb-dev libcunit1-dev liburing-dev)
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+log() { printf '[run.sh] %s\n' "$*" >&2; }
+
+install_deps() {
+	local missing=() p sudo=""
+	for p in "${PKGS[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "install ok installed" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -ne 0 ] && sudo=sudo
+	log "installing: ${missing[*]}"
+	$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 \
+		install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# configure DIR [cmake args...]; quiet unless it fails
+configure() {
+	local dir=$1 out
+	shift
+	if ! out=$(cmake -S . -B "$dir" -G Ninja "$@" 2>&1); then
+		printf '%s\n' "$out" >&2
+		return 1
+	fi
+	printf '%s\n' "$out" | grep 'linerate:' >&2 || true
+}
+
+build_main() {
+	configure build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	ninja -C build -j"$JOBS" >/dev/null
+	log "built build/"
+}
+
+build_bench() {
+	configure build-release -DCMAKE_BUILD_TYPE=Release
+	ninja -C build-release -j"$JOBS" lr-bench-srtp >/dev/null
+}
+
+# The sanitizer build also carries the libFuzzer targets (clang).
+build_asan() {
+	local secs=${1:-10}
+	configure build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DCMAKE_C_COMPILER=clang -DLR_SANITIZE=address,undefined \
+		-DLR_FUZZ=ON -DLR_FUZZ_SECONDS="$secs"
+	ninja -C build-asan -j"$JOBS" >/dev/null
+	log "built build-asan/ (address,undefined; fuzz ${secs}s)"
+}
+
+run_ctest() {
+	local dir=$1
+	shift
+	(cd "$dir" && ctest --output-on-failure -j"$JOBS" "$@")
+}
+
+cmd=${1:-help}
+case "$cmd" in
+demo)
+	install_deps
+	build_bench
+	log "demo: SRTP benchmark (until the gateway exists)"
+	build-release/bench/lr-bench-srtp --quick
+	;;
+test)
+	install_deps
+	build_main
+	build_asan 10
+	rc=0
+	log "ctest: normal build"
+	run_ctest build -LE fuzz || rc=1
+	log "ctest: ASan+UBSan build and fuzz targets"
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	run_ctest build-asan || rc=1
+	exit $rc
+	;;
+fuzz)
+	install_deps
+	build_asan 60
+	run_ctest build-asan -L fuzz
+	;;
+bench)
+	install_deps
+	build_bench
+	mkdir -p build-release/results
+	build-release/bench/lr-bench-srtp "${@:2}" |
+		tee build-release/results/lr-bench-srtp.txt
+	;;
+build)
+	install_deps
+	build_main
+	;;
+*)
+	sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+	[ "$cmd" = help ] || exit 2
+	;;
+esac

@@ -1,0 +1,67 @@
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lr_test.h"
+
+static uint64_t rng_state;
+
+uint64_t lr_test_rand(void)
+{
+	uint64_t x = rng_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	rng_state = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+void lr_test_fill(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len >= 8) {
+		uint64_t r = lr_test_rand();
+
+		memcpy(p, &r, 8);
+		p += 8;
+		len -= 8;
+	}
+	if (len) {
+		uint64_t r = lr_test_rand();
+
+		memcpy(p, &r, len);
+	}
+}
+
+void lr_test_skip(const char *why)
+{
+	printf("SKIP: %s\n", why);
+	exit(77);
+}
+
+int main(void)
+{
+	const char *s = getenv("LR_TEST_SEED");
+	unsigned failed;
+
+	rng_state = s ? strtoull(s, NULL, 0) : 0x6c696e6572617465ULL;
+	if (!rng_state)
+		rng_state = 1;
+	printf("LR_TEST_SEED=0x%" PRIx64 "\n", rng_state);
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	lr_test_register();
+	if (CU_get_error() != CUE_SUCCESS) {
+		fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
+		CU_cleanup_registry();
+		return 2;
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}

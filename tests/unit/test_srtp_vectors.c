@@ -1,0 +1,312 @@
+/*
+ * Known-answer tests of the SRTP core, each from the RFC section cited,
+ * run once per crypto implementation (OpenSSL EVP, intel-ipsec-mb):
+ *   RFC 3711 Appendix B.2  AES-CM keystream from the SRTP IV
+ *   RFC 3711 Appendix B.3  key derivation
+ *   RFC 7714 §16.1.1, §16.2.1  SRTP AEAD_AES_128_GCM / _256_GCM
+ *   RFC 7714 §17.1.1, §17.2.1  SRTCP AEAD_AES_128_GCM / _256_GCM (E=1)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "linerate/lr_crypto_user.h"
+#include "linerate/lr_srtp_core.h"
+#include "lr_test.h"
+#include "srtp_internal.h"
+
+static size_t unhex(const char *s, uint8_t *out)
+{
+	size_t n = 0;
+	int hi = -1;
+
+	for (; *s; s++) {
+		int v;
+
+		if (*s >= '0' && *s <= '9')
+			v = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			v = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			v = *s - 'A' + 10;
+		else
+			continue;
+		if (hi < 0) {
+			hi = v;
+		} else {
+			out[n++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	return n;
+}
+
+/* The implementations under test; index 1 may be absent. */
+struct impl {
+	const char *name;
+	const struct lr_crypto_ops *ops;
+	void *inst;
+	struct lr_srtp_worker w;
+};
+
+static struct impl impls[2];
+static unsigned nimpls;
+
+static int setup(void)
+{
+	impls[0].name = "openssl";
+	impls[0].ops = &lr_crypto_openssl_ops;
+	impls[0].inst = lr_crypto_openssl_new();
+	if (!impls[0].inst)
+		return -1;
+	nimpls = 1;
+	if (lr_crypto_have(LR_CRYPTO_IPSECMB)) {
+		impls[1].inst = lr_crypto_ipsecmb_new();
+		if (impls[1].inst) {
+			impls[1].name = "ipsec-mb";
+			impls[1].ops = &lr_crypto_ipsecmb_ops;
+			nimpls = 2;
+		}
+	}
+	for (unsigned i = 0; i < nimpls; i++)
+		lr_srtp_worker_init(&impls[i].w, impls[i].ops, impls[i].inst);
+	printf("crypto implementations under test: %s%s%s\n", impls[0].name,
+	       nimpls > 1 ? ", " : "", nimpls > 1 ? impls[1].name : "");
+	return 0;
+}
+
+static int teardown(void)
+{
+	lr_crypto_openssl_free(impls[0].inst);
+	if (nimpls > 1)
+		lr_crypto_ipsecmb_free(impls[1].inst);
+	return 0;
+}
+
+/* RFC 3711 Appendix B.3 */
+static void test_b3_kdf(void)
+{
+	struct lr_srtp_policy pol = {.suite = LR_SRTP_AES128_CM_SHA1_80,
+				     .key_len = 16,
+				     .salt_len = 14};
+	uint8_t exp_key[16], exp_salt[14], exp_auth[20], got[20];
+
+	unhex("E1F97A0D3E018BE0D64FA32C06DE4139", pol.key);
+	unhex("0EC675AD498AFEEBB6960B3AABE6", pol.salt);
+	unhex("C61E7A93744F39EE10734AFE3FF7A087", exp_key);
+	unhex("30CBBC08863D8C85D49DB34A9AE1", exp_salt);
+	unhex("CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4", exp_auth);
+	for (unsigned i = 0; i < nimpls; i++) {
+		struct lr_srtp_worker *w = &impls[i].w;
+		struct lr_srtp_stream st[1];
+		struct lr_srtp_ctx ctx;
+
+		CU_ASSERT_EQUAL(lr__srtp_derive(w, &pol, 0, got, 16), 0);
+		CU_ASSERT_EQUAL(memcmp(got, exp_key, 16), 0);
+		CU_ASSERT_EQUAL(lr__srtp_derive(w, &pol, 1, got, 20), 0);
+		CU_ASSERT_EQUAL(memcmp(got, exp_auth, 20), 0);
+		CU_ASSERT_EQUAL(lr__srtp_derive(w, &pol, 2, got, 14), 0);
+		CU_ASSERT_EQUAL(memcmp(got, exp_salt, 14), 0);
+		/* and the context keeps that salt for SRTP */
+		CU_ASSERT_EQUAL_FATAL(lr_srtp_ctx_init(&ctx, w,
+						       LR_SRTP_OUTBOUND, &pol,
+						       st, 1, 1),
+				      0);
+		CU_ASSERT_EQUAL(memcmp(ctx.keys[0].rtp_salt, exp_salt, 14), 0);
+		lr_srtp_ctx_clear(&ctx);
+	}
+}
+
+/* RFC 3711 Appendix B.2: session key and salt as given, SSRC 0, ROC 0,
+ * SEQ 0; the IV is the first counter block. */
+static void test_b2_aes_cm(void)
+{
+	static const struct {
+		unsigned block;
+		const char *ks;
+	} exp[] = {
+		{0x0000, "E03EAD0935C95E80E166B16DD92B4EB4"},
+		{0x0001, "D23513162B02D0F72A43A2FE4A5F97AB"},
+		{0x0002, "41E95B3BB0A2E8DD477901E4FCA894C0"},
+		{0xFEFF, "EC8CDF7398607CB0F2D21675EA9EA1E4"},
+		{0xFF00, "362B7C3C6773516318A077D7FC5073AE"},
+		{0xFF01, "6A2CC3787889374FBEB4C81B17BA6C44"},
+	};
+	const struct lr_srtp_suite_info *si =
+		lr_srtp_suite_get(LR_SRTP_AES128_CM_SHA1_80);
+	uint8_t key[16], salt[14], iv[16], exp_iv[16], pkt[12] = {0x80};
+	size_t len = 0xFF02 * 16;
+	uint8_t *ks = malloc(len);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ks);
+	unhex("2B7E151628AED2A6ABF7158809CF4F3C", key);
+	unhex("F0F1F2F3F4F5F6F7F8F9FAFBFCFD", salt);
+	unhex("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000", exp_iv);
+	lr__srtp_rtp_iv(si, salt, pkt, 0, iv);
+	CU_ASSERT_EQUAL(memcmp(iv, exp_iv, 16), 0);
+	for (unsigned i = 0; i < nimpls; i++) {
+		CU_ASSERT_EQUAL_FATAL(impls[i].ops->prf(impls[i].inst, key, 16,
+							iv, ks, (unsigned)len),
+				      0);
+		for (unsigned k = 0; k < sizeof(exp) / sizeof(exp[0]); k++) {
+			uint8_t want[16];
+
+			unhex(exp[k].ks, want);
+			CU_ASSERT_EQUAL(
+				memcmp(ks + exp[k].block * 16, want, 16), 0);
+		}
+	}
+	free(ks);
+}
+
+/* RFC 7714 §16 */
+static const char *rtp_plain =
+	"8040f17b 8041f8d3 5501a0b2 47616c6c 69612065 7374206f 6d6e6973"
+	"20646976 69736120 696e2070 61727465 73207472 6573";
+static const char *key128 = "000102030405060708090a0b0c0d0e0f";
+static const char *key256 = "000102030405060708090a0b0c0d0e0f"
+			    "101112131415161718191a1b1c1d1e1f";
+static const char *salt7714 = "517569642070726f2071756f";
+
+static void gcm_policy(struct lr_srtp_policy *pol, int k256)
+{
+	memset(pol, 0, sizeof(*pol));
+	pol->suite = k256 ? LR_SRTP_AEAD_AES_256_GCM : LR_SRTP_AEAD_AES_128_GCM;
+	pol->key_len = (uint8_t)unhex(k256 ? key256 : key128, pol->key);
+	pol->salt_len = (uint8_t)unhex(salt7714, pol->salt);
+	pol->flags = LR_SRTP_POLICY_SESSION_KEYS;
+}
+
+static void check_rtp_vector(int k256, const char *protected_hex)
+{
+	uint8_t plain[128], expect[128], buf[128];
+	size_t plen = unhex(rtp_plain, plain);
+	size_t elen = unhex(protected_hex, expect);
+
+	for (unsigned i = 0; i < nimpls; i++) {
+		struct lr_srtp_policy pol;
+		struct lr_srtp_stream sst[2], rst[2];
+		struct lr_srtp_ctx tx, rx;
+		struct lr_pkt p = {.data = buf, .room = sizeof(buf)};
+		struct lr_pkt *pp = &p;
+
+		gcm_policy(&pol, k256);
+		CU_ASSERT_EQUAL_FATAL(lr_srtp_ctx_init(&tx, &impls[i].w,
+						       LR_SRTP_OUTBOUND, &pol,
+						       sst, 2, 1),
+				      0);
+		CU_ASSERT_EQUAL_FATAL(lr_srtp_ctx_init(&rx, &impls[i].w,
+						       LR_SRTP_INBOUND, &pol,
+						       rst, 2, 1),
+				      0);
+		memcpy(buf, plain, plen);
+		p.len = (uint32_t)plen;
+		CU_ASSERT_EQUAL(lr_srtp_protect(&tx, &pp, 1), 1);
+		CU_ASSERT_EQUAL(p.len, elen);
+		CU_ASSERT_EQUAL(memcmp(buf, expect, elen), 0);
+		CU_ASSERT_EQUAL(lr_srtp_unprotect(&rx, &pp, 1), 1);
+		CU_ASSERT_EQUAL(p.len, plen);
+		CU_ASSERT_EQUAL(memcmp(buf, plain, plen), 0);
+		lr_srtp_ctx_clear(&tx);
+		lr_srtp_ctx_clear(&rx);
+	}
+}
+
+/* RFC 7714 §16.1.1 */
+static void test_7714_16_1_rtp_gcm128(void)
+{
+	check_rtp_vector(0, "8040f17b 8041f8d3 5501a0b2 f24de3a3 fb34de6c"
+			    "acba861c 9d7e4bca be633bd5 0d294e6f 42a5f47a"
+			    "51c7d19b 36de3adf 8833899d 7f27beb1 6a9152cf"
+			    "765ee439 0cce");
+}
+
+/* RFC 7714 §16.2.1 */
+static void test_7714_16_2_rtp_gcm256(void)
+{
+	check_rtp_vector(1, "8040f17b 8041f8d3 5501a0b2 32b1de78 a822fe12"
+			    "ef9f78fa 332e33aa b1801238 9a58e2f3 b50b2a02"
+			    "76ffae0f 1ba63799 b87b7aa3 db36dfff d6b0f9bb"
+			    "7878d7a7 6c13");
+}
+
+static const char *rtcp_plain =
+	"81c8000d 4d617273 4e545031 4e545032 52545020 0000042a 0000e930"
+	"4c756e61 deadbeef deadbeef deadbeef deadbeef deadbeef";
+
+static void check_rtcp_vector(int k256, const char *protected_hex)
+{
+	uint8_t plain[128], expect[128], buf[128];
+	size_t plen = unhex(rtcp_plain, plain);
+	size_t elen = unhex(protected_hex, expect);
+
+	for (unsigned i = 0; i < nimpls; i++) {
+		struct lr_srtp_policy pol;
+		struct lr_srtp_stream sst[2], rst[2];
+		struct lr_srtp_ctx tx, rx;
+		struct lr_pkt p = {.data = buf, .room = sizeof(buf)};
+		struct lr_pkt *pp = &p;
+
+		gcm_policy(&pol, k256);
+		CU_ASSERT_EQUAL_FATAL(lr_srtp_ctx_init(&tx, &impls[i].w,
+						       LR_SRTP_OUTBOUND, &pol,
+						       sst, 2, 0),
+				      0);
+		CU_ASSERT_EQUAL_FATAL(lr_srtp_ctx_init(&rx, &impls[i].w,
+						       LR_SRTP_INBOUND, &pol,
+						       rst, 2, 0),
+				      0);
+		CU_ASSERT_EQUAL(lr_srtp_stream_add(&tx, 0x4d617273), 0);
+		CU_ASSERT_EQUAL(lr_srtp_stream_add(&rx, 0x4d617273), 0);
+		CU_ASSERT_EQUAL(
+			lr_srtp_stream_set_rtcp_index(&tx, 0x4d617273, 0x5d4),
+			0);
+		memcpy(buf, plain, plen);
+		p.len = (uint32_t)plen;
+		CU_ASSERT_EQUAL(lr_srtcp_protect(&tx, &pp, 1), 1);
+		CU_ASSERT_EQUAL(p.len, elen);
+		CU_ASSERT_EQUAL(memcmp(buf, expect, elen), 0);
+		CU_ASSERT_EQUAL(lr_srtcp_unprotect(&rx, &pp, 1), 1);
+		CU_ASSERT_EQUAL(p.len, plen);
+		CU_ASSERT_EQUAL(memcmp(buf, plain, plen), 0);
+		/* the same packet again is a replay */
+		memcpy(buf, expect, elen);
+		p.len = (uint32_t)elen;
+		CU_ASSERT_EQUAL(lr_srtcp_unprotect(&rx, &pp, 1), 0);
+		CU_ASSERT_EQUAL(p.drop, LR_DROP_REPLAY);
+		CU_ASSERT_EQUAL(memcmp(buf, expect, elen), 0);
+		lr_srtp_ctx_clear(&tx);
+		lr_srtp_ctx_clear(&rx);
+	}
+}
+
+/* RFC 7714 §17.1.1 */
+static void test_7714_17_1_rtcp_gcm128(void)
+{
+	check_rtcp_vector(0, "81c8000d 4d617273 63e94885 dcdab67c a727d766"
+			     "2f6b7e99 7ff5c0f7 6c06f32d c676a5f1 730d6fda"
+			     "4ce09b46 86303ded 0bb9275b c84aa458 96cf4d2f"
+			     "c5abf872 45d9eade 800005d4");
+}
+
+/* RFC 7714 §17.2.1 */
+static void test_7714_17_2_rtcp_gcm256(void)
+{
+	check_rtcp_vector(1, "81c8000d 4d617273 d50ae4d1 f5ce5d30 4ba297e4"
+			     "7d470c28 2c3ece5d bffe0a50 a2eaa5c1 110555be"
+			     "8415f658 c61de047 6f1b6fad 1d1eb30c 4446839f"
+			     "57ff6f6c b26ac3be 800005d4");
+}
+
+void lr_test_register(void)
+{
+	CU_pSuite s = CU_add_suite("srtp_vectors", setup, teardown);
+
+	if (!s)
+		return;
+	LR_ADD_TEST(s, test_b3_kdf);
+	LR_ADD_TEST(s, test_b2_aes_cm);
+	LR_ADD_TEST(s, test_7714_16_1_rtp_gcm128);
+	LR_ADD_TEST(s, test_7714_16_2_rtp_gcm256);
+	LR_ADD_TEST(s, test_7714_17_1_rtcp_gcm128);
+	LR_ADD_TEST(s, test_7714_17_2_rtcp_gcm256);
+}
