@@ -11,7 +11,8 @@ cd "$(dirname "$0")"
 
 # Debian 12 packages the build, the tests and the benchmarks need.
 PKGS=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
-      libssl-dev libsrtp2-dev libipsec-mb-dev libcunit1-dev liburing-dev)
+      libssl-dev libsrtp2-dev libipsec-mb-dev libcunit1-dev liburing-dev
+      linux-headers-amd64)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 log() { printf '[run.sh] %s\n' "$*" >&2; }
@@ -86,7 +87,7 @@ test)
 	log "ctest: ASan+UBSan build and fuzz targets"
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-	run_ctest build-asan || rc=1
+	run_ctest build-asan -LE kbuild || rc=1
 	exit $rc
 	;;
 fuzz)

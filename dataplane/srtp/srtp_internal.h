@@ -7,6 +7,7 @@
 
 #ifdef __KERNEL__
 #include <linux/errno.h>
+#define ENOTSUP EOPNOTSUPP /* the same number in Linux userspace */
 #else
 #include <errno.h> /* constants only */
 #endif
