@@ -218,7 +218,7 @@ static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 		struct lr_srtp_meta *m = &w->meta[i];
 
 		if (m->job != LR_SRTP_NOJOB && w->jobs[m->job].status) {
-			w->retry[nr] = w->jobs[m->job];
+			lr__srtp_job_copy(&w->retry[nr], &w->jobs[m->job]);
 			w->idx[nr++] = (uint8_t)i;
 		}
 	}
@@ -232,10 +232,11 @@ static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 			struct lr_srtp_meta *m = &w->meta[w->idx[i]];
 
 			if (!w->retry[i].status) {
-				w->jobs[m->job] = w->retry[i];
+				lr__srtp_job_copy(&w->jobs[m->job],
+						  &w->retry[i]);
 				m->flags = 1;
 			} else {
-				w->retry[k++] = w->retry[i];
+				lr__srtp_job_copy(&w->retry[k++], &w->retry[i]);
 			}
 		}
 		lr__srtp_undo_jobs(w, w->retry, k);
@@ -254,7 +255,7 @@ static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 		r = lr__srtcp_replay_check(st, (uint32_t)m->index);
 		if (r) {
 			if (job && !job->status) {
-				w->retry[0] = *job;
+				lr__srtp_job_copy(&w->retry[0], job);
 				lr__srtp_undo_jobs(w, w->retry, 1);
 			}
 		} else if (!job || job->status) {

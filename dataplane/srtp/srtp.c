@@ -195,7 +195,7 @@ static void unprotect_retry(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 		struct lr_srtp_meta *m = &w->meta[i];
 
 		if (m->job != LR_SRTP_NOJOB && w->jobs[m->job].status) {
-			w->retry[nr] = w->jobs[m->job];
+			lr__srtp_job_copy(&w->retry[nr], &w->jobs[m->job]);
 			w->idx[nr++] = (uint8_t)i;
 		}
 	}
@@ -216,10 +216,10 @@ static void unprotect_retry(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 
 		if (!w->retry[i].status) {
 			/* jobs[] keeps what produced the packet's bytes */
-			w->jobs[m->job] = w->retry[i];
+			lr__srtp_job_copy(&w->jobs[m->job], &w->retry[i]);
 			m->flags |= M_OLD_KEY;
 		} else {
-			w->retry[nf++] = w->retry[i];
+			lr__srtp_job_copy(&w->retry[nf++], &w->retry[i]);
 		}
 	}
 	lr__srtp_undo_jobs(w, w->retry, nf);
@@ -276,7 +276,7 @@ static void unprotect_commit(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 		if (est != m->index || (!job && !r)) {
 			/* Decided on a tentative state that did not happen. */
 			if (job && !job->status) {
-				w->retry[0] = *job;
+				lr__srtp_job_copy(&w->retry[0], job);
 				lr__srtp_undo_jobs(w, w->retry, 1);
 			}
 			m->flags &= (uint8_t)~M_OLD_KEY;
@@ -284,7 +284,7 @@ static void unprotect_commit(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 				r = unprotect_one(ctx, p, m, est);
 		} else if (r) {
 			if (job && !job->status) {
-				w->retry[0] = *job;
+				lr__srtp_job_copy(&w->retry[0], job);
 				lr__srtp_undo_jobs(w, w->retry, 1);
 			}
 		} else if (job->status) {

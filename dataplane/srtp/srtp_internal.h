@@ -87,6 +87,15 @@ static inline void lr__srtp_drop(struct lr_srtp_ctx *ctx, struct lr_pkt *p,
 	ctx->stats.drops[reason]++;
 }
 
+/* Copy a job; a tag kept in the job's own tag_save moves with it. */
+static inline void lr__srtp_job_copy(struct lr_crypto_job *dst,
+				     const struct lr_crypto_job *src)
+{
+	*dst = *src;
+	if (src->tag == src->tag_save)
+		dst->tag = dst->tag_save;
+}
+
 /* Re-apply the cipher of a failed decrypt job so the packet's bytes are
  * back as they came in (the tag is computed into the job's sink). */
 void lr__srtp_undo_jobs(struct lr_srtp_worker *w, struct lr_crypto_job *jobs,

@@ -289,11 +289,12 @@ static void test_roc_wrap_and_reorder(void)
 		st = lr_srtp_stream_get(&p.rx, 0xabc);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 		CU_ASSERT_EQUAL(st->rtp_index, (1ull << 16) | 4);
-		/* a late packet from before the wrap still decrypts (ROC 0) */
+		/* 65535 (ROC 0) again, after the wrap: still a replay */
 		CU_ASSERT_EQUAL(recv_one(&p, 4), LR_DROP_REPLAY);
-		/* a burst crossing the wrap, reversed */
-		send_seq(&p, 0xabc, 65534, 4); /* second lap: ROC 1 -> 2 */
-		(void)st;
+		/* and the sender refuses to encrypt an index twice */
+		make_rtp(0, 0xabc, 65535);
+		CU_ASSERT_EQUAL(lr_srtp_protect(&p.tx, pp, 1), 0);
+		CU_ASSERT_EQUAL(pk[0].drop, LR_DROP_REPLAY);
 		pair_clear(&p);
 	}
 }
@@ -344,7 +345,8 @@ static void test_replay_window(void)
 			CU_ASSERT_EQUAL(recv_one(&p, n - win), LR_DROP_REPLAY);
 		}
 		CU_ASSERT_EQUAL(recv_one(&p, n - 1), LR_DROP_REPLAY);
-		CU_ASSERT_EQUAL(p.rx.stats.drops[LR_DROP_REPLAY], 2);
+		CU_ASSERT_EQUAL(p.rx.stats.drops[LR_DROP_REPLAY],
+				win - 1 <= n - 1 ? 2 : 1);
 		pair_clear(&p);
 	}
 }
@@ -720,11 +722,13 @@ static void test_srtcp(void)
 				CU_ASSERT_EQUAL(t & 0x7fffffff, i);
 			}
 			/* reversed order, in one burst */
+			struct lr_pkt *rev[NPKT];
+
 			for (unsigned i = 0; i < n; i++) {
 				load_prot(n - 1 - i);
-				pp[i] = &pk[n - 1 - i];
+				rev[i] = &pk[n - 1 - i];
 			}
-			CU_ASSERT_EQUAL(lr_srtcp_unprotect(&p.rx, pp, n), n);
+			CU_ASSERT_EQUAL(lr_srtcp_unprotect(&p.rx, rev, n), n);
 			for (unsigned i = 0; i < n; i++)
 				CU_ASSERT(is_orig(i));
 			load_prot(7);
