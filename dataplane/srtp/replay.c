@@ -13,15 +13,12 @@
 #define SEQ_MEDIAN 0x8000
 #define SEQ_MAX	   0x10000
 
-int32_t lr__srtp_estimate(uint64_t local, uint16_t seq, uint64_t *guess)
+/* lr__srtp_estimate() past its fast path: highest index > 0x8000. */
+int32_t lr__srtp_estimate_slow(uint64_t local, uint16_t seq, uint64_t *guess)
 {
 	uint32_t local_roc, roc;
 	int32_t local_seq, s = seq, diff;
 
-	if (local <= SEQ_MEDIAN) {
-		*guess = seq;
-		return s - (int32_t)local;
-	}
 	local_roc = (uint32_t)(local >> 16);
 	local_seq = (int32_t)(local & 0xffff);
 	if (local_seq < SEQ_MEDIAN) {
@@ -56,7 +53,7 @@ static inline void win_set(uint64_t *win, unsigned k)
 }
 
 /* Age every entry by d (bit k moves to k + d); words beyond nw drop. */
-static void win_shift(uint64_t *win, unsigned nw, uint32_t d)
+void lr__srtp_win_shift(uint64_t *win, unsigned nw, uint32_t d)
 {
 	unsigned words = d >> 6, bits = d & 63, i;
 
@@ -73,31 +70,6 @@ static void win_shift(uint64_t *win, unsigned nw, uint32_t d)
 				v |= win[i - words - 1] >> (64 - bits);
 		}
 		win[i] = v;
-	}
-}
-
-unsigned lr__srtp_replay_check(const struct lr_srtp_stream *st, unsigned window,
-			       int32_t delta)
-{
-	uint32_t age;
-
-	if (delta > 0)
-		return 0;
-	age = (uint32_t)(-(int64_t)delta);
-	if (age >= window)
-		return LR_DROP_REPLAY_OLD;
-	return win_bit(st->rtp_win, age) ? LR_DROP_REPLAY : 0;
-}
-
-void lr__srtp_replay_add(struct lr_srtp_stream *st, unsigned window,
-			 int32_t delta)
-{
-	if (delta > 0) {
-		win_shift(st->rtp_win, (window + 63) / 64, (uint32_t)delta);
-		win_set(st->rtp_win, 0);
-		st->rtp_index += (uint32_t)delta;
-	} else {
-		win_set(st->rtp_win, (uint32_t)(-(int64_t)delta));
 	}
 }
 
@@ -118,7 +90,7 @@ unsigned lr__srtcp_replay_check(const struct lr_srtp_stream *st, uint32_t index)
 void lr__srtcp_replay_add(struct lr_srtp_stream *st, uint32_t index)
 {
 	if (index > st->rtcp_index) {
-		win_shift(st->rtcp_win, RTCP_WINDOW / 64,
+		lr__srtp_win_shift(st->rtcp_win, RTCP_WINDOW / 64,
 			  index - st->rtcp_index);
 		win_set(st->rtcp_win, 0);
 		st->rtcp_index = index;

@@ -44,29 +44,21 @@ static unsigned rtp_parse(const uint8_t *d, uint32_t len, uint32_t *hdr_len)
 void lr__srtp_rtp_iv(const struct lr_srtp_suite_info *si, const uint8_t *salt,
 		     const uint8_t *d, uint64_t index, uint8_t *iv)
 {
-	unsigned i;
+	uint64_t ssrc = lr__be32(d + 8), hi, lo;
 
+	/* index = ROC << 16 | SEQ, 48 bits */
 	if (si->alg == LR_ALG_AES_GCM) {
-		/* RFC 7714 §8.1: 00 00 | SSRC | ROC | SEQ, XOR salt */
-		iv[0] = salt[0];
-		iv[1] = salt[1];
-		for (i = 0; i < 4; i++)
-			iv[2 + i] = (uint8_t)(d[8 + i] ^ salt[2 + i]);
-		for (i = 0; i < 4; i++)
-			iv[6 + i] = (uint8_t)((index >> (40 - 8 * i)) ^
-					      salt[6 + i]);
-		iv[10] = (uint8_t)(d[2] ^ salt[10]);
-		iv[11] = (uint8_t)(d[3] ^ salt[11]);
-		return;
+		/* RFC 7714 §8.1: 00 00 | SSRC | ROC | SEQ (12 bytes) */
+		hi = ssrc << 16 | (index >> 32);
+		lo = (index & 0xffffffff) << 32;
+	} else {
+		/* RFC 3711 §4.1.1: SSRC * 2^64 ^ index * 2^16 */
+		hi = ssrc;
+		lo = index << 16;
 	}
-	/* RFC 3711 §4.1.1: salt * 2^16 ^ SSRC * 2^64 ^ index * 2^16 */
-	memcpy(iv, salt, 4);
-	for (i = 0; i < 4; i++)
-		iv[4 + i] = (uint8_t)(d[8 + i] ^ salt[4 + i]);
-	for (i = 0; i < 6; i++)
-		iv[8 + i] = (uint8_t)((index >> (40 - 8 * i)) ^ salt[8 + i]);
-	iv[14] = 0;
-	iv[15] = 0;
+	/* XOR the (zero-padded) salt */
+	lr__st_be64(iv, hi ^ lr__ld_be64(salt));
+	lr__st_be64(iv + 8, lo ^ lr__ld_be64(salt + 8));
 }
 
 /* Fill job for p. body_end: end of the payload (before any tag). */

@@ -23,6 +23,25 @@ static inline uint32_t lr__be32(const uint8_t *p)
 	       ((uint32_t)p[2] << 8) | p[3];
 }
 
+static inline uint64_t lr__ld_be64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static inline void lr__st_be64(uint8_t *p, uint64_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	memcpy(p, &v, 8);
+}
+
 static inline uint16_t lr__be16(const uint8_t *p)
 {
 	return (uint16_t)((p[0] << 8) | p[1]);
@@ -46,7 +65,8 @@ static inline void lr__wipe(void *p, size_t n)
 /* kdf.c: one KDF output (label as in RFC 3711 §4.3.2). */
 int lr__srtp_derive(struct lr_srtp_worker *w, const struct lr_srtp_policy *pol,
 		    unsigned label, uint8_t *out, unsigned len);
-/* srtp.c: the SRTP IV of packet d (RFC 3711 §4.1.1 / RFC 7714 §8.1). */
+/* srtp.c: the SRTP IV of packet d (RFC 3711 §4.1.1 / RFC 7714 §8.1);
+ * salt is 16 bytes, zero-padded. */
 void lr__srtp_rtp_iv(const struct lr_srtp_suite_info *si, const uint8_t *salt,
 		     const uint8_t *d, uint64_t index, uint8_t *iv);
 /* kdf.c: derive one generation of session keys into ks. */
@@ -54,13 +74,58 @@ int lr__srtp_kdf(struct lr_srtp_worker *w, const struct lr_srtp_suite_info *si,
 		 const struct lr_srtp_policy *pol, struct lr_srtp_keyset *ks);
 void lr__srtp_keyset_free(struct lr_srtp_worker *w, struct lr_srtp_keyset *ks);
 
-/* replay.c: SRTP index estimation and replay windows. */
-int32_t lr__srtp_estimate(uint64_t local, uint16_t seq, uint64_t *guess);
+/* replay.c: SRTP index estimation and replay windows (inline below:
+ * they run for every packet). */
+int32_t lr__srtp_estimate_slow(uint64_t local, uint16_t seq, uint64_t *guess);
+void lr__srtp_win_shift(uint64_t *win, unsigned nw, uint32_t d);
+
+static inline int32_t lr__srtp_estimate(uint64_t local, uint16_t seq,
+					uint64_t *guess)
+{
+	/* As libsrtp: while the highest index is <= 0x8000 the ROC is 0. */
+	if (local <= 0x8000) {
+		*guess = seq;
+		return (int32_t)seq - (int32_t)local;
+	}
+	return lr__srtp_estimate_slow(local, seq, guess);
+}
+
 /* 0 (fresh), LR_DROP_REPLAY or LR_DROP_REPLAY_OLD */
-unsigned lr__srtp_replay_check(const struct lr_srtp_stream *st, unsigned window,
-			       int32_t delta);
-void lr__srtp_replay_add(struct lr_srtp_stream *st, unsigned window,
-			 int32_t delta);
+static inline unsigned lr__srtp_replay_check(const struct lr_srtp_stream *st,
+					     unsigned window, int32_t delta)
+{
+	uint32_t age;
+
+	if (delta > 0)
+		return 0;
+	age = (uint32_t)(-(int64_t)delta);
+	if (age >= window)
+		return LR_DROP_REPLAY_OLD;
+	return (st->rtp_win[age >> 6] >> (age & 63)) & 1 ? LR_DROP_REPLAY : 0;
+}
+
+static inline void lr__srtp_replay_add(struct lr_srtp_stream *st,
+				       unsigned window, int32_t delta)
+{
+	uint64_t *w = st->rtp_win;
+
+	if (delta <= 0) {
+		uint32_t age = (uint32_t)(-(int64_t)delta);
+
+		w[age >> 6] |= (uint64_t)1 << (age & 63);
+		return;
+	}
+	if (window <= 128 && delta < 64) {
+		/* the common case: the default window, in order */
+		w[1] = (w[1] << delta) | (w[0] >> (64 - delta));
+		w[0] = (w[0] << delta) | 1;
+	} else {
+		lr__srtp_win_shift(w, (window + 63) / 64, (uint32_t)delta);
+		w[0] |= 1;
+	}
+	st->rtp_index += (uint32_t)delta;
+}
+
 unsigned lr__srtcp_replay_check(const struct lr_srtp_stream *st,
 				uint32_t index);
 void lr__srtcp_replay_add(struct lr_srtp_stream *st, uint32_t index);

@@ -109,8 +109,8 @@ static inline void lr_srtp_worker_init(struct lr_srtp_worker *w,
 struct lr_srtp_keyset {
 	struct lr_crypto_key rtp;
 	struct lr_crypto_key rtcp;
-	uint8_t rtp_salt[LR_SRTP_MAX_SALT];
-	uint8_t rtcp_salt[LR_SRTP_MAX_SALT];
+	uint8_t rtp_salt[16]; /* zero-padded: the IV is salt XOR 16 bytes */
+	uint8_t rtcp_salt[16];
 	uint8_t live;
 };
 

@@ -133,7 +133,7 @@ static void test_b2_aes_cm(void)
 	};
 	const struct lr_srtp_suite_info *si =
 		lr_srtp_suite_get(LR_SRTP_AES128_CM_SHA1_80);
-	uint8_t key[16], salt[14], iv[16], exp_iv[16], pkt[12] = {0x80};
+	uint8_t key[16], salt[16] = {0}, iv[16], exp_iv[16], pkt[12] = {0x80};
 	size_t len = 0xFF02 * 16;
 	uint8_t *ks = malloc(len);
 
