@@ -26,6 +26,7 @@
 struct mb_impl {
 	IMB_MGR *mgr;
 	IMB_ARCH arch;
+	struct gcm_context_data gctx __attribute__((aligned(64)));
 	uint8_t tags[LR_BURST_MAX][16] __attribute__((aligned(16)));
 };
 
@@ -228,6 +229,38 @@ static void complete(struct mb_impl *im, IMB_JOB *job,
 	}
 }
 
+/* AES-GCM through the direct API: the job API runs GCM one buffer at a
+ * time anyway and costs more per packet (CRYPTO-NOTES: 331 vs 364 ns at
+ * 1200 bytes). */
+static void run_gcm(struct mb_impl *im, struct lr_crypto_job *j, uint8_t *tag)
+{
+	const struct mb_key *k = j->key->priv;
+	uint8_t *p = j->src + j->cipher_off;
+
+	if (!j->decrypt) {
+		if (k->key_len == 16)
+			IMB_AES128_GCM_ENC(im->mgr, &k->gcm, &im->gctx, p, p,
+					   j->cipher_len, j->iv, j->aad,
+					   j->auth_len, tag, 16);
+		else
+			IMB_AES256_GCM_ENC(im->mgr, &k->gcm, &im->gctx, p, p,
+					   j->cipher_len, j->iv, j->aad,
+					   j->auth_len, tag, 16);
+		memcpy(j->tag, tag, j->tag_len);
+		j->status = 0;
+		return;
+	}
+	if (k->key_len == 16)
+		IMB_AES128_GCM_DEC(im->mgr, &k->gcm, &im->gctx, p, p,
+				   j->cipher_len, j->iv, j->aad, j->auth_len,
+				   tag, 16);
+	else
+		IMB_AES256_GCM_DEC(im->mgr, &k->gcm, &im->gctx, p, p,
+				   j->cipher_len, j->iv, j->aad, j->auth_len,
+				   tag, 16);
+	j->status = !lr_ct_equal(tag, j->tag, j->tag_len);
+}
+
 static void mb_run(void *impl, struct lr_crypto_job *jobs, unsigned n)
 {
 	struct mb_impl *im = impl;
@@ -236,6 +269,10 @@ static void mb_run(void *impl, struct lr_crypto_job *jobs, unsigned n)
 	unsigned i;
 
 	for (i = 0; i < n; i++) {
+		if (jobs[i].key->alg == LR_ALG_AES_GCM) {
+			run_gcm(im, &jobs[i], im->tags[i]);
+			continue;
+		}
 		job = IMB_GET_NEXT_JOB(mgr);
 		fill(job, &jobs[i], im->tags[i], i);
 		job = IMB_SUBMIT_JOB(mgr);

@@ -91,7 +91,7 @@ void lr__srtcp_replay_add(struct lr_srtp_stream *st, uint32_t index)
 {
 	if (index > st->rtcp_index) {
 		lr__srtp_win_shift(st->rtcp_win, RTCP_WINDOW / 64,
-			  index - st->rtcp_index);
+				   index - st->rtcp_index);
 		win_set(st->rtcp_win, 0);
 		st->rtcp_index = index;
 	} else {
