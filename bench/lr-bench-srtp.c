@@ -235,10 +235,12 @@ static unsigned sess_pass(void *a, unsigned burst)
 	struct sess_arg *x = a;
 	unsigned ok = 0;
 
-	for (unsigned i = 0; i < POOL; i += burst)
-		ok += x->unprotect
-			      ? lr_srtp_session_unprotect(x->s, pp + i, burst)
-			      : lr_srtp_session_protect(x->s, pp + i, burst);
+	for (unsigned i = 0; i < POOL; i += burst) {
+		unsigned c = POOL - i < burst ? POOL - i : burst;
+
+		ok += x->unprotect ? lr_srtp_session_unprotect(x->s, pp + i, c)
+				   : lr_srtp_session_protect(x->s, pp + i, c);
+	}
 	return ok;
 }
 
@@ -812,12 +814,15 @@ int main(int argc, char **argv)
 						continue;
 					if (o.size && o.size != all_sizes[z])
 						continue;
-					if (o.burst && o.burst != all_bursts[b])
+					if (o.burst &&
+					    o.burst != all_bursts[b] &&
+					    (b || o.burst == all_bursts[1]))
 						continue;
 					c->suite = all_suites[s];
 					c->unprotect = u;
 					c->size = all_sizes[z];
-					c->burst = all_bursts[b];
+					c->burst = o.burst ? o.burst
+							   : all_bursts[b];
 					fprintf(stderr, "  %s %s %u/%u\n",
 						lr_srtp_suite_get(c->suite)
 							->name,
