@@ -133,15 +133,8 @@ static int mb_key_init(void *impl, struct lr_crypto_key *key, unsigned alg,
 	struct mb_impl *im = impl;
 	struct mb_key *k;
 
-	if ((alg == LR_ALG_NULL_HMAC_SHA1 && ckey_len) ||
-	    (alg != LR_ALG_NULL_HMAC_SHA1 && ckey_len != 16 &&
-	     ckey_len != 32) ||
-	    (alg == LR_ALG_AES_GCM && akey_len) ||
-	    (alg != LR_ALG_AES_GCM && akey_len != 20))
+	if (!lr_crypto_key_args_ok(alg, ckey_len, akey_len))
 		return -EINVAL;
-	if (alg != LR_ALG_AES_CM_HMAC_SHA1 && alg != LR_ALG_NULL_HMAC_SHA1 &&
-	    alg != LR_ALG_AES_GCM)
-		return -ENOTSUP;
 	k = alloc64(sizeof(*k));
 	if (!k)
 		return -ENOMEM;

@@ -78,11 +78,7 @@ static int ossl_key_init(void *impl, struct lr_crypto_key *key, unsigned alg,
 	OSSL_PARAM params[2];
 	int ok = 1;
 
-	if ((alg == LR_ALG_NULL_HMAC_SHA1 && ckey_len) ||
-	    (alg != LR_ALG_NULL_HMAC_SHA1 && ckey_len != 16 &&
-	     ckey_len != 32) ||
-	    (alg == LR_ALG_AES_GCM && akey_len) ||
-	    (alg != LR_ALG_AES_GCM && akey_len != 20))
+	if (!lr_crypto_key_args_ok(alg, ckey_len, akey_len))
 		return -EINVAL;
 	k = calloc(1, sizeof(*k));
 	if (!k)

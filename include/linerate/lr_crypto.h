@@ -84,6 +84,21 @@ struct lr_crypto_ops {
 		   const uint8_t iv[16], uint8_t *out, unsigned len);
 };
 
+/* The key lengths key_init accepts for alg: 1 if these fit. */
+static inline int lr_crypto_key_args_ok(unsigned alg, unsigned ckey_len,
+					unsigned akey_len)
+{
+	switch (alg) {
+	case LR_ALG_AES_CM_HMAC_SHA1:
+		return (ckey_len == 16 || ckey_len == 32) && akey_len == 20;
+	case LR_ALG_NULL_HMAC_SHA1:
+		return ckey_len == 0 && akey_len == 20;
+	case LR_ALG_AES_GCM:
+		return (ckey_len == 16 || ckey_len == 32) && akey_len == 0;
+	}
+	return 0;
+}
+
 /* Constant-time comparison: 1 if equal. */
 static inline int lr_ct_equal(const uint8_t *a, const uint8_t *b, unsigned n)
 {

@@ -137,3 +137,30 @@ void fuzz_keep_ok(struct fuzz_burst *b, unsigned n, const uint8_t *rest,
 			p->data[bit % p->len] ^= (uint8_t)(1u << (bit % 8));
 	}
 }
+
+int fuzz_one(const uint8_t *data, size_t size, fuzz_burst_fn protect,
+	     fuzz_burst_fn unprotect, int rtcp)
+{
+	static struct fuzz_burst b;
+	struct lr_srtp_stream txs[4], rxs[4];
+	struct lr_srtp_ctx tx, rx;
+	struct fuzz_case fc;
+	const struct lr_srtp_suite_info *si;
+	const uint8_t *rest;
+	size_t rest_len;
+	unsigned ok;
+
+	if (fuzz_parse(data, size, &fc, &b, &rest, &rest_len))
+		return 0;
+	si = lr_srtp_suite_get(fc.suite);
+	fuzz_ctx_pair(&fc, &tx, &rx, txs, rxs, 4);
+	if (fc.flags & 1)
+		fuzz_keep_ok(&b, protect(&tx, b.pp, b.n), rest, rest_len);
+	fuzz_snapshot(&b);
+	ok = unprotect(&rx, b.pp, b.n);
+	fuzz_check_result(&b, ok,
+			  rtcp ? 4u + si->rtcp_tag_len : si->rtp_tag_len);
+	lr_srtp_ctx_clear(&tx);
+	lr_srtp_ctx_clear(&rx);
+	return 0;
+}

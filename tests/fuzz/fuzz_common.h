@@ -45,4 +45,11 @@ void fuzz_snapshot(struct fuzz_burst *b);
 /* The result contract of lr_srtp_core.h; aborts on a violation. */
 void fuzz_check_result(struct fuzz_burst *b, unsigned ok, unsigned tag_len);
 
+typedef unsigned (*fuzz_burst_fn)(struct lr_srtp_ctx *ctx,
+				  struct lr_pkt *pkts[], unsigned n);
+/* One input: parse, optionally protect first, unprotect, check the
+ * contract of lr_srtp_core.h (rtcp: the trailer counts too). */
+int fuzz_one(const uint8_t *data, size_t size, fuzz_burst_fn protect,
+	     fuzz_burst_fn unprotect, int rtcp);
+
 #endif

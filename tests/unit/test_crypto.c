@@ -11,68 +11,23 @@
 
 #include "linerate/lr_crypto_user.h"
 #include "lr_test.h"
+#include "lr_test_crypto.h"
 
-static size_t unhex(const char *s, uint8_t *out)
-{
-	size_t n = 0;
-	int hi = -1;
-
-	for (; *s; s++) {
-		int v;
-
-		if (*s >= '0' && *s <= '9')
-			v = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			v = *s - 'a' + 10;
-		else if (*s >= 'A' && *s <= 'F')
-			v = *s - 'A' + 10;
-		else
-			continue;
-		if (hi < 0) {
-			hi = v;
-		} else {
-			out[n++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
-	return n;
-}
-
-struct impl {
-	const char *name;
-	const struct lr_crypto_ops *ops;
-	void *inst;
-};
-
-static struct impl impls[2];
+static struct lr_test_impl impls[2];
 static unsigned nimpls;
 
 static int setup(void)
 {
-	impls[0] = (struct impl){"openssl", &lr_crypto_openssl_ops,
-				 lr_crypto_openssl_new()};
-	if (!impls[0].inst)
-		return -1;
-	nimpls = 1;
-	if (lr_crypto_have(LR_CRYPTO_IPSECMB)) {
-		void *mb = lr_crypto_ipsecmb_new();
-
-		if (mb) {
-			impls[1] = (struct impl){"ipsec-mb",
-						 &lr_crypto_ipsecmb_ops, mb};
-			printf("ipsec-mb arch: %s\n",
-			       lr_crypto_ipsecmb_arch(mb));
-			nimpls = 2;
-		}
-	}
-	return 0;
+	nimpls = lr_test_impls_open(impls);
+	if (nimpls > 1)
+		printf("ipsec-mb arch: %s\n",
+		       lr_crypto_ipsecmb_arch(impls[1].inst));
+	return nimpls ? 0 : -1;
 }
 
 static int teardown(void)
 {
-	lr_crypto_openssl_free(impls[0].inst);
-	if (nimpls > 1)
-		lr_crypto_ipsecmb_free(impls[1].inst);
+	lr_test_impls_close(impls, nimpls);
 	return 0;
 }
 
@@ -95,12 +50,12 @@ static void test_ctr_sp800_38a(void)
 		"30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710";
 	uint8_t key[32], iv[16], p[64], c[64], buf[64];
 
-	unhex("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff", iv);
-	unhex(pt, p);
+	lr_test_unhex("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff", iv);
+	lr_test_unhex(pt, p);
 	for (unsigned k = 0; k < 2; k++) {
-		unsigned klen = (unsigned)unhex(v[k].key, key);
+		unsigned klen = (unsigned)lr_test_unhex(v[k].key, key);
 
-		unhex(v[k].ct, c);
+		lr_test_unhex(v[k].ct, c);
 		for (unsigned i = 0; i < nimpls; i++) {
 			struct lr_crypto_key ck;
 			struct lr_crypto_job j;
@@ -155,9 +110,9 @@ static void test_hmac_rfc2202(void)
 		uint8_t key[20], data[64], mac[20], tag[10];
 		unsigned dlen;
 
-		unhex(v[k].key, key);
-		dlen = (unsigned)unhex(v[k].data, data);
-		unhex(v[k].mac, mac);
+		lr_test_unhex(v[k].key, key);
+		dlen = (unsigned)lr_test_unhex(v[k].data, data);
+		lr_test_unhex(v[k].mac, mac);
 		for (unsigned i = 0; i < nimpls; i++) {
 			struct lr_crypto_key ck;
 			struct lr_crypto_job j;
@@ -207,14 +162,14 @@ static void test_gcm_mcgrew_viega(void)
 		"d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
 		"1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39";
 	uint8_t key[32], p[64], c[64], t[16], aad[20], buf[64], tag[16];
-	unsigned plen = (unsigned)unhex(pt, p);
+	unsigned plen = (unsigned)lr_test_unhex(pt, p);
 
-	unhex("feedfacedeadbeeffeedfacedeadbeefabaddad2", aad);
+	lr_test_unhex("feedfacedeadbeeffeedfacedeadbeefabaddad2", aad);
 	for (unsigned k = 0; k < 2; k++) {
-		unsigned klen = (unsigned)unhex(v[k].key, key);
+		unsigned klen = (unsigned)lr_test_unhex(v[k].key, key);
 
-		unhex(v[k].ct, c);
-		unhex(v[k].tag, t);
+		lr_test_unhex(v[k].ct, c);
+		lr_test_unhex(v[k].tag, t);
 		for (unsigned i = 0; i < nimpls; i++) {
 			struct lr_crypto_key ck;
 			struct lr_crypto_job j;
@@ -233,7 +188,7 @@ static void test_gcm_mcgrew_viega(void)
 			j.cipher_len = plen;
 			j.tag = tag;
 			j.tag_len = 16;
-			unhex("cafebabefacedbaddecaf888", j.iv);
+			lr_test_unhex("cafebabefacedbaddecaf888", j.iv);
 			impls[i].ops->run(impls[i].inst, &j, 1);
 			CU_ASSERT_EQUAL(j.status, 0);
 			CU_ASSERT_EQUAL(memcmp(buf, c, plen), 0);

@@ -12,18 +12,12 @@
 #include "linerate/lr_crypto_user.h"
 #include "linerate/lr_srtp_core.h"
 #include "lr_test.h"
+#include "lr_test_crypto.h"
 
 #define BUF  1600
 #define NPKT 300
 
-struct impl {
-	const char *name;
-	const struct lr_crypto_ops *ops;
-	void *inst;
-	struct lr_srtp_worker w;
-};
-
-static struct impl impls[2];
+static struct lr_test_impl impls[2];
 static unsigned nimpls;
 
 static const uint16_t suites[] = {
@@ -47,30 +41,13 @@ static struct lr_pkt *pp[NPKT];
 
 static int setup(void)
 {
-	impls[0].name = "openssl";
-	impls[0].ops = &lr_crypto_openssl_ops;
-	impls[0].inst = lr_crypto_openssl_new();
-	if (!impls[0].inst)
-		return -1;
-	nimpls = 1;
-	if (lr_crypto_have(LR_CRYPTO_IPSECMB)) {
-		impls[1].inst = lr_crypto_ipsecmb_new();
-		if (impls[1].inst) {
-			impls[1].name = "ipsec-mb";
-			impls[1].ops = &lr_crypto_ipsecmb_ops;
-			nimpls = 2;
-		}
-	}
-	for (unsigned i = 0; i < nimpls; i++)
-		lr_srtp_worker_init(&impls[i].w, impls[i].ops, impls[i].inst);
-	return 0;
+	nimpls = lr_test_impls_open(impls);
+	return nimpls ? 0 : -1;
 }
 
 static int teardown(void)
 {
-	lr_crypto_openssl_free(impls[0].inst);
-	if (nimpls > 1)
-		lr_crypto_ipsecmb_free(impls[1].inst);
+	lr_test_impls_close(impls, nimpls);
 	return 0;
 }
 

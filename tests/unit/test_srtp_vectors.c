@@ -12,73 +12,21 @@
 #include "linerate/lr_crypto_user.h"
 #include "linerate/lr_srtp_core.h"
 #include "lr_test.h"
+#include "lr_test_crypto.h"
 #include "srtp_internal.h"
 
-static size_t unhex(const char *s, uint8_t *out)
-{
-	size_t n = 0;
-	int hi = -1;
-
-	for (; *s; s++) {
-		int v;
-
-		if (*s >= '0' && *s <= '9')
-			v = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			v = *s - 'a' + 10;
-		else if (*s >= 'A' && *s <= 'F')
-			v = *s - 'A' + 10;
-		else
-			continue;
-		if (hi < 0) {
-			hi = v;
-		} else {
-			out[n++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
-	return n;
-}
-
-/* The implementations under test; index 1 may be absent. */
-struct impl {
-	const char *name;
-	const struct lr_crypto_ops *ops;
-	void *inst;
-	struct lr_srtp_worker w;
-};
-
-static struct impl impls[2];
+static struct lr_test_impl impls[2];
 static unsigned nimpls;
 
 static int setup(void)
 {
-	impls[0].name = "openssl";
-	impls[0].ops = &lr_crypto_openssl_ops;
-	impls[0].inst = lr_crypto_openssl_new();
-	if (!impls[0].inst)
-		return -1;
-	nimpls = 1;
-	if (lr_crypto_have(LR_CRYPTO_IPSECMB)) {
-		impls[1].inst = lr_crypto_ipsecmb_new();
-		if (impls[1].inst) {
-			impls[1].name = "ipsec-mb";
-			impls[1].ops = &lr_crypto_ipsecmb_ops;
-			nimpls = 2;
-		}
-	}
-	for (unsigned i = 0; i < nimpls; i++)
-		lr_srtp_worker_init(&impls[i].w, impls[i].ops, impls[i].inst);
-	printf("crypto implementations under test: %s%s%s\n", impls[0].name,
-	       nimpls > 1 ? ", " : "", nimpls > 1 ? impls[1].name : "");
-	return 0;
+	nimpls = lr_test_impls_open(impls);
+	return nimpls ? 0 : -1;
 }
 
 static int teardown(void)
 {
-	lr_crypto_openssl_free(impls[0].inst);
-	if (nimpls > 1)
-		lr_crypto_ipsecmb_free(impls[1].inst);
+	lr_test_impls_close(impls, nimpls);
 	return 0;
 }
 
@@ -90,11 +38,11 @@ static void test_b3_kdf(void)
 				     .salt_len = 14};
 	uint8_t exp_key[16], exp_salt[14], exp_auth[20], got[20];
 
-	unhex("E1F97A0D3E018BE0D64FA32C06DE4139", pol.key);
-	unhex("0EC675AD498AFEEBB6960B3AABE6", pol.salt);
-	unhex("C61E7A93744F39EE10734AFE3FF7A087", exp_key);
-	unhex("30CBBC08863D8C85D49DB34A9AE1", exp_salt);
-	unhex("CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4", exp_auth);
+	lr_test_unhex("E1F97A0D3E018BE0D64FA32C06DE4139", pol.key);
+	lr_test_unhex("0EC675AD498AFEEBB6960B3AABE6", pol.salt);
+	lr_test_unhex("C61E7A93744F39EE10734AFE3FF7A087", exp_key);
+	lr_test_unhex("30CBBC08863D8C85D49DB34A9AE1", exp_salt);
+	lr_test_unhex("CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4", exp_auth);
 	for (unsigned i = 0; i < nimpls; i++) {
 		struct lr_srtp_worker *w = &impls[i].w;
 		struct lr_srtp_stream st[1];
@@ -138,9 +86,9 @@ static void test_b2_aes_cm(void)
 	uint8_t *ks = malloc(len);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ks);
-	unhex("2B7E151628AED2A6ABF7158809CF4F3C", key);
-	unhex("F0F1F2F3F4F5F6F7F8F9FAFBFCFD", salt);
-	unhex("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000", exp_iv);
+	lr_test_unhex("2B7E151628AED2A6ABF7158809CF4F3C", key);
+	lr_test_unhex("F0F1F2F3F4F5F6F7F8F9FAFBFCFD", salt);
+	lr_test_unhex("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000", exp_iv);
 	lr__srtp_rtp_iv(si, salt, pkt, 0, iv);
 	CU_ASSERT_EQUAL(memcmp(iv, exp_iv, 16), 0);
 	for (unsigned i = 0; i < nimpls; i++) {
@@ -150,7 +98,7 @@ static void test_b2_aes_cm(void)
 		for (unsigned k = 0; k < sizeof(exp) / sizeof(exp[0]); k++) {
 			uint8_t want[16];
 
-			unhex(exp[k].ks, want);
+			lr_test_unhex(exp[k].ks, want);
 			CU_ASSERT_EQUAL(
 				memcmp(ks + exp[k].block * 16, want, 16), 0);
 		}
@@ -171,16 +119,16 @@ static void gcm_policy(struct lr_srtp_policy *pol, int k256)
 {
 	memset(pol, 0, sizeof(*pol));
 	pol->suite = k256 ? LR_SRTP_AEAD_AES_256_GCM : LR_SRTP_AEAD_AES_128_GCM;
-	pol->key_len = (uint8_t)unhex(k256 ? key256 : key128, pol->key);
-	pol->salt_len = (uint8_t)unhex(salt7714, pol->salt);
+	pol->key_len = (uint8_t)lr_test_unhex(k256 ? key256 : key128, pol->key);
+	pol->salt_len = (uint8_t)lr_test_unhex(salt7714, pol->salt);
 	pol->flags = LR_SRTP_POLICY_SESSION_KEYS;
 }
 
 static void check_rtp_vector(int k256, const char *protected_hex)
 {
 	uint8_t plain[128], expect[128], buf[128];
-	size_t plen = unhex(rtp_plain, plain);
-	size_t elen = unhex(protected_hex, expect);
+	size_t plen = lr_test_unhex(rtp_plain, plain);
+	size_t elen = lr_test_unhex(protected_hex, expect);
 
 	for (unsigned i = 0; i < nimpls; i++) {
 		struct lr_srtp_policy pol;
@@ -236,8 +184,8 @@ static const char *rtcp_plain =
 static void check_rtcp_vector(int k256, const char *protected_hex)
 {
 	uint8_t plain[128], expect[128], buf[128];
-	size_t plen = unhex(rtcp_plain, plain);
-	size_t elen = unhex(protected_hex, expect);
+	size_t plen = lr_test_unhex(rtcp_plain, plain);
+	size_t elen = lr_test_unhex(protected_hex, expect);
 
 	for (unsigned i = 0; i < nimpls; i++) {
 		struct lr_srtp_policy pol;
