@@ -544,6 +544,89 @@ static void test_srtcp_both_ways(void)
 	}
 }
 
+/* SRTCP with E=0 under AEAD (RFC 7714 §9.3: the whole packet is AAD):
+ * libsrtp2 sends it when RTCP confidentiality is off; the core accepts
+ * what authenticates and rejects any flipped bit. */
+static void test_srtcp_gcm_unencrypted(void)
+{
+	static const uint16_t gcm[] = {LR_SRTP_AEAD_AES_128_GCM,
+				       LR_SRTP_AEAD_AES_256_GCM};
+
+	for (unsigned s = 0; s < 2; s++) {
+		for (unsigned m = 0; m < nimpls; m++) {
+			struct lr_srtp_policy pol;
+			struct sides rx;
+			srtp_policy_t p;
+			srtp_t tx;
+			uint8_t key[46];
+			unsigned bad = 0;
+
+			make_policy(&pol, gcm[s]);
+			memcpy(key, pol.key, pol.key_len);
+			memcpy(key + pol.key_len, pol.salt, pol.salt_len);
+			ls_policy(&p, gcm[s], key, 0);
+			p.rtcp.sec_serv = sec_serv_auth;
+			CU_ASSERT_EQUAL_FATAL(srtp_create(&tx, &p),
+					      srtp_err_status_ok);
+			sides_open(&rx, gcm[s], &impls[m], 1, &pol);
+			for (unsigned i = 0; i < 200; i++) {
+				unsigned words =
+					1 + (unsigned)(lr_test_rand() % 40);
+				unsigned len = 4 + 4 * words;
+				uint8_t b[300], c[300];
+				int l = (int)len;
+				struct lr_pkt pk1 = {.data = c, .room = 300};
+				struct lr_pkt *q = &pk1;
+
+				lr_test_fill(rtcp_plain[0], len);
+				memcpy(rtcp_plain[0], "\x80\xc9\x00", 3);
+				rtcp_plain[0][3] = (uint8_t)words;
+				memcpy(rtcp_plain[0] + 4, "\x0b\xad\xf0\x0d",
+				       4);
+				memcpy(b, rtcp_plain[0], len);
+				CU_ASSERT_EQUAL(srtp_protect_rtcp(tx, b, &l),
+						srtp_err_status_ok);
+				/* E=0: the trailer's top bit is clear and the
+				 * payload is in the clear */
+				CU_ASSERT_EQUAL(b[l - 4] & 0x80, 0);
+				CU_ASSERT_EQUAL(memcmp(b, rtcp_plain[0], len),
+						0);
+				if (i % 10 == 0) {
+					/* a flipped bit anywhere fails */
+					unsigned bit =
+						(unsigned)(lr_test_rand() %
+							   ((unsigned)l * 8));
+
+					memcpy(c, b, (size_t)l);
+					c[bit / 8] ^=
+						(uint8_t)(1u << (bit % 8));
+					pk1.len = (uint32_t)l;
+					bad += lr_srtp_session_unprotect_rtcp(
+						rx.lr, &q, 1);
+					/* the failed packet is left as it was */
+					c[bit / 8] ^=
+						(uint8_t)(1u << (bit % 8));
+					CU_ASSERT_EQUAL(memcmp(c, b, (size_t)l),
+							0);
+				}
+				memcpy(c, b, (size_t)l);
+				pk1 = (struct lr_pkt){.data = c,
+						      .len = (uint32_t)l,
+						      .room = 300};
+				CU_ASSERT_EQUAL(lr_srtp_session_unprotect_rtcp(
+							rx.lr, &q, 1),
+						1);
+				CU_ASSERT_EQUAL(pk1.len, len);
+				CU_ASSERT_EQUAL(memcmp(c, rtcp_plain[0], len),
+						0);
+			}
+			CU_ASSERT_EQUAL(bad, 0);
+			sides_close(&rx);
+			srtp_dealloc(tx);
+		}
+	}
+}
+
 /* The libsrtp2 implementation behind lr_srtp.h talks to the core. */
 static void test_session_impls_interop(void)
 {
@@ -632,6 +715,7 @@ void lr_test_register(void)
 		return;
 	LR_ADD_TEST(s, test_srtp_both_ways);
 	LR_ADD_TEST(s, test_srtcp_both_ways);
+	LR_ADD_TEST(s, test_srtcp_gcm_unencrypted);
 	LR_ADD_TEST(s, test_session_impls_interop);
 	LR_ADD_TEST(s, test_impl_selection);
 }
