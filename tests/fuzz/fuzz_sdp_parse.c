@@ -1,0 +1,61 @@
+/* libFuzzer: the SDP parser, the typed attribute parsers and the writer
+ * on arbitrary text; what parses must write out and parse again to the
+ * same lines. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "linerate/lr_sdp.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char out[2 * LR_SDP_MAX_TEXT + 16];
+	struct lr_sdp *s, *s2;
+	struct lr_sdp_error err;
+	struct lr_sdp_candidate c;
+	struct lr_sdp_fingerprint f;
+	struct lr_sdp_rtpmap r;
+	struct lr_sdp_extmap e;
+	char *t = malloc(size + 1);
+	int n;
+
+	if (!t)
+		return 0;
+	memcpy(t, data, size);
+	t[size] = '\0';
+	/* the typed parsers on the raw text too */
+	lr_sdp_parse_candidate(t, &c);
+	lr_sdp_parse_fingerprint(t, &f);
+	lr_sdp_parse_rtpmap(t, &r);
+	lr_sdp_parse_extmap(t, &e);
+	if (lr_sdp_parse((const char *)data, size, &s, &err)) {
+		free(t);
+		return 0;
+	}
+	for (int m = -1; m < (int)s->nmedia; m++) {
+		const char *v;
+
+		for (unsigned k = 0; (v = lr_sdp_attr(s, m, "candidate", k));
+		     k++)
+			if (lr_sdp_parse_candidate(v, &c))
+				abort(); /* parse accepted what this refuses */
+	}
+	n = lr_sdp_write(s, out, sizeof(out));
+	if (n < 0)
+		abort();
+	if (lr_sdp_parse(out, (size_t)n, &s2, &err) == 0) {
+		if (s2->nlines != s->nlines || s2->nmedia != s->nmedia)
+			abort();
+		for (unsigned i = 0; i < s->nlines; i++)
+			if (s2->lines[i].type != s->lines[i].type ||
+			    strcmp(s2->lines[i].value, s->lines[i].value))
+				abort();
+		lr_sdp_free(s2);
+	} else if (n <= LR_SDP_MAX_TEXT) {
+		abort(); /* our own output refused */
+	}
+	lr_sdp_free(s);
+	free(t);
+	return 0;
+}

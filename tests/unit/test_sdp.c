@@ -1,0 +1,289 @@
+/*
+ * The SDP codec (control/sdp): real offers from Chromium 156 and GStreamer
+ * webrtcbin 1.22 (tests/fixtures/sdp) parse, round-trip and give their
+ * typed attributes; unknown attributes survive; malformed descriptions
+ * are refused with the line and the reason; the size limits hold.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linerate/lr_sdp.h"
+#include "lr_test.h"
+
+#ifndef LR_FIXTURES
+#error "LR_FIXTURES must name tests/fixtures"
+#endif
+
+static char *slurp(const char *name, size_t *len)
+{
+	char path[512];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/sdp/%s", LR_FIXTURES, name);
+	f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	if (buf)
+		buf[n] = '\0';
+	*len = (size_t)n;
+	return buf;
+}
+
+/* Text with LF ends turned into CRLF, as lr_sdp_write emits. */
+static char *crlf(const char *t, size_t len, size_t *out_len)
+{
+	char *o = malloc(2 * len + 1);
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (t[i] == '\n' && (i == 0 || t[i - 1] != '\r'))
+			o[n++] = '\r';
+		o[n++] = t[i];
+	}
+	o[n] = '\0';
+	*out_len = n;
+	return o;
+}
+
+static void roundtrip(const char *name, struct lr_sdp **out)
+{
+	size_t len = 0, clen;
+	char *t = slurp(name, &len), *c, *w;
+	struct lr_sdp_error err;
+	int n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL_FATAL(lr_sdp_parse(t, len, out, &err), 0);
+	c = crlf(t, len, &clen);
+	w = malloc(clen + 16);
+	n = lr_sdp_write(*out, w, clen + 16);
+	CU_ASSERT_EQUAL(n, (int)clen);
+	CU_ASSERT_EQUAL(memcmp(w, c, clen), 0);
+	CU_ASSERT_EQUAL(lr_sdp_write(*out, w, clen), -ENOSPC);
+	free(w);
+	free(c);
+	free(t);
+}
+
+static void test_chromium_offer(void)
+{
+	struct lr_sdp *s;
+	struct lr_sdp_fingerprint f;
+	struct lr_sdp_rtpmap r;
+	struct lr_sdp_extmap e;
+	const char *v;
+	unsigned nrtpmap = 0;
+
+	roundtrip("chromium-156-offer-av-dc.sdp", &s);
+	CU_ASSERT_EQUAL_FATAL(s->nmedia, 3);
+	CU_ASSERT_STRING_EQUAL(s->media[0].kind, "audio");
+	CU_ASSERT_STRING_EQUAL(s->media[1].kind, "video");
+	CU_ASSERT_STRING_EQUAL(s->media[2].kind, "application");
+	CU_ASSERT_STRING_EQUAL(s->media[0].proto, "UDP/TLS/RTP/SAVPF");
+	CU_ASSERT_STRING_EQUAL(s->media[2].proto, "UDP/DTLS/SCTP");
+	CU_ASSERT_EQUAL(s->media[0].port, 9);
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, -1, "group", 0), "BUNDLE 0 1 2");
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, -1, "extmap-allow-mixed", 0), "");
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, 0, "ice-ufrag", 0), "1Ne5");
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, 0, "setup", 0), "actpass");
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, 1, "mid", 0), "1");
+	CU_ASSERT_PTR_NULL(lr_sdp_attr(s, 0, "mid", 1));
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, 2, "sctp-port", 0), "5000");
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, 2, "max-message-size", 0),
+			       "262144");
+	v = lr_sdp_attr(s, 0, "fingerprint", 0);
+	CU_ASSERT_EQUAL_FATAL(lr_sdp_parse_fingerprint(v, &f), 0);
+	CU_ASSERT_STRING_EQUAL(f.hash, "sha-256");
+	CU_ASSERT_EQUAL(f.len, 32);
+	CU_ASSERT_EQUAL(f.digest[0], 0xF5);
+	CU_ASSERT_EQUAL(f.digest[31], 0x78);
+	while ((v = lr_sdp_attr(s, 0, "rtpmap", nrtpmap))) {
+		CU_ASSERT_EQUAL(lr_sdp_parse_rtpmap(v, &r), 0);
+		if (nrtpmap == 0) {
+			CU_ASSERT_EQUAL(r.pt, 111);
+			CU_ASSERT_STRING_EQUAL(r.encoding, "opus");
+			CU_ASSERT_EQUAL(r.clock, 48000);
+			CU_ASSERT_EQUAL(r.channels, 2);
+		}
+		nrtpmap++;
+	}
+	CU_ASSERT_EQUAL(nrtpmap, 8);
+	CU_ASSERT_EQUAL(lr_sdp_parse_extmap(lr_sdp_attr(s, 0, "extmap", 3), &e),
+			0);
+	CU_ASSERT_EQUAL(e.id, 4);
+	CU_ASSERT_STRING_EQUAL(e.uri, "urn:ietf:params:rtp-hdrext:sdes:mid");
+	/* unknown attributes are kept as written */
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, 0, "rtcp-xr", 0), "rcvr-rtt=all");
+	lr_sdp_free(s);
+}
+
+static void test_webrtcbin_offer(void)
+{
+	struct lr_sdp *s;
+
+	roundtrip("webrtcbin-1.22-offer.sdp", &s);
+	CU_ASSERT_EQUAL_FATAL(s->nmedia, 3);
+	CU_ASSERT_STRING_EQUAL(s->media[0].kind, "video");
+	CU_ASSERT_EQUAL(s->media[1].port, 0);
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, 1, "bundle-only", 0), "");
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, 0, "rtcp-mux-only", 0), "");
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, -1, "group", 0),
+			       "BUNDLE video0 audio1 application2");
+	lr_sdp_free(s);
+}
+
+static void test_candidates(void)
+{
+	struct lr_sdp_candidate c;
+
+	CU_ASSERT_EQUAL(lr_sdp_parse_candidate(
+				"1467250027 1 udp 2122260223 192.168.0.196 "
+				"46243 typ host generation 0 network-id 1",
+				&c),
+			0);
+	CU_ASSERT_STRING_EQUAL(c.foundation, "1467250027");
+	CU_ASSERT_EQUAL(c.component, 1);
+	CU_ASSERT_STRING_EQUAL(c.transport, "udp");
+	CU_ASSERT_EQUAL(c.priority, 2122260223u);
+	CU_ASSERT_EQUAL(c.port, 46243);
+	CU_ASSERT_STRING_EQUAL(c.type, "host");
+	CU_ASSERT_EQUAL(c.next, 2);
+	CU_ASSERT_EQUAL(lr_sdp_parse_candidate(
+				"842163049 1 udp 1677729535 203.0.113.5 3478 "
+				"typ srflx raddr 10.0.0.1 rport 54321",
+				&c),
+			0);
+	CU_ASSERT_STRING_EQUAL(c.raddr, "10.0.0.1");
+	CU_ASSERT_EQUAL(c.rport, 54321);
+	CU_ASSERT_EQUAL(lr_sdp_parse_candidate(
+				"2 1 TCP 1518280447 2001:db8::1 9 typ host "
+				"tcptype active",
+				&c),
+			0);
+	CU_ASSERT_STRING_EQUAL(c.transport, "tcp");
+	CU_ASSERT_STRING_EQUAL(c.tcptype, "active");
+	CU_ASSERT_EQUAL(lr_sdp_parse_candidate(
+				"3 1 udp 2113937151 4f6a9b7c-1.local 5000 "
+				"typ host",
+				&c),
+			0);
+	/* broken ones */
+	CU_ASSERT_NOT_EQUAL(lr_sdp_parse_candidate("1 1 udp 5 1.2.3.4 9", &c),
+			    0);
+	CU_ASSERT_NOT_EQUAL(
+		lr_sdp_parse_candidate("1 0 udp 5 1.2.3.4 9 typ host", &c), 0);
+	CU_ASSERT_NOT_EQUAL(
+		lr_sdp_parse_candidate("1 1 udp 5 1.2.3.4 70000 typ host", &c),
+		0);
+	CU_ASSERT_NOT_EQUAL(
+		lr_sdp_parse_candidate("1 1 udp 5 1.2.3.4 9 typ bogus", &c), 0);
+	CU_ASSERT_NOT_EQUAL(
+		lr_sdp_parse_candidate("1 1 udp 4294967296 1.2.3.4 9 typ host",
+				       &c),
+		0);
+	CU_ASSERT_NOT_EQUAL(
+		lr_sdp_parse_candidate("1 1 udp 5 1.2.3.4 9 typ host tcptype x",
+				       &c),
+		0);
+	CU_ASSERT_NOT_EQUAL(
+		lr_sdp_parse_candidate("1 1 udp 5 1.2.3.4 9 typ host gen", &c),
+		0);
+}
+
+static void expect_error(const char *text, uint32_t line, const char *needle)
+{
+	struct lr_sdp *s;
+	struct lr_sdp_error err;
+
+	CU_ASSERT_EQUAL(lr_sdp_parse(text, strlen(text), &s, &err), -EINVAL);
+	CU_ASSERT_PTR_NULL(s);
+	CU_ASSERT_EQUAL(err.lineno, line);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, needle));
+	if (err.lineno != line || !strstr(err.msg, needle))
+		printf("got line %u: %s\n", err.lineno, err.msg);
+}
+
+#define HEAD "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+
+static void test_errors_name_the_line(void)
+{
+	expect_error("v=1\r\n", 1, "v=0");
+	expect_error(HEAD "bogus\r\n", 5, "not <type>=<value>");
+	expect_error(HEAD "\r\na=x\r\n", 5, "empty line");
+	expect_error(HEAD "m=audio 99999 RTP/AVP 0\r\n", 5, "m= line");
+	expect_error(HEAD "m=audio 9 RTP/AVP\r\n", 5, "m= line");
+	expect_error(HEAD "m=audio 9 RTP/AVP 0\r\na=setup:maybe\r\n", 6,
+		     "setup");
+	expect_error(HEAD "a=ice-ufrag:ab\r\n", 5, "ice-ufrag");
+	expect_error(HEAD "a=ice-pwd:short\r\n", 5, "ice-pwd");
+	expect_error(HEAD "a=fingerprint:sha-256 AB:CD\r\n", 5, "fingerprint");
+	expect_error(HEAD "a=fingerprint:md5 AB:CD\r\n", 5, "fingerprint");
+	expect_error(HEAD "m=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU\r\n", 6,
+		     "rtpmap");
+	expect_error(HEAD "m=audio 9 RTP/AVP 0\r\na=extmap:0 urn:x\r\n", 6,
+		     "extmap");
+	expect_error(HEAD "m=audio 9 RTP/AVP 0\r\na=candidate:1 1 udp\r\n", 6,
+		     "candidate");
+	expect_error(HEAD "a=rtcp-mux:yes\r\n", 5, "no value");
+	expect_error(HEAD "a=sctp-port:70000\r\n", 5, "sctp-port");
+	expect_error(HEAD "a=ssrc:12ab cname:x\r\n", 5, "ssrc");
+	expect_error("v=0\r\ns=-\r\nt=0 0\r\n", 0, "o=");
+	expect_error("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\n", 0, "t=");
+}
+
+static void test_limits_and_unknown(void)
+{
+	size_t cap = LR_SDP_MAX_TEXT + 64, n = 0;
+	char *big = malloc(cap);
+	struct lr_sdp *s;
+	struct lr_sdp_error err;
+	const char *t = HEAD "a=x-foo:anything at all\r\nk=prompt\r\n"
+			     "m=audio 9 RTP/AVP 0\r\nb=AS:30\r\n"
+			     "a=weird-flag\r\n";
+	char out[512];
+
+	CU_ASSERT_EQUAL_FATAL(lr_sdp_parse(t, strlen(t), &s, &err), 0);
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, -1, "x-foo", 0),
+			       "anything at all");
+	CU_ASSERT_EQUAL(lr_sdp_write(s, out, sizeof(out)), (int)strlen(t));
+	CU_ASSERT_STRING_EQUAL(out, t);
+	lr_sdp_free(s);
+	/* 65 media sections */
+	n = (size_t)snprintf(big, cap, "%s", HEAD);
+	for (int i = 0; i < 65; i++)
+		n += (size_t)snprintf(big + n, cap - n,
+				      "m=audio 9 RTP/AVP 0\r\n");
+	CU_ASSERT_EQUAL(lr_sdp_parse(big, n, &s, &err), -E2BIG);
+	CU_ASSERT_EQUAL(err.lineno, 5 + 64);
+	/* more than 64 KiB */
+	memset(big, 'a', cap);
+	CU_ASSERT_EQUAL(lr_sdp_parse(big, LR_SDP_MAX_TEXT + 1, &s, &err),
+			-E2BIG);
+	free(big);
+}
+
+void lr_test_register(void)
+{
+	CU_pSuite s = CU_add_suite("sdp", NULL, NULL);
+
+	if (!s)
+		return;
+	LR_ADD_TEST(s, test_chromium_offer);
+	LR_ADD_TEST(s, test_webrtcbin_offer);
+	LR_ADD_TEST(s, test_candidates);
+	LR_ADD_TEST(s, test_errors_name_the_line);
+	LR_ADD_TEST(s, test_limits_and_unknown);
+}
