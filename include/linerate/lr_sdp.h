@@ -103,4 +103,37 @@ struct lr_sdp_extmap { /* RFC 8285 §8 */
 };
 int lr_sdp_parse_extmap(const char *value, struct lr_sdp_extmap *e);
 
+/* JSEP answer generation (RFC 8829 §5.3, the subset a media gateway
+ * needs): codecs and payload types negotiated from the offer against the
+ * local capabilities (opus/48000/2, PCMU, PCMA, telephone-event, VP8,
+ * VP9, H264 with packetization-mode=1, AV1, rtx for accepted codecs),
+ * max-bundle, rtcp-mux required (an RTP section without it is rejected),
+ * directions mirrored, header extensions intersected, data channels. */
+enum lr_sdp_dir {
+	LR_SDP_SENDRECV = 0,
+	LR_SDP_SENDONLY,
+	LR_SDP_RECVONLY,
+	LR_SDP_INACTIVE,
+};
+
+struct lr_sdp_answer_opts {
+	const char *ice_ufrag;	 /* 4..256 ice-chars */
+	const char *ice_pwd;	 /* 22..256 ice-chars */
+	const char *fingerprint; /* "sha-256 AB:CD:..." of our certificate */
+	int setup_passive;	 /* answer actpass with passive (default
+				 * active, as JSEP recommends) */
+	int ice_lite;
+	/* What we want to do per kind (sendrecv by default); the answer
+	 * takes the intersection with the offer's direction. */
+	enum lr_sdp_dir audio, video;
+	uint64_t session_id;
+	uint32_t max_message_size; /* 0 = 262144 */
+};
+
+/* Write the answer to offer into buf (CRLF, NUL-terminated). Its length,
+ * or -EINVAL (err says why: e.g. no BUNDLE-able section), -ENOSPC. */
+int lr_sdp_answer(const struct lr_sdp *offer,
+		  const struct lr_sdp_answer_opts *opts, char *buf, size_t cap,
+		  struct lr_sdp_error *err);
+
 #endif

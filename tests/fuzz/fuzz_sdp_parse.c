@@ -41,6 +41,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (lr_sdp_parse_candidate(v, &c))
 				abort(); /* parse accepted what this refuses */
 	}
+	/* any offer gets an answer that is valid SDP, or a clear refusal */
+	{
+		static const struct lr_sdp_answer_opts o = {
+			.ice_ufrag = "abcd",
+			.ice_pwd = "abcdefghijklmnopqrstuv",
+			.fingerprint = "sha-256 00:01:02:03:04:05:06:07:08:09:0A:0B:0C:0D:0E:0F:10:11:12:13:14:15:16:17:18:19:1A:1B:1C:1D:1E:1F"};
+		struct lr_sdp *ans;
+
+		n = lr_sdp_answer(s, &o, out, sizeof(out), &err);
+		if (n > 0) {
+			if (lr_sdp_parse(out, (size_t)n, &ans, &err))
+				abort();
+			lr_sdp_free(ans);
+		}
+	}
 	n = lr_sdp_write(s, out, sizeof(out));
 	if (n < 0)
 		abort();

@@ -275,6 +275,163 @@ static void test_limits_and_unknown(void)
 	free(big);
 }
 
+static const struct lr_sdp_answer_opts answer_opts = {
+	.ice_ufrag = "lRat",
+	.ice_pwd = "0123456789abcdefABCDEF",
+	.fingerprint =
+		"sha-256 01:02:03:04:05:06:07:08:09:0A:0B:0C:0D:0E:0F:10:"
+		"11:12:13:14:15:16:17:18:19:1A:1B:1C:1D:1E:1F:20",
+	.session_id = 42,
+};
+
+/* Answer an offer and parse the answer back: it must be valid SDP. */
+static struct lr_sdp *answer(const struct lr_sdp *offer,
+			     const struct lr_sdp_answer_opts *o)
+{
+	static char buf[16384];
+	struct lr_sdp_error err;
+	struct lr_sdp *a;
+	int n = lr_sdp_answer(offer, o, buf, sizeof(buf), &err);
+
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL_FATAL(lr_sdp_parse(buf, (size_t)n, &a, &err), 0);
+	return a;
+}
+
+static void test_answer_chromium(void)
+{
+	struct lr_sdp *s, *a;
+
+	roundtrip("chromium-156-offer-av-dc.sdp", &s);
+	a = answer(s, &answer_opts);
+	CU_ASSERT_EQUAL_FATAL(a->nmedia, 3);
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, -1, "group", 0), "BUNDLE 0 1 2");
+	/* opus, PCMU, PCMA, telephone-event x2; not red, G722 or CN */
+	CU_ASSERT_STRING_EQUAL(a->media[0].fmt, "111 0 8 110 126");
+	/* VP8, H264 packetization-mode=1 only, AV1, VP9 profile 0, and the
+	 * rtx of exactly those */
+	CU_ASSERT_STRING_EQUAL(a->media[1].fmt,
+			       "96 102 108 116 45 98 97 103 109 117 46 99");
+	CU_ASSERT_STRING_EQUAL(a->media[2].fmt, "webrtc-datachannel");
+	for (int i = 0; i < 3; i++) {
+		CU_ASSERT_EQUAL(a->media[i].port, 9);
+		CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, i, "setup", 0), "active");
+		CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, i, "ice-ufrag", 0),
+				       "lRat");
+		CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, i, "mid", 0),
+				       lr_sdp_attr(s, i, "mid", 0));
+	}
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, 0, "sendrecv", 0), "");
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, 0, "rtcp-mux", 0), "");
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, 0, "fmtp", 0),
+			       "111 minptime=10;useinbandfec=1");
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, 0, "rtcp-fb", 0),
+			       "111 transport-cc");
+	{
+		int rtx96 = 0, rtx100 = 0;
+		const char *v;
+
+		for (unsigned k = 0; (v = lr_sdp_attr(a, 1, "fmtp", k)); k++) {
+			rtx96 += !strcmp(v, "97 apt=96");
+			rtx100 += !strcmp(v, "101 apt=100");
+		}
+		CU_ASSERT_EQUAL(rtx96, 1);
+		CU_ASSERT_EQUAL(rtx100, 0);
+	}
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, 2, "sctp-port", 0), "5000");
+	/* extensions we know, with the offered ids */
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, 0, "extmap", 0),
+			       "1 urn:ietf:params:rtp-hdrext:ssrc-audio-level");
+	lr_sdp_free(a);
+	lr_sdp_free(s);
+}
+
+static void test_answer_webrtcbin(void)
+{
+	struct lr_sdp *s, *a;
+
+	roundtrip("webrtcbin-1.22-offer.sdp", &s);
+	a = answer(s, &answer_opts);
+	CU_ASSERT_EQUAL_FATAL(a->nmedia, 3);
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, -1, "group", 0),
+			       "BUNDLE video0 audio1 application2");
+	CU_ASSERT_STRING_EQUAL(a->media[0].fmt, "96");
+	/* bundle-only sections are accepted inside the bundle */
+	CU_ASSERT_EQUAL(a->media[1].port, 9);
+	CU_ASSERT_STRING_EQUAL(a->media[1].fmt, "111");
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, 1, "rtpmap", 0),
+			       "111 OPUS/48000/2");
+	CU_ASSERT_EQUAL(a->media[2].port, 9);
+	lr_sdp_free(a);
+	lr_sdp_free(s);
+}
+
+static void test_answer_rules(void)
+{
+	const char *offer =
+		HEAD "a=group:BUNDLE a v x\r\n"
+		     "m=audio 9 UDP/TLS/RTP/SAVPF 0 9\r\na=mid:a\r\n"
+		     "a=setup:active\r\na=sendonly\r\na=rtcp-mux\r\n"
+		     "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:v\r\n"
+		     "a=rtpmap:96 VP8/90000\r\n" /* no rtcp-mux */
+		     "m=video 9 UDP/TLS/RTP/SAVPF 100\r\na=mid:x\r\n"
+		     "a=rtcp-mux\r\na=rtpmap:100 H264/90000\r\n"
+		     "a=fmtp:100 packetization-mode=0\r\n";
+	struct lr_sdp *s, *a;
+	struct lr_sdp_error err;
+	struct lr_sdp_answer_opts o = answer_opts;
+	char small[64];
+
+	CU_ASSERT_EQUAL_FATAL(lr_sdp_parse(offer, strlen(offer), &s, &err), 0);
+	a = answer(s, &o);
+	/* PCMU by its static payload type; G722 not ours */
+	CU_ASSERT_STRING_EQUAL(a->media[0].fmt, "0");
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, 0, "recvonly", 0), "");
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, 0, "setup", 0), "passive");
+	/* no rtcp-mux, and H264 without packetization-mode=1: rejected */
+	CU_ASSERT_EQUAL(a->media[1].port, 0);
+	CU_ASSERT_EQUAL(a->media[2].port, 0);
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, -1, "group", 0), "BUNDLE a");
+	lr_sdp_free(a);
+	/* what we want narrows the direction */
+	o.audio = LR_SDP_SENDONLY; /* but the offerer only sends */
+	a = answer(s, &o);
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, 0, "inactive", 0), "");
+	lr_sdp_free(a);
+	CU_ASSERT_EQUAL(lr_sdp_answer(s, &o, small, sizeof(small), &err),
+			-ENOSPC);
+	o.fingerprint = NULL;
+	CU_ASSERT_EQUAL(lr_sdp_answer(s, &o, small, sizeof(small), &err),
+			-EINVAL);
+	lr_sdp_free(s);
+	/* a BUNDLE group longer than we write is refused, not truncated */
+	{
+		static char big[32768], out[65536];
+		size_t n = (size_t)snprintf(big, sizeof(big), "%s", HEAD);
+		char mid[48];
+
+		memset(mid, 'm', 40);
+		mid[40] = '\0';
+		n += (size_t)snprintf(big + n, sizeof(big) - n,
+				      "a=group:BUNDLE");
+		for (int i = 0; i < 60; i++)
+			n += (size_t)snprintf(big + n, sizeof(big) - n,
+					      " %s%02d", mid, i);
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "\r\n");
+		for (int i = 0; i < 60; i++)
+			n += (size_t)snprintf(
+				big + n, sizeof(big) - n,
+				"m=application 9 UDP/DTLS/SCTP "
+				"webrtc-datachannel\r\na=mid:%s%02d\r\n",
+				mid, i);
+		CU_ASSERT_EQUAL_FATAL(lr_sdp_parse(big, n, &s, &err), 0);
+		CU_ASSERT_EQUAL(
+			lr_sdp_answer(s, &answer_opts, out, sizeof(out), &err),
+			-E2BIG);
+		lr_sdp_free(s);
+	}
+}
+
 void lr_test_register(void)
 {
 	CU_pSuite s = CU_add_suite("sdp", NULL, NULL);
@@ -286,4 +443,7 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_candidates);
 	LR_ADD_TEST(s, test_errors_name_the_line);
 	LR_ADD_TEST(s, test_limits_and_unknown);
+	LR_ADD_TEST(s, test_answer_chromium);
+	LR_ADD_TEST(s, test_answer_webrtcbin);
+	LR_ADD_TEST(s, test_answer_rules);
 }

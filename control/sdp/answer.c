@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* JSEP answers (RFC 8829 §5.3), the subset a media gateway needs. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sdp_internal.h"
+
+struct out {
+	char *buf;
+	size_t cap, n;
+	int err;
+};
+
+static void emit(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (o->err)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(o->buf + o->n, o->cap - o->n, fmt, ap);
+	va_end(ap);
+	if (k < 0 || (size_t)k + 2 >= o->cap - o->n) {
+		o->err = -ENOSPC;
+		return;
+	}
+	o->n += (size_t)k;
+	memcpy(o->buf + o->n, "\r\n", 3);
+	o->n += 2;
+}
+
+/* The nth attribute value of media i starting with "<pt> ". */
+static const char *pt_attr(const struct lr_sdp *s, int i, const char *name,
+			   unsigned pt, unsigned *nth)
+{
+	const char *v;
+	char pre[8];
+	size_t pl = (size_t)snprintf(pre, sizeof(pre), "%u ", pt);
+
+	while ((v = lr_sdp_attr(s, i, name, (*nth)++)))
+		if (!strncmp(v, pre, pl))
+			return v + pl;
+	return NULL;
+}
+
+static int rtpmap_of(const struct lr_sdp *s, int i, unsigned pt,
+		     struct lr_sdp_rtpmap *r)
+{
+	unsigned nth = 0;
+	const char *v;
+	char pre[8];
+
+	snprintf(pre, sizeof(pre), "%u ", pt);
+	while ((v = lr_sdp_attr(s, i, "rtpmap", nth++)))
+		if (!strncmp(v, pre, strlen(pre)))
+			return lr_sdp_parse_rtpmap(v, r);
+	/* static payload types of RFC 3551 */
+	memset(r, 0, sizeof(*r));
+	r->pt = pt;
+	r->clock = 8000;
+	if (pt == 0)
+		strcpy(r->encoding, "PCMU");
+	else if (pt == 8)
+		strcpy(r->encoding, "PCMA");
+	else
+		return -ENOENT;
+	return 0;
+}
+
+static int fmtp_has(const char *fmtp, const char *param)
+{
+	return fmtp && strstr(fmtp, param) != NULL;
+}
+
+/* 1 if we can do this codec (rtx is decided afterwards). */
+static int supported(const char *kind, const struct lr_sdp_rtpmap *r,
+		     const char *fmtp)
+{
+	const char *e = r->encoding;
+
+	if (!strcmp(kind, "audio"))
+		return (!strcasecmp(e, "opus") && r->clock == 48000 &&
+			r->channels == 2) ||
+		       (!strcasecmp(e, "PCMU") && r->clock == 8000) ||
+		       (!strcasecmp(e, "PCMA") && r->clock == 8000) ||
+		       (!strcasecmp(e, "telephone-event") &&
+			(r->clock == 8000 || r->clock == 48000));
+	if (!strcmp(kind, "video") && r->clock == 90000)
+		return !strcasecmp(e, "VP8") || !strcasecmp(e, "AV1") ||
+		       (!strcasecmp(e, "VP9") &&
+			(!fmtp || !strstr(fmtp, "profile-id=") ||
+			 fmtp_has(fmtp, "profile-id=0"))) ||
+		       (!strcasecmp(e, "H264") &&
+			fmtp_has(fmtp, "packetization-mode=1"));
+	return 0;
+}
+
+static const char *const rtcp_fb_ok[] = {"nack", "nack pli", "ccm fir",
+					 "goog-remb", "transport-cc"};
+
+static const char *const extmap_ok[] = {
+	"urn:ietf:params:rtp-hdrext:sdes:mid",
+	"urn:ietf:params:rtp-hdrext:ssrc-audio-level",
+	"urn:ietf:params:rtp-hdrext:toffset",
+	"http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time",
+	"http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01",
+	"urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id",
+	"urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id",
+};
+
+#define MAX_PT 64
+
+/* Accepted payload types of media i, in the offer's order. */
+static unsigned pick_codecs(const struct lr_sdp *s, int i, unsigned *pts)
+{
+	const struct lr_sdp_media *m = &s->media[i];
+	const char *p = m->fmt;
+	unsigned n = 0, all[MAX_PT], nall = 0;
+
+	while (*p && nall < MAX_PT) {
+		uint64_t v;
+
+		lr__sdp_spaces(&p);
+		if (lr__sdp_uint(&p, 127, &v))
+			break;
+		all[nall++] = (unsigned)v;
+	}
+	for (unsigned k = 0; k < nall; k++) {
+		struct lr_sdp_rtpmap r;
+		unsigned nth = 0;
+
+		if (rtpmap_of(s, i, all[k], &r) ||
+		    !supported(m->kind, &r,
+			       pt_attr(s, i, "fmtp", all[k], &nth)))
+			continue;
+		pts[n++] = all[k];
+	}
+	/* rtx for the codecs accepted */
+	for (unsigned k = 0; k < nall; k++) {
+		struct lr_sdp_rtpmap r;
+		unsigned nth = 0, apt;
+		const char *f;
+
+		if (rtpmap_of(s, i, all[k], &r) ||
+		    strcasecmp(r.encoding, "rtx"))
+			continue;
+		f = pt_attr(s, i, "fmtp", all[k], &nth);
+		if (!f || sscanf(f, "apt=%u", &apt) != 1)
+			continue;
+		for (unsigned j = 0; j < n; j++) {
+			if (pts[j] == apt) {
+				pts[n++] = all[k];
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+static enum lr_sdp_dir offer_dir(const struct lr_sdp *s, int i)
+{
+	if (lr_sdp_attr(s, i, "sendonly", 0))
+		return LR_SDP_SENDONLY;
+	if (lr_sdp_attr(s, i, "recvonly", 0))
+		return LR_SDP_RECVONLY;
+	if (lr_sdp_attr(s, i, "inactive", 0))
+		return LR_SDP_INACTIVE;
+	return LR_SDP_SENDRECV;
+}
+
+static const char *answer_dir(enum lr_sdp_dir offered, enum lr_sdp_dir want)
+{
+	int they_send =
+		offered == LR_SDP_SENDRECV || offered == LR_SDP_SENDONLY;
+	int they_recv =
+		offered == LR_SDP_SENDRECV || offered == LR_SDP_RECVONLY;
+	int we_send = (want == LR_SDP_SENDRECV || want == LR_SDP_SENDONLY) &&
+		      they_recv;
+	int we_recv = (want == LR_SDP_SENDRECV || want == LR_SDP_RECVONLY) &&
+		      they_send;
+
+	return we_send && we_recv ? "sendrecv"
+	       : we_send	  ? "sendonly"
+	       : we_recv	  ? "recvonly"
+				  : "inactive";
+}
+
+static int in_bundle(const struct lr_sdp *s, const char *mid)
+{
+	const char *g = lr_sdp_attr(s, -1, "group", 0);
+	size_t ml;
+
+	if (!g || strncmp(g, "BUNDLE", 6) || !mid)
+		return 0;
+	ml = strlen(mid);
+	for (const char *p = g + 6; *p;) {
+		while (*p == ' ')
+			p++;
+		if (!strncmp(p, mid, ml) && (p[ml] == ' ' || !p[ml]))
+			return 1;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return 0;
+}
+
+static void transport_attrs(struct out *o, const struct lr_sdp *s, int i,
+			    const struct lr_sdp_answer_opts *opts)
+{
+	const char *setup = lr_sdp_attr(s, i, "setup", 0);
+
+	if (!setup)
+		setup = lr_sdp_attr(s, -1, "setup", 0);
+	emit(o, "c=IN IP4 0.0.0.0");
+	emit(o, "a=ice-ufrag:%s", opts->ice_ufrag);
+	emit(o, "a=ice-pwd:%s", opts->ice_pwd);
+	emit(o, "a=ice-options:trickle");
+	emit(o, "a=fingerprint:%s", opts->fingerprint);
+	/* RFC 8842 §5.3: active answers actpass unless told otherwise */
+	emit(o, "a=setup:%s",
+	     setup && !strcmp(setup, "active")	  ? "passive"
+	     : setup && !strcmp(setup, "passive") ? "active"
+	     : opts->setup_passive		  ? "passive"
+						  : "active");
+}
+
+static void rtp_section(struct out *o, const struct lr_sdp *s, int i,
+			const struct lr_sdp_answer_opts *opts,
+			const unsigned *pts, unsigned npts, const char *mid)
+{
+	const struct lr_sdp_media *m = &s->media[i];
+	enum lr_sdp_dir want =
+		!strcmp(m->kind, "audio") ? opts->audio : opts->video;
+	char line[512];
+	size_t n;
+	const char *v;
+
+	n = (size_t)snprintf(line, sizeof(line), "m=%s 9 %s", m->kind,
+			     m->proto);
+	for (unsigned k = 0; k < npts && n < sizeof(line) - 8; k++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " %u",
+				      pts[k]);
+	emit(o, "%s", line);
+	transport_attrs(o, s, i, opts);
+	emit(o, "a=mid:%s", mid);
+	for (unsigned k = 0; (v = lr_sdp_attr(s, i, "extmap", k)); k++) {
+		struct lr_sdp_extmap e;
+
+		if (lr_sdp_parse_extmap(v, &e))
+			continue;
+		for (unsigned j = 0; j < sizeof(extmap_ok) / sizeof(*extmap_ok);
+		     j++)
+			if (!strcmp(e.uri, extmap_ok[j]))
+				emit(o, "a=extmap:%u %s", e.id, e.uri);
+	}
+	emit(o, "a=%s", answer_dir(offer_dir(s, i), want));
+	emit(o, "a=rtcp-mux");
+	if (lr_sdp_attr(s, i, "rtcp-rsize", 0))
+		emit(o, "a=rtcp-rsize");
+	for (unsigned k = 0; k < npts; k++) {
+		struct lr_sdp_rtpmap r;
+		unsigned nth = 0;
+		const char *f;
+
+		rtpmap_of(s, i, pts[k], &r);
+		if (r.channels)
+			emit(o, "a=rtpmap:%u %s/%u/%u", r.pt, r.encoding,
+			     r.clock, r.channels);
+		else
+			emit(o, "a=rtpmap:%u %s/%u", r.pt, r.encoding, r.clock);
+		nth = 0;
+		while ((f = pt_attr(s, i, "rtcp-fb", pts[k], &nth)))
+			for (unsigned j = 0;
+			     j < sizeof(rtcp_fb_ok) / sizeof(*rtcp_fb_ok); j++)
+				if (!strcmp(f, rtcp_fb_ok[j]))
+					emit(o, "a=rtcp-fb:%u %s", pts[k], f);
+		nth = 0;
+		if ((f = pt_attr(s, i, "fmtp", pts[k], &nth)))
+			emit(o, "a=fmtp:%u %s", pts[k], f);
+	}
+}
+
+int lr_sdp_answer(const struct lr_sdp *s, const struct lr_sdp_answer_opts *opts,
+		  char *buf, size_t cap, struct lr_sdp_error *err)
+{
+	struct out o = {.buf = buf, .cap = cap};
+	char group[2048] = "a=group:BUNDLE";
+	size_t gl = strlen(group);
+	int accepted = 0;
+	unsigned pts[MAX_PT];
+
+	if (err) {
+		err->lineno = 0;
+		err->msg[0] = '\0';
+	}
+	if (!opts || !opts->ice_ufrag || !opts->ice_pwd || !opts->fingerprint ||
+	    cap < 64) {
+		if (err)
+			snprintf(
+				err->msg, sizeof(err->msg),
+				"ICE credentials and a fingerprint are needed");
+		return -EINVAL;
+	}
+	/* the BUNDLE group lists the mids we accept */
+	for (unsigned i = 0; i < s->nmedia; i++) {
+		const char *mid = lr_sdp_attr(s, (int)i, "mid", 0);
+		const struct lr_sdp_media *m = &s->media[i];
+		int rtp = strstr(m->proto, "RTP/") != NULL;
+
+		if (!mid || !in_bundle(s, mid) ||
+		    (m->port == 0 && !lr_sdp_attr(s, (int)i, "bundle-only", 0)))
+			continue;
+		if (rtp && (!lr_sdp_attr(s, (int)i, "rtcp-mux", 0) ||
+			    !pick_codecs(s, (int)i, pts)))
+			continue;
+		if (!rtp && strcmp(m->kind, "application"))
+			continue;
+		if (gl + 1 + strlen(mid) >= sizeof(group)) {
+			if (err)
+				snprintf(err->msg, sizeof(err->msg),
+					 "BUNDLE group too long");
+			return -E2BIG;
+		}
+		gl += (size_t)snprintf(group + gl, sizeof(group) - gl, " %s",
+				       mid);
+	}
+	emit(&o, "v=0");
+	emit(&o, "o=- %llu 2 IN IP4 127.0.0.1",
+	     (unsigned long long)opts->session_id);
+	emit(&o, "s=-");
+	emit(&o, "t=0 0");
+	if (strlen(group) > strlen("a=group:BUNDLE"))
+		emit(&o, "%s", group);
+	if (lr_sdp_attr(s, -1, "extmap-allow-mixed", 0))
+		emit(&o, "a=extmap-allow-mixed");
+	if (opts->ice_lite)
+		emit(&o, "a=ice-lite");
+	for (unsigned i = 0; i < s->nmedia; i++) {
+		const struct lr_sdp_media *m = &s->media[i];
+		const char *mid = lr_sdp_attr(s, (int)i, "mid", 0);
+		int rtp = strstr(m->proto, "RTP/") != NULL;
+		int dc = !strcmp(m->kind, "application") &&
+			 strstr(m->proto, "SCTP") != NULL;
+		unsigned npts = 0;
+		int ok = m->port != 0 ||
+			 (mid && in_bundle(s, mid) &&
+			  lr_sdp_attr(s, (int)i, "bundle-only", 0));
+
+		if (rtp && ok)
+			npts = lr_sdp_attr(s, (int)i, "rtcp-mux", 0)
+				       ? pick_codecs(s, (int)i, pts)
+				       : 0;
+		if (!ok || (rtp && !npts) || (!rtp && !dc) || !mid) {
+			/* rejected (JSEP §5.3.1): port 0, one format */
+			char first[32] = "0";
+			const char *f = m->fmt;
+
+			lr__sdp_token(&f, first, sizeof(first));
+			emit(&o, "m=%s 0 %s %s", m->kind, m->proto, first);
+			emit(&o, "c=IN IP4 0.0.0.0");
+			if (mid)
+				emit(&o, "a=mid:%s", mid);
+			continue;
+		}
+		accepted++;
+		if (rtp) {
+			rtp_section(&o, s, (int)i, opts, pts, npts, mid);
+			continue;
+		}
+		emit(&o, "m=application 9 %s webrtc-datachannel", m->proto);
+		transport_attrs(&o, s, (int)i, opts);
+		emit(&o, "a=mid:%s", mid);
+		emit(&o, "a=sctp-port:5000");
+		emit(&o, "a=max-message-size:%u",
+		     opts->max_message_size ? opts->max_message_size : 262144);
+	}
+	if (o.err)
+		return o.err;
+	if (!accepted) {
+		if (err)
+			snprintf(err->msg, sizeof(err->msg),
+				 "no media section could be accepted");
+		return -EINVAL;
+	}
+	return (int)o.n;
+}
