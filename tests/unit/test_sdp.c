@@ -275,6 +275,56 @@ static void test_limits_and_unknown(void)
 	free(big);
 }
 
+static const struct lr_sdp_answer_opts answer_opts;
+static struct lr_sdp *answer(const struct lr_sdp *offer,
+			     const struct lr_sdp_answer_opts *o);
+
+/* Every fixture: parses, round-trips byte for byte, its candidates and
+ * fingerprints parse, and offers get an answer that parses. */
+static void test_all_fixtures(void)
+{
+	static const struct {
+		const char *name;
+		int offer;
+		unsigned candidates;
+	} fx[] = {
+		{"chromium-156-offer-av-dc.sdp", 1, 0},
+		{"webrtcbin-1.22-offer.sdp", 1, 0},
+		{"werift-0.24.4-offer.sdp", 1, 6},
+		{"werift-0.24.4-answer-to-chromium.sdp", 0, 6},
+	};
+
+	for (unsigned f = 0; f < sizeof(fx) / sizeof(fx[0]); f++) {
+		struct lr_sdp *s;
+		unsigned ncand = 0;
+
+		roundtrip(fx[f].name, &s);
+		for (int m = 0; m < (int)s->nmedia; m++) {
+			struct lr_sdp_candidate c;
+			struct lr_sdp_fingerprint fp;
+			const char *v;
+
+			for (unsigned k = 0;
+			     (v = lr_sdp_attr(s, m, "candidate", k)); k++) {
+				CU_ASSERT_EQUAL(lr_sdp_parse_candidate(v, &c),
+						0);
+				ncand++;
+			}
+			v = lr_sdp_attr(s, m, "fingerprint", 0);
+			if (!v)
+				v = lr_sdp_attr(s, -1, "fingerprint", 0);
+			CU_ASSERT_PTR_NOT_NULL(v);
+			if (v)
+				CU_ASSERT_EQUAL(
+					lr_sdp_parse_fingerprint(v, &fp), 0);
+		}
+		CU_ASSERT_EQUAL(ncand, fx[f].candidates);
+		if (fx[f].offer)
+			lr_sdp_free(answer(s, &answer_opts));
+		lr_sdp_free(s);
+	}
+}
+
 static const struct lr_sdp_answer_opts answer_opts = {
 	.ice_ufrag = "lRat",
 	.ice_pwd = "0123456789abcdefABCDEF",
@@ -443,6 +493,7 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_candidates);
 	LR_ADD_TEST(s, test_errors_name_the_line);
 	LR_ADD_TEST(s, test_limits_and_unknown);
+	LR_ADD_TEST(s, test_all_fixtures);
 	LR_ADD_TEST(s, test_answer_chromium);
 	LR_ADD_TEST(s, test_answer_webrtcbin);
 	LR_ADD_TEST(s, test_answer_rules);
