@@ -292,6 +292,7 @@ static void test_all_fixtures(void)
 		{"webrtcbin-1.22-offer.sdp", 1, 0},
 		{"werift-0.24.4-offer.sdp", 1, 6},
 		{"werift-0.24.4-answer-to-chromium.sdp", 0, 6},
+		{"chromium-156-answer-to-werift.sdp", 0, 8},
 	};
 
 	for (unsigned f = 0; f < sizeof(fx) / sizeof(fx[0]); f++) {
@@ -323,6 +324,30 @@ static void test_all_fixtures(void)
 			lr_sdp_free(answer(s, &answer_opts));
 		lr_sdp_free(s);
 	}
+}
+
+/* Trickled candidates as Chromium hands them to JavaScript. */
+static void test_trickle_candidates(void)
+{
+	size_t len = 0;
+	char *t = slurp("chromium-156-trickle-candidates.txt", &len);
+	unsigned n = 0, tcp = 0, v6 = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) {
+		struct lr_sdp_candidate c;
+
+		CU_ASSERT_EQUAL_FATAL(strncmp(line, "candidate:", 10), 0);
+		CU_ASSERT_EQUAL(lr_sdp_parse_candidate(line + 10, &c), 0);
+		n++;
+		tcp += !strcmp(c.transport, "tcp") &&
+		       !strcmp(c.tcptype, "active");
+		v6 += strchr(c.address, ':') != NULL;
+	}
+	CU_ASSERT_EQUAL(n, 8);
+	CU_ASSERT_EQUAL(tcp, 4);
+	CU_ASSERT_EQUAL(v6, 4);
+	free(t);
 }
 
 static const struct lr_sdp_answer_opts answer_opts = {
@@ -494,6 +519,7 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_errors_name_the_line);
 	LR_ADD_TEST(s, test_limits_and_unknown);
 	LR_ADD_TEST(s, test_all_fixtures);
+	LR_ADD_TEST(s, test_trickle_candidates);
 	LR_ADD_TEST(s, test_answer_chromium);
 	LR_ADD_TEST(s, test_answer_webrtcbin);
 	LR_ADD_TEST(s, test_answer_rules);
