@@ -179,7 +179,7 @@ static void run(struct world *w, uint64_t until)
 }
 
 struct opts {
-	int lite1, ctrl0, ctrl1, nat0, aggressive;
+	int lite1, ctrl0, ctrl1, nat0, aggressive, v6;
 	double loss;
 	uint64_t seed;
 };
@@ -205,6 +205,18 @@ static void world_init(struct world *w, const struct opts *o)
 	}
 	w->p[0].addr = v4(192, 0, 2, 10, 50000);
 	w->p[1].addr = v4(198, 51, 100, 20, 60000);
+	if (o->v6) {
+		/* 2001:db8::10 and 2001:db8::20 */
+		for (int i = 0; i < 2; i++) {
+			memset(w->p[i].addr.ip, 0, 16);
+			w->p[i].addr.family = 6;
+			w->p[i].addr.ip[0] = 0x20;
+			w->p[i].addr.ip[1] = 0x01;
+			w->p[i].addr.ip[2] = 0x0d;
+			w->p[i].addr.ip[3] = 0xb8;
+			w->p[i].addr.ip[15] = (uint8_t)(0x10 * (i + 1));
+		}
+	}
 	for (int i = 0; i < 2; i++) {
 		struct lr_sim_addr sa = to_sim(&w->p[i].addr);
 		struct lr_ice_config cfg = {
@@ -243,6 +255,17 @@ static int saw(const struct peer *p, int state)
 		if (p->states[i] == state)
 			return 1;
 	return 0;
+}
+
+/* The state sequence an agent that connects goes through: checking,
+ * then connected (then completed), and nothing else. */
+static void assert_sequence(const struct peer *p)
+{
+	CU_ASSERT_FATAL(p->nstates >= 2);
+	CU_ASSERT_EQUAL(p->states[0], LR_ICE_CHECKING);
+	CU_ASSERT_EQUAL(p->states[1], LR_ICE_CONNECTED);
+	for (int i = 2; i < p->nstates; i++)
+		CU_ASSERT_EQUAL(p->states[i], LR_ICE_COMPLETED);
 }
 
 /* Both selected the same pair, mirrored. */
@@ -291,6 +314,8 @@ static void test_aggressive(void)
 	world_init(&w, &o);
 	run(&w, 5000000);
 	assert_connected(&w);
+	assert_sequence(&w.p[0]);
+	assert_sequence(&w.p[1]);
 	world_free(&w);
 }
 
@@ -303,6 +328,8 @@ static void test_full_lite(void)
 	world_init(&w, &o);
 	run(&w, 5000000);
 	assert_connected(&w);
+	assert_sequence(&w.p[0]);
+	assert_sequence(&w.p[1]);
 	lr_ice_stats(w.p[1].a, &st);
 	CU_ASSERT_EQUAL(st.checks_sent, 0); /* lite agents do not check */
 	world_free(&w);
@@ -317,6 +344,8 @@ static void test_role_conflict(void)
 	world_init(&w, &o);
 	run(&w, 5000000);
 	assert_connected(&w);
+	assert_sequence(&w.p[0]);
+	assert_sequence(&w.p[1]);
 	lr_ice_stats(w.p[0].a, &s0);
 	lr_ice_stats(w.p[1].a, &s1);
 	CU_ASSERT(s0.role_conflicts + s1.role_conflicts >= 1);
@@ -331,6 +360,8 @@ static void test_loss(void)
 	world_init(&w, &o);
 	run(&w, 30000000);
 	assert_connected(&w);
+	assert_sequence(&w.p[0]);
+	assert_sequence(&w.p[1]);
 	world_free(&w);
 }
 
@@ -421,6 +452,21 @@ static void test_trickle_late(void)
 	w.trickle_delay = 1500000; /* 1's candidates reach 0 after 1.5 s */
 	run(&w, 6000000);
 	assert_connected(&w);
+	assert_sequence(&w.p[0]);
+	assert_sequence(&w.p[1]);
+	world_free(&w);
+}
+
+static void test_ipv6(void)
+{
+	struct opts o = {.ctrl0 = 1, .v6 = 1};
+	struct world w;
+
+	world_init(&w, &o);
+	run(&w, 5000000);
+	assert_connected(&w);
+	assert_sequence(&w.p[0]);
+	assert_sequence(&w.p[1]);
 	world_free(&w);
 }
 
@@ -452,4 +498,5 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_consent_expiry);
 	LR_ADD_TEST(s, test_restart);
 	LR_ADD_TEST(s, test_trickle_late);
+	LR_ADD_TEST(s, test_ipv6);
 }
