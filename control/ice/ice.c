@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ice_internal.h"
+#include "linerate/lr_prng.h"
 
 uint32_t lr_ice_priority(enum lr_ice_cand_type type, uint32_t local_pref,
 			 unsigned component)
@@ -29,13 +30,7 @@ uint64_t lr_ice_pair_priority(uint32_t g, uint32_t d)
 
 uint64_t lr__ice_rand(struct lr_ice_agent *a)
 {
-	uint64_t x = a->rng;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	a->rng = x;
-	return x * 0x2545F4914F6CDD1DULL;
+	return lr_prng_next(&a->rng);
 }
 
 static void rand_chars(struct lr_ice_agent *a, char *out, size_t n)

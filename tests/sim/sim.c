@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "linerate/lr_prng.h"
 #include "lr_sim.h"
 
 #define MAX_HOSTS   32
@@ -64,13 +65,7 @@ struct lr_sim {
 
 static uint64_t rnd(struct lr_sim *s)
 {
-	uint64_t x = s->rng;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	s->rng = x;
-	return x * 0x2545F4914F6CDD1DULL;
+	return lr_prng_next(&s->rng);
 }
 
 static double frand(struct lr_sim *s)

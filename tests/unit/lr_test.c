@@ -3,19 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "linerate/lr_prng.h"
 #include "lr_test.h"
 
 static uint64_t rng_state;
 
 uint64_t lr_test_rand(void)
 {
-	uint64_t x = rng_state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	rng_state = x;
-	return x * 0x2545F4914F6CDD1DULL;
+	return lr_prng_next(&rng_state);
 }
 
 void lr_test_fill(void *buf, size_t len)

@@ -180,6 +180,7 @@ static void run(struct world *w, uint64_t until)
 
 struct opts {
 	int lite1, ctrl0, ctrl1, nat0, aggressive, v6;
+	uint64_t trickle_delay; /* hold 1's candidates until then */
 	double loss;
 	uint64_t seed;
 };
@@ -233,6 +234,7 @@ static void world_init(struct world *w, const struct opts *o)
 		lr_sim_host_addr(w->sim, w->p[i].host, &sa);
 		CU_ASSERT_EQUAL_FATAL(lr_ice_new(&cfg, 0, &w->p[i].a), 0);
 	}
+	w->trickle_delay = o->trickle_delay;
 	for (int i = 0; i < 2; i++) {
 		const char *u, *p;
 
@@ -287,6 +289,17 @@ static void assert_connected(struct world *w)
 	CU_ASSERT_EQUAL(memcmp(&l0, &w->p[0].addr, sizeof(l0)), 0);
 }
 
+/* Set up, run until `until`, and check both agents connected the usual
+ * way; the world stays for more checks. */
+static void connect_world(struct world *w, const struct opts *o, uint64_t until)
+{
+	world_init(w, o);
+	run(w, until);
+	assert_connected(w);
+	assert_sequence(&w->p[0]);
+	assert_sequence(&w->p[1]);
+}
+
 static void test_full_full(void)
 {
 	struct opts o = {.ctrl0 = 1};
@@ -311,11 +324,7 @@ static void test_aggressive(void)
 	struct opts o = {.ctrl0 = 1, .aggressive = 1};
 	struct world w;
 
-	world_init(&w, &o);
-	run(&w, 5000000);
-	assert_connected(&w);
-	assert_sequence(&w.p[0]);
-	assert_sequence(&w.p[1]);
+	connect_world(&w, &o, 5000000);
 	world_free(&w);
 }
 
@@ -325,11 +334,7 @@ static void test_full_lite(void)
 	struct world w;
 	struct lr_ice_stats st;
 
-	world_init(&w, &o);
-	run(&w, 5000000);
-	assert_connected(&w);
-	assert_sequence(&w.p[0]);
-	assert_sequence(&w.p[1]);
+	connect_world(&w, &o, 5000000);
 	lr_ice_stats(w.p[1].a, &st);
 	CU_ASSERT_EQUAL(st.checks_sent, 0); /* lite agents do not check */
 	world_free(&w);
@@ -341,11 +346,7 @@ static void test_role_conflict(void)
 	struct world w;
 	struct lr_ice_stats s0, s1;
 
-	world_init(&w, &o);
-	run(&w, 5000000);
-	assert_connected(&w);
-	assert_sequence(&w.p[0]);
-	assert_sequence(&w.p[1]);
+	connect_world(&w, &o, 5000000);
 	lr_ice_stats(w.p[0].a, &s0);
 	lr_ice_stats(w.p[1].a, &s1);
 	CU_ASSERT(s0.role_conflicts + s1.role_conflicts >= 1);
@@ -357,11 +358,7 @@ static void test_loss(void)
 	struct opts o = {.ctrl0 = 1, .loss = 0.2, .seed = 99};
 	struct world w;
 
-	world_init(&w, &o);
-	run(&w, 30000000);
-	assert_connected(&w);
-	assert_sequence(&w.p[0]);
-	assert_sequence(&w.p[1]);
+	connect_world(&w, &o, 30000000);
 	world_free(&w);
 }
 
@@ -445,15 +442,11 @@ static void test_restart(void)
 
 static void test_trickle_late(void)
 {
-	struct opts o = {.ctrl0 = 1};
+	/* 1's candidates reach 0 only after 1.5 s */
+	struct opts o = {.ctrl0 = 1, .trickle_delay = 1500000};
 	struct world w;
 
-	world_init(&w, &o);
-	w.trickle_delay = 1500000; /* 1's candidates reach 0 after 1.5 s */
-	run(&w, 6000000);
-	assert_connected(&w);
-	assert_sequence(&w.p[0]);
-	assert_sequence(&w.p[1]);
+	connect_world(&w, &o, 6000000);
 	world_free(&w);
 }
 
@@ -462,11 +455,7 @@ static void test_ipv6(void)
 	struct opts o = {.ctrl0 = 1, .v6 = 1};
 	struct world w;
 
-	world_init(&w, &o);
-	run(&w, 5000000);
-	assert_connected(&w);
-	assert_sequence(&w.p[0]);
-	assert_sequence(&w.p[1]);
+	connect_world(&w, &o, 5000000);
 	world_free(&w);
 }
 
