@@ -50,7 +50,8 @@ static int ipsecmb_runs(void)
 	return 1;
 }
 
-int lr_srtp_impl_resolve(enum lr_srtp_impl requested)
+/* cfg, then LR_SRTP; AUTO stays AUTO (no probing here). */
+static int requested_impl(enum lr_srtp_impl requested)
 {
 	if (requested == LR_SRTP_IMPL_AUTO) {
 		const char *env = getenv("LR_SRTP");
@@ -63,41 +64,49 @@ int lr_srtp_impl_resolve(enum lr_srtp_impl requested)
 			requested = (enum lr_srtp_impl)id;
 		}
 	}
-	if (requested == LR_SRTP_IMPL_AUTO)
-		return ipsecmb_runs() ? LR_SRTP_IMPL_IPSECMB
-				      : LR_SRTP_IMPL_OPENSSL;
 	if ((unsigned)requested > LR_SRTP_IMPL_LIBSRTP2)
 		return -EINVAL;
 	return (int)requested;
 }
 
+int lr_srtp_impl_resolve(enum lr_srtp_impl requested)
+{
+	int id = requested_impl(requested);
+
+	if (id == LR_SRTP_IMPL_AUTO)
+		return ipsecmb_runs() ? LR_SRTP_IMPL_IPSECMB
+				      : LR_SRTP_IMPL_OPENSSL;
+	return id;
+}
+
 struct lr_srtp_worker *lr_srtp_worker_new(enum lr_srtp_impl impl)
 {
+	int id = requested_impl(impl);
+	const struct lr_crypto_ops *ops = &lr_crypto_openssl_ops;
 	struct lr_srtp_worker *w;
-	int id = lr_srtp_impl_resolve(impl);
 	void *inst = NULL;
 
-	if (id == LR_SRTP_IMPL_IPSECMB) {
-		if (!lr_crypto_have(LR_CRYPTO_IPSECMB))
-			return NULL;
+	/* AUTO: ipsec-mb if its manager initialises here, else OpenSSL */
+	if ((id == LR_SRTP_IMPL_AUTO || id == LR_SRTP_IMPL_IPSECMB) &&
+	    lr_crypto_have(LR_CRYPTO_IPSECMB)) {
 		inst = lr_crypto_ipsecmb_new();
-	} else if (id == LR_SRTP_IMPL_OPENSSL) {
+		ops = &lr_crypto_ipsecmb_ops;
+	}
+	if (!inst && (id == LR_SRTP_IMPL_AUTO || id == LR_SRTP_IMPL_OPENSSL)) {
 		inst = lr_crypto_openssl_new();
+		ops = &lr_crypto_openssl_ops;
 	}
 	if (!inst)
 		return NULL;
 	w = calloc(1, sizeof(*w));
 	if (!w) {
-		if (id == LR_SRTP_IMPL_IPSECMB)
+		if (ops == &lr_crypto_ipsecmb_ops)
 			lr_crypto_ipsecmb_free(inst);
 		else
 			lr_crypto_openssl_free(inst);
 		return NULL;
 	}
-	lr_srtp_worker_init(w,
-			    id == LR_SRTP_IMPL_IPSECMB ? &lr_crypto_ipsecmb_ops
-						       : &lr_crypto_openssl_ops,
-			    inst);
+	lr_srtp_worker_init(w, ops, inst);
 	return w;
 }
 
@@ -185,6 +194,8 @@ static const struct lr__srtp_session_ops core_ops = {
 	.destroy = core_destroy,
 };
 
+/* The core over a worker: the config's (whose crypto must match a
+ * named implementation), or one made here (AUTO picks the best). */
 static int core_open(struct lr_srtp_session *s,
 		     const struct lr_srtp_config *cfg, enum lr_srtp_impl impl)
 {
@@ -194,7 +205,7 @@ static int core_open(struct lr_srtp_session *s,
 	unsigned i;
 	int rc;
 
-	if (w &&
+	if (w && impl != LR_SRTP_IMPL_AUTO &&
 	    w->ops != (impl == LR_SRTP_IMPL_IPSECMB ? &lr_crypto_ipsecmb_ops
 						    : &lr_crypto_openssl_ops))
 		return -EINVAL; /* a worker of the other implementation */
@@ -220,6 +231,8 @@ static int core_open(struct lr_srtp_session *s,
 	}
 	s->ops = &core_ops;
 	s->priv = cs;
+	s->impl = w->ops == &lr_crypto_ipsecmb_ops ? LR_SRTP_IMPL_IPSECMB
+						   : LR_SRTP_IMPL_OPENSSL;
 	return 0;
 }
 
@@ -234,11 +247,9 @@ int lr_srtp_session_new(struct lr_srtp_session **out,
 		return -EINVAL;
 	if (cfg->policy.mki_len)
 		return -ENOTSUP;
-	impl = lr_srtp_impl_resolve(cfg->impl);
+	impl = requested_impl(cfg->impl);
 	if (impl < 0)
 		return impl;
-	if (impl == LR_SRTP_IMPL_IPSECMB && !ipsecmb_runs())
-		return -ENOTSUP;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
