@@ -11,29 +11,7 @@
 #include <openssl/x509.h>
 
 #include "linerate/lr_dtls.h"
-
-/* A FIFO of datagrams, each kept whole. */
-struct lr__dgram {
-	struct lr__dgram *next;
-	size_t len;
-	uint8_t data[];
-};
-
-struct lr__dgram_q {
-	struct lr__dgram *head, *tail;
-	size_t count, bytes;
-	size_t max_bytes; /* pushes beyond this are refused */
-	uint64_t drops;	  /* ... and counted here */
-};
-
-/* 0, -ENOBUFS (over max_bytes), -ENOMEM. */
-int lr__dgram_push(struct lr__dgram_q *q, const void *data, size_t len);
-/* Length of the head datagram, or 0 if empty. */
-size_t lr__dgram_peek(const struct lr__dgram_q *q);
-/* Copy the head datagram (truncated to cap, as a UDP read would) and
- * drop it. Its full length, or 0 if empty. */
-size_t lr__dgram_pop(struct lr__dgram_q *q, void *buf, size_t cap);
-void lr__dgram_clear(struct lr__dgram_q *q);
+#include "lr_dgram_q.h"
 
 /* A BIO_METHOD whose BIOs read from and write to a struct lr__dgram_q
  * (BIO_set_data). Freed with BIO_meth_free after every BIO using it. */

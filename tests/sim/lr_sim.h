@@ -68,6 +68,11 @@ struct lr_sim_stats {
 };
 void lr_sim_stats(const struct lr_sim *s, struct lr_sim_stats *out);
 
+/* The process's gettimeofday() follows virtual time once a simulator
+ * exists (vclock.c: for dependencies that read the wall clock inside,
+ * such as usrsctp). */
+void lr__sim_vclock_tick(uint64_t delta_us);
+
 /* Helpers for tests. */
 struct lr_sim_addr lr_sim_v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d,
 			     uint16_t port);

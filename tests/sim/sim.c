@@ -102,6 +102,7 @@ struct lr_sim *lr_sim_new(uint64_t seed)
 
 	if (!s)
 		return NULL;
+	lr__sim_vclock_tick(0);
 	s->rng = seed ? seed : 1;
 	s->link.delay_us = 10000;
 	return s;
@@ -334,6 +335,7 @@ void lr_sim_advance(struct lr_sim *s, uint64_t t)
 {
 	if (t < s->now)
 		return;
+	lr__sim_vclock_tick(t - s->now);
 	s->now = t;
 	for (;;) {
 		size_t best = SIZE_MAX;
