@@ -234,8 +234,14 @@ static void rtp_section(struct out *o, const struct lr_sdp *s, int i,
 			const unsigned *pts, unsigned npts, const char *mid)
 {
 	const struct lr_sdp_media *m = &s->media[i];
-	enum lr_sdp_dir want =
-		!strcmp(m->kind, "audio") ? opts->audio : opts->video;
+	const struct lr_sdp_answer_media *am =
+		opts->media && (unsigned)i < opts->nmedia ? &opts->media[i]
+							  : NULL;
+	enum lr_sdp_dir want = am && am->set_dir	   ? am->dir
+			       : !strcmp(m->kind, "audio") ? opts->audio
+							   : opts->video;
+	const char *dir = answer_dir(offer_dir(s, i), want);
+	int sending = !strcmp(dir, "sendrecv") || !strcmp(dir, "sendonly");
 	char line[512];
 	size_t n;
 	const char *v;
@@ -258,7 +264,9 @@ static void rtp_section(struct out *o, const struct lr_sdp *s, int i,
 			if (!strcmp(e.uri, extmap_ok[j]))
 				emit(o, "a=extmap:%u %s", e.id, e.uri);
 	}
-	emit(o, "a=%s", answer_dir(offer_dir(s, i), want));
+	emit(o, "a=%s", dir);
+	if (am && am->ssrc && am->msid && sending)
+		emit(o, "a=msid:%s", am->msid);
 	emit(o, "a=rtcp-mux");
 	if (lr_sdp_attr(s, i, "rtcp-rsize", 0))
 		emit(o, "a=rtcp-rsize");
@@ -283,6 +291,9 @@ static void rtp_section(struct out *o, const struct lr_sdp *s, int i,
 		if ((f = pt_attr(s, i, "fmtp", pts[k], &nth)))
 			emit(o, "a=fmtp:%u %s", pts[k], f);
 	}
+	if (am && am->ssrc && sending)
+		emit(o, "a=ssrc:%u cname:%s", am->ssrc,
+		     opts->cname ? opts->cname : "linerate");
 }
 
 int lr_sdp_answer(const struct lr_sdp *s, const struct lr_sdp_answer_opts *opts,
@@ -340,6 +351,9 @@ int lr_sdp_answer(const struct lr_sdp *s, const struct lr_sdp_answer_opts *opts,
 		emit(&o, "a=extmap-allow-mixed");
 	if (opts->ice_lite)
 		emit(&o, "a=ice-lite");
+	if (opts->identity)
+		emit(&o, "a=identity:%s", opts->identity);
+	emit(&o, "a=msid-semantic: WMS *");
 	for (unsigned i = 0; i < s->nmedia; i++) {
 		const struct lr_sdp_media *m = &s->media[i];
 		const char *mid = lr_sdp_attr(s, (int)i, "mid", 0);

@@ -116,6 +116,14 @@ enum lr_sdp_dir {
 	LR_SDP_INACTIVE,
 };
 
+/* Per offered section (by index), what lr_pc adds to the answer. */
+struct lr_sdp_answer_media {
+	int set_dir; /* use dir instead of the per-kind default */
+	enum lr_sdp_dir dir;
+	uint32_t ssrc;	  /* our sending SSRC: a=ssrc + a=msid if we send */
+	const char *msid; /* "stream-id track-id" */
+};
+
 struct lr_sdp_answer_opts {
 	const char *ice_ufrag;	 /* 4..256 ice-chars */
 	const char *ice_pwd;	 /* 22..256 ice-chars */
@@ -127,7 +135,11 @@ struct lr_sdp_answer_opts {
 	 * takes the intersection with the offer's direction. */
 	enum lr_sdp_dir audio, video;
 	uint64_t session_id;
-	uint32_t max_message_size; /* 0 = 262144 */
+	uint32_t max_message_size;		 /* 0 = 262144 */
+	const struct lr_sdp_answer_media *media; /* NULL or nmedia entries */
+	unsigned nmedia;
+	const char *cname;    /* for a=ssrc lines; NULL = "linerate" */
+	const char *identity; /* a=identity value (RFC 8827 §7), or NULL */
 };
 
 /* Write the answer to offer into buf (CRLF, NUL-terminated). Its length,

@@ -13,6 +13,7 @@
 #include "linerate/lr_ice.h"
 #include "linerate/lr_stun.h"
 #include "lr_sim.h"
+#include "lr_sim_stun.h"
 #include "lr_test.h"
 
 struct peer {
@@ -35,29 +36,9 @@ struct world {
 	uint64_t trickle_delay; /* hold candidates of p[1] until then */
 };
 
-static struct lr_sim_addr to_sim(const struct lr_stun_addr *a)
-{
-	struct lr_sim_addr s = {.family = a->family, .port = a->port};
-
-	memcpy(s.ip, a->ip, 16);
-	return s;
-}
-
-static struct lr_stun_addr from_sim(const struct lr_sim_addr *s)
-{
-	struct lr_stun_addr a = {.family = s->family, .port = s->port};
-
-	memcpy(a.ip, s->ip, 16);
-	return a;
-}
-
-static struct lr_stun_addr v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d,
-			      uint16_t port)
-{
-	struct lr_sim_addr s = lr_sim_v4(a, b, c, d, port);
-
-	return from_sim(&s);
-}
+#define to_sim	 lr_sim_from_stun
+#define from_sim lr_sim_to_stun
+#define v4	 lr_sim_stun_v4
 
 static void signal_events(struct world *w, int i)
 {

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Internals of lr_pc. */
+#ifndef LR_PC_INTERNAL_H
+#define LR_PC_INTERNAL_H
+
+#include "linerate/lr_dtmf.h"
+#include "linerate/lr_pc.h"
+#include "linerate/lr_srtp.h"
+#include "lr_dgram_q.h"
+
+#define PC_MAX_LCANDS 16
+
+struct lr__tr {
+	char kind[8];	     /* "audio" or "video" */
+	enum lr_sdp_dir dir; /* what the application asked for */
+	int current;	     /* negotiated (ours), -1 before */
+	char mid[16];	     /* "" until it has an m-line */
+	int mline;	     /* its m-line, -1 before */
+	uint32_t ssrc;	     /* what we send with */
+	uint16_t seq;
+	int send_pt; /* first negotiated codec, -1: none */
+	uint32_t send_clock;
+	int dtmf_pt; /* negotiated telephone-event, -1: none */
+	uint32_t dtmf_clock;
+	uint8_t pts[32]; /* negotiated payload types */
+	uint32_t clocks[32];
+	unsigned npts;
+	uint32_t rssrc[LR_PC_MAX_SSRCS]; /* the peer's SSRCs seen/signalled */
+	unsigned nrssrc;
+	int track_fired;
+	struct lr_dtmf_sender *dtmf;
+	struct lr_dtmf_receiver dtmf_rx;
+	uint32_t ts_base; /* RTP timestamp origin for DTMF */
+	uint64_t pkts_sent, bytes_sent, pkts_recv, bytes_recv;
+};
+
+struct lr__chan {
+	int used;
+	char *label;
+	struct lr_dc_init init;
+	char *protocol;
+	int sid; /* SCTP stream, -1 until assigned */
+	int remote;
+	enum lr_dc_state state; /* before SCTP exists */
+};
+
+struct lr__pcev {
+	struct lr__pcev *next;
+	struct lr_pc_event ev;
+};
+
+struct lr__pctx {
+	struct lr__pctx *next;
+	struct lr_pc_transmit t;
+};
+
+struct lr_pc {
+	struct lr_pc_config cfg;
+	uint64_t now, rng;
+	int closed;
+	enum lr_pc_signaling sig;
+	enum lr_pc_conn_state conn;
+	/* descriptions: text and parsed */
+	char *cur_local, *cur_remote, *pend_local, *pend_remote;
+	struct lr_sdp *remote; /* parsed current-or-pending remote */
+	int offerer;	       /* we made the last offer */
+	int negotiated_once;
+	int need_negotiation;
+	int need_event; /* raised outside stable: fire when stable */
+	int restart_pending;
+	uint64_t session_id;
+	unsigned version;
+	/* transport */
+	struct lr_ice_agent *ice;
+	char lcands[PC_MAX_LCANDS][200]; /* our candidates, SDP form */
+	int nlcands;
+	int gather_done;
+	struct lr__dgram_q early; /* DTLS that came before our DTLS */
+	int ice_events_on;	  /* after the first setLocalDescription */
+	enum lr_ice_conn_state ice_state;
+	enum lr_ice_gather_state gather_state;
+	char remote_fp[LR_CERT_FP_MAX];
+	int dtls_client;
+	struct lr_dtls *dtls;
+	int dtls_started;
+	enum lr_dtls_state dtls_state;
+	struct lr_sctp *sctp;
+	int data_mline; /* -1: no data section */
+	char data_mid[16];
+	uint16_t remote_sctp_port;
+	uint32_t remote_mms;
+	struct lr_srtp_session *srtp_tx, *srtp_rx;
+	int keys_ready;
+	uint16_t suite;
+	struct lr_stun_addr sel_local, sel_remote;
+	int have_sel;
+	/* media and channels */
+	struct lr__tr tr[LR_PC_MAX_TRANSCEIVERS];
+	int ntr;
+	struct lr__chan ch[LR_PC_MAX_CHANNELS];
+	char cname[20];
+	char stream_id[40];
+	/* identity */
+	char peer_identity[256];
+	/* queues */
+	struct lr__pcev *ev, *ev_tail;
+	struct lr__pctx *tx, *tx_tail;
+	/* stats */
+	uint64_t rx_unknown, rx_not_selected, rx_rtp_drops, rx_rtcp,
+		rx_dtls_refused;
+	uint64_t bytes_sent, bytes_recv, pkts_sent, pkts_recv;
+	unsigned dc_opened, dc_closed;
+	uint8_t scratch[1600];
+};
+
+/* pc.c */
+struct lr__pcev *lr__pc_emit(struct lr_pc *pc, enum lr_pc_ev_type t);
+void lr__pc_emit_state(struct lr_pc *pc, enum lr_pc_ev_type t, int state);
+int lr__pc_queue_tx(struct lr_pc *pc, const uint8_t *buf, size_t len);
+void lr__pc_update_conn(struct lr_pc *pc);
+void lr__pc_negotiation_needed(struct lr_pc *pc);
+uint32_t lr__pc_rand32(struct lr_pc *pc);
+int lr__pc_new_tr(struct lr_pc *pc, const char *kind, enum lr_sdp_dir dir);
+
+/* offer.c */
+int lr__pc_write_offer(struct lr_pc *pc, char *buf, size_t cap);
+int lr__pc_write_answer(struct lr_pc *pc, char *buf, size_t cap,
+			struct lr_sdp_error *err);
+int lr__pc_identity_attr(struct lr_pc *pc, char *out, size_t cap);
+
+/* remote.c: apply a description pair once both sides are known. */
+int lr__pc_apply_remote(struct lr_pc *pc, struct lr_sdp *sdp, int is_offer,
+			struct lr_sdp_error *err);
+int lr__pc_apply_answer(struct lr_pc *pc, const char *answer_text,
+			int answer_is_local);
+int lr__pc_check_identity(struct lr_pc *pc, const struct lr_sdp *sdp);
+int lr__pc_ensure_ice(struct lr_pc *pc, int controlling);
+int lr__pc_find_tr(struct lr_pc *pc, const char *mid);
+int lr__pc_cand_to_sdp(const struct lr_ice_candidate *c, char *out, size_t cap);
+int lr__pc_cand_from_sdp(const char *value, struct lr_ice_candidate *c);
+
+/* transport.c */
+void lr__pc_emit_gathered(struct lr_pc *pc);
+void lr__pc_start_dtls(struct lr_pc *pc);
+void lr__pc_pump(struct lr_pc *pc);
+
+/* media.c */
+void lr__pc_on_rtp(struct lr_pc *pc, uint8_t *buf, size_t len);
+void lr__pc_on_rtcp(struct lr_pc *pc, uint8_t *buf, size_t len);
+int lr__pc_make_srtp(struct lr_pc *pc);
+void lr__pc_dtmf_pump(struct lr_pc *pc);
+uint64_t lr__pc_dtmf_timeout(const struct lr_pc *pc);
+
+/* channels.c */
+void lr__pc_sctp_up(struct lr_pc *pc);
+void lr__pc_sctp_events(struct lr_pc *pc);
+
+#endif

@@ -1,0 +1,809 @@
+/*
+ * lr_pc: two RTCPeerConnections on the simulator (virtual clock):
+ * offer/answer with audio + video + a data channel, DTLS with each
+ * SRTP profile and RTP both ways through the SRTP core, fingerprint
+ * mismatch, loss, a 1 MiB message and 1,000 small ones, DTMF "123#",
+ * renegotiation adding a track, rollback, ICE restart keeping DTLS,
+ * identity assertions, stats.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linerate/lr_pc.h"
+#include "lr_sim.h"
+#include "lr_sim_stun.h"
+#include "lr_test.h"
+
+#define NOW_UNIX 1795000000
+#define MAXREC	 8192
+
+static struct lr_cert *certs[3];
+
+static int setup(void)
+{
+	for (int i = 0; i < 3; i++)
+		if (lr_cert_generate(LR_CERT_ECDSA_P256, NOW_UNIX, 30,
+				     100 + (uint64_t)i, &certs[i]))
+			return -1;
+	return 0;
+}
+
+static int teardown(void)
+{
+	for (int i = 0; i < 3; i++)
+		lr_cert_free(certs[i]);
+	return 0;
+}
+
+struct rec {
+	enum lr_pc_ev_type type;
+	int state, transceiver, channel, binary;
+	char tone;
+	uint32_t duration_ms, tag;
+	size_t len;
+	uint8_t pt;
+	uint64_t at;
+};
+
+struct peer {
+	struct lr_pc *pc;
+	struct lr_stun_addr addr;
+	int host;
+	struct rec r[MAXREC];
+	unsigned n;
+	struct lr_pc_keys keys;
+	int nkeys;
+	uint8_t *big;
+	size_t big_len;
+	char pending[32][256];
+	int npending;
+};
+
+struct world {
+	struct lr_sim *sim;
+	struct peer p[2];
+};
+
+static uint64_t sim_clock; /* usrsctp's clock never goes back */
+
+static const struct lr_pc_identity_provider *no_idp;
+
+struct wopts {
+	double loss;
+	uint64_t seed;
+	const uint16_t *profiles[2];
+	unsigned nprofiles[2];
+	const struct lr_pc_identity_provider *idp[2];
+};
+
+static void world_init(struct world *w, const struct wopts *o)
+{
+	struct lr_sim_link l = {.delay_us = 10000, .loss = o->loss};
+
+	memset(w, 0, sizeof(*w));
+	w->sim = lr_sim_new(o->seed ? o->seed : 11);
+	lr_sim_set_link(w->sim, &l);
+	lr_sim_advance(w->sim, sim_clock);
+	for (int i = 0; i < 2; i++) {
+		struct peer *p = &w->p[i];
+		struct lr_sim_addr sa;
+		struct lr_pc_config c = {.cert = certs[i],
+					 .nlocal = 1,
+					 .seed = 1000 + (uint64_t)i +
+						 (o->seed << 8),
+					 .srtp_profiles = o->profiles[i],
+					 .nprofiles = o->nprofiles[i],
+					 .idp = o->idp[i]};
+
+		p->addr = lr_sim_stun_v4(192, 0, 2, (uint8_t)(50 + i), 40000);
+		c.local = &p->addr;
+		p->host = lr_sim_add_host(w->sim, -1);
+		sa = lr_sim_from_stun(&p->addr);
+		lr_sim_host_addr(w->sim, p->host, &sa);
+		CU_ASSERT_EQUAL_FATAL(lr_pc_new(&c, lr_sim_now(w->sim), &p->pc),
+				      0);
+	}
+}
+
+static void world_free(struct world *w)
+{
+	sim_clock = lr_sim_now(w->sim);
+	for (int i = 0; i < 2; i++) {
+		lr_pc_free(w->p[i].pc);
+		free(w->p[i].big);
+	}
+	lr_sim_free(w->sim);
+}
+
+static void record(struct world *w, int i)
+{
+	struct peer *p = &w->p[i], *o = &w->p[1 - i];
+	struct lr_pc_event ev;
+
+	while (lr_pc_poll_event(p->pc, &ev)) {
+		struct rec *r = &p->r[p->n < MAXREC ? p->n : MAXREC - 1];
+
+		if (p->n < MAXREC)
+			p->n++;
+		memset(r, 0, sizeof(*r));
+		r->type = ev.type;
+		r->state = ev.state;
+		r->transceiver = ev.transceiver;
+		r->channel = ev.channel;
+		r->binary = ev.binary;
+		r->tone = ev.tone;
+		r->duration_ms = ev.duration_ms;
+		r->len = ev.len;
+		r->pt = ev.rtp.pt;
+		r->at = lr_sim_now(w->sim);
+		if (ev.len >= 4)
+			memcpy(&r->tag, ev.data, 4);
+		switch (ev.type) {
+		case LR_PC_EV_ICE_CANDIDATE:
+			/* trickle: to the peer once it can take it */
+			if (lr_pc_remote_description(o->pc))
+				lr_pc_add_ice_candidate(o->pc, ev.cand);
+			else if (o->npending < 32)
+				snprintf(o->pending[o->npending++], 256, "%s",
+					 ev.cand);
+			break;
+		case LR_PC_EV_KEYS_READY:
+			p->keys = ev.keys;
+			p->nkeys++;
+			break;
+		case LR_PC_EV_DC_MESSAGE:
+			if (ev.len > p->big_len) {
+				free(p->big);
+				p->big = ev.data;
+				p->big_len = ev.len;
+				ev.data = NULL;
+			}
+			break;
+		default:
+			break;
+		}
+		lr_pc_event_clear(&ev);
+	}
+}
+
+static void flush_pending(struct peer *p)
+{
+	if (!lr_pc_remote_description(p->pc))
+		return;
+	for (int k = 0; k < p->npending; k++)
+		lr_pc_add_ice_candidate(p->pc, p->pending[k]);
+	p->npending = 0;
+}
+
+static void run(struct world *w, double seconds)
+{
+	uint64_t until = lr_sim_now(w->sim) + (uint64_t)(seconds * 1e6);
+	uint8_t buf[2048];
+	struct lr_sim_addr src, dst;
+	struct lr_pc_transmit t;
+
+	for (;;) {
+		uint64_t now = lr_sim_now(w->sim), next;
+		int n;
+
+		for (int i = 0; i < 2; i++) {
+			struct peer *p = &w->p[i];
+
+			while ((n = lr_sim_recv(w->sim, p->host, &src, &dst,
+						buf, sizeof(buf))) > 0) {
+				struct lr_stun_addr l = lr_sim_to_stun(&dst),
+						    r = lr_sim_to_stun(&src);
+
+				lr_pc_handle_packet(p->pc, now, &l, &r, buf,
+						    (size_t)n);
+			}
+			lr_pc_handle_timeout(p->pc, now);
+			while (lr_pc_poll_transmit(p->pc, &t)) {
+				struct lr_sim_addr a = lr_sim_from_stun(
+							   &t.local),
+						   b = lr_sim_from_stun(
+							   &t.remote);
+
+				CU_ASSERT(t.len <= 1200);
+				lr_sim_send(w->sim, &a, &b, t.buf, t.len);
+			}
+			record(w, i);
+			flush_pending(p);
+		}
+		next = lr_sim_next(w->sim);
+		for (int i = 0; i < 2; i++) {
+			uint64_t x = lr_pc_poll_timeout(w->p[i].pc);
+
+			if (x < next)
+				next = x;
+		}
+		if (next > until)
+			break;
+		if (next <= now)
+			next = now + 1;
+		lr_sim_advance(w->sim, next);
+	}
+}
+
+static char sdp_buf[65536];
+
+/* offer from p[a], answer from p[b] */
+static int negotiate(struct world *w, int a, int b)
+{
+	struct lr_pc *A = w->p[a].pc, *B = w->p[b].pc;
+	int n;
+
+	n = lr_pc_create_offer(A, sdp_buf, sizeof(sdp_buf));
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL_FATAL(
+		lr_pc_set_local_description(A, LR_PC_OFFER, sdp_buf, NULL), 0);
+	n = lr_pc_set_remote_description(B, LR_PC_OFFER, sdp_buf, NULL);
+	if (n)
+		return n;
+	n = lr_pc_create_answer(B, sdp_buf, sizeof(sdp_buf));
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL_FATAL(
+		lr_pc_set_local_description(B, LR_PC_ANSWER, sdp_buf, NULL), 0);
+	return lr_pc_set_remote_description(A, LR_PC_ANSWER, sdp_buf, NULL);
+}
+
+static unsigned count(const struct peer *p, enum lr_pc_ev_type t)
+{
+	unsigned c = 0;
+
+	for (unsigned i = 0; i < p->n; i++)
+		c += p->r[i].type == t;
+	return c;
+}
+
+static int saw_state(const struct peer *p, enum lr_pc_ev_type t, int s)
+{
+	for (unsigned i = 0; i < p->n; i++)
+		if (p->r[i].type == t && p->r[i].state == s)
+			return 1;
+	return 0;
+}
+
+/* audio + video on both, a data channel from p[0]; connected. */
+static void av_dc(struct world *w, int *ch)
+{
+	CU_ASSERT_EQUAL(
+		lr_pc_add_transceiver(w->p[0].pc, "audio", LR_SDP_SENDRECV), 0);
+	CU_ASSERT_EQUAL(
+		lr_pc_add_transceiver(w->p[0].pc, "video", LR_SDP_SENDRECV), 1);
+	*ch = lr_pc_create_data_channel(w->p[0].pc, "chat", NULL);
+	CU_ASSERT(*ch >= 0);
+	/* the answerer sends too: its transceivers take the offered
+	 * sections of their kind */
+	lr_pc_add_transceiver(w->p[1].pc, "audio", LR_SDP_SENDRECV);
+	lr_pc_add_transceiver(w->p[1].pc, "video", LR_SDP_SENDRECV);
+	CU_ASSERT_EQUAL_FATAL(negotiate(w, 0, 1), 0);
+	run(w, 5);
+}
+
+static void send_audio(struct world *w, int from, unsigned n, uint32_t base)
+{
+	for (uint32_t k = 0; k < n; k++) {
+		uint8_t pl[160];
+		uint32_t tag = base + k;
+
+		memset(pl, (int)k, sizeof(pl));
+		memcpy(pl, &tag, 4);
+		CU_ASSERT_EQUAL(lr_pc_send_rtp(w->p[from].pc, 0, -1, k * 960,
+					       k == 0, pl, sizeof(pl)),
+				0);
+	}
+	run(w, 0.5);
+}
+
+static unsigned rtp_with(const struct peer *p, int tr, uint32_t lo, uint32_t hi)
+{
+	unsigned c = 0;
+
+	for (unsigned i = 0; i < p->n; i++)
+		c += p->r[i].type == LR_PC_EV_RTP &&
+		     p->r[i].transceiver == tr && p->r[i].tag >= lo &&
+		     p->r[i].tag < hi;
+	return c;
+}
+
+static void test_av_dc_session(void)
+{
+	struct world w;
+	struct wopts o = {0};
+	int ch;
+	char stats[16384];
+
+	world_init(&w, &o);
+	av_dc(&w, &ch);
+	for (int i = 0; i < 2; i++) {
+		struct peer *p = &w.p[i];
+
+		CU_ASSERT_EQUAL(lr_pc_connection_state(p->pc), LR_PC_CONNECTED);
+		CU_ASSERT_EQUAL(lr_pc_signaling_state(p->pc), LR_PC_STABLE);
+		CU_ASSERT(saw_state(p, LR_PC_EV_CONNECTION_STATE,
+				    LR_PC_CONNECTING));
+		CU_ASSERT(saw_state(p, LR_PC_EV_CONNECTION_STATE,
+				    LR_PC_CONNECTED));
+		CU_ASSERT(saw_state(p, LR_PC_EV_SIGNALING_STATE, LR_PC_STABLE));
+		CU_ASSERT(saw_state(p, LR_PC_EV_ICE_GATHERING_STATE,
+				    LR_ICE_GATHER_COMPLETE));
+		CU_ASSERT(count(p, LR_PC_EV_ICE_CANDIDATE) >= 2);
+		CU_ASSERT_EQUAL(count(p, LR_PC_EV_TRACK), 2);
+		CU_ASSERT_EQUAL(p->nkeys, 1);
+		CU_ASSERT_EQUAL(lr_pc_transceiver_direction(p->pc, 0),
+				LR_SDP_SENDRECV);
+	}
+	CU_ASSERT_EQUAL(count(&w.p[0], LR_PC_EV_NEGOTIATION_NEEDED), 1);
+	/* The keys as the data plane gets them: mirrored, and the pair. */
+	CU_ASSERT_EQUAL(w.p[0].keys.suite, LR_SRTP_AEAD_AES_128_GCM);
+	CU_ASSERT(!memcmp(&w.p[0].keys.tx, &w.p[1].keys.rx,
+			  sizeof(w.p[0].keys.tx)));
+	CU_ASSERT(!memcmp(&w.p[0].keys.rx, &w.p[1].keys.tx,
+			  sizeof(w.p[0].keys.rx)));
+	CU_ASSERT_EQUAL(w.p[0].keys.remote.port, w.p[1].addr.port);
+	CU_ASSERT_EQUAL(w.p[0].keys.nlocal_ssrcs, 2);
+	CU_ASSERT_EQUAL(w.p[0].keys.dtls_client, 0); /* JSEP: answerer */
+	CU_ASSERT_EQUAL(w.p[1].keys.dtls_client, 1); /* is active */
+	/* RTP both ways, decrypted by the other side. */
+	send_audio(&w, 0, 20, 1000);
+	send_audio(&w, 1, 20, 2000);
+	CU_ASSERT_EQUAL(rtp_with(&w.p[1], 0, 1000, 1020), 20);
+	CU_ASSERT_EQUAL(rtp_with(&w.p[0], 0, 2000, 2020), 20);
+	/* video goes to the video transceiver */
+	{
+		uint8_t pl[1000] = {0};
+		uint32_t tag = 3000;
+
+		memcpy(pl, &tag, 4);
+		CU_ASSERT_EQUAL(
+			lr_pc_send_rtp(w.p[0].pc, 1, 96, 0, 1, pl, sizeof(pl)),
+			0);
+		CU_ASSERT_EQUAL(lr_pc_send_rtp(w.p[0].pc, 1, 8, 0, 1, pl, 10),
+				-EINVAL); /* PCMA is not a video codec */
+		run(&w, 0.2);
+		CU_ASSERT_EQUAL(rtp_with(&w.p[1], 1, 3000, 3001), 1);
+	}
+	/* The data channel: opened in band, echoed. */
+	CU_ASSERT_EQUAL(lr_pc_dc_state(w.p[0].pc, ch), LR_DC_OPEN);
+	CU_ASSERT_EQUAL(lr_pc_dc_id(w.p[0].pc, ch), 1); /* server: odd */
+	CU_ASSERT_EQUAL(count(&w.p[1], LR_PC_EV_DATA_CHANNEL), 1);
+	CU_ASSERT_EQUAL(lr_pc_dc_send(w.p[0].pc, ch, "ping", 4, 0), 0);
+	run(&w, 0.5);
+	CU_ASSERT_EQUAL(count(&w.p[1], LR_PC_EV_DC_MESSAGE), 1);
+	{
+		int bch = -1;
+
+		for (unsigned i = 0; i < w.p[1].n; i++)
+			if (w.p[1].r[i].type == LR_PC_EV_DATA_CHANNEL)
+				bch = w.p[1].r[i].channel;
+		CU_ASSERT_STRING_EQUAL(lr_pc_dc_label(w.p[1].pc, bch), "chat");
+		CU_ASSERT_EQUAL(lr_pc_dc_send(w.p[1].pc, bch, "pong", 4, 0), 0);
+		run(&w, 0.5);
+		CU_ASSERT_EQUAL(count(&w.p[0], LR_PC_EV_DC_MESSAGE), 1);
+	}
+	CU_ASSERT(lr_pc_get_stats(w.p[0].pc, stats, sizeof(stats)) > 0);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(stats, "\"srtpCipher\":\"AEAD_AES_128_GCM\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(stats, "\"tlsVersion\":\"FEFD\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(stats, "\"type\":\"inbound-rtp\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(stats, "\"type\":\"outbound-rtp\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(stats, "\"type\":\"candidate-pair\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(stats, "\"type\":\"certificate\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(stats, "\"label\":\"chat\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(stats, "\"dataChannelsOpened\":1"));
+	/* close: the peer sees the channel close, then everything ends */
+	lr_pc_dc_close(w.p[0].pc, ch);
+	run(&w, 1);
+	CU_ASSERT_EQUAL(count(&w.p[1], LR_PC_EV_DC_CLOSE), 1);
+	lr_pc_close(w.p[0].pc);
+	CU_ASSERT_EQUAL(lr_pc_connection_state(w.p[0].pc), LR_PC_CLOSED);
+	world_free(&w);
+}
+
+static void one_profile(uint16_t prof)
+{
+	struct world w;
+	struct wopts o = {.seed = prof};
+	int ch;
+
+	/* p[0] answers passive: it is the DTLS server, and its order
+	 * decides. */
+	o.profiles[0] = &prof;
+	o.nprofiles[0] = 1;
+	world_init(&w, &o);
+	av_dc(&w, &ch);
+	CU_ASSERT_EQUAL(lr_pc_connection_state(w.p[1].pc), LR_PC_CONNECTED);
+	CU_ASSERT_EQUAL(w.p[0].keys.suite, prof);
+	CU_ASSERT_EQUAL(w.p[1].keys.suite, prof);
+	send_audio(&w, 0, 5, 100);
+	send_audio(&w, 1, 5, 200);
+	CU_ASSERT_EQUAL(rtp_with(&w.p[1], 0, 100, 105), 5);
+	CU_ASSERT_EQUAL(rtp_with(&w.p[0], 0, 200, 205), 5);
+	world_free(&w);
+}
+
+static void test_profiles(void)
+{
+	one_profile(LR_SRTP_AEAD_AES_128_GCM);
+	one_profile(LR_SRTP_AEAD_AES_256_GCM);
+	one_profile(LR_SRTP_AES128_CM_SHA1_80);
+	one_profile(LR_SRTP_AES128_CM_SHA1_32);
+}
+
+static void test_fingerprint_mismatch(void)
+{
+	struct world w;
+	struct wopts o = {0};
+	char *fp;
+	int n;
+
+	world_init(&w, &o);
+	lr_pc_add_transceiver(w.p[0].pc, "audio", LR_SDP_SENDRECV);
+	n = lr_pc_create_offer(w.p[0].pc, sdp_buf, sizeof(sdp_buf));
+	CU_ASSERT_FATAL(n > 0);
+	lr_pc_set_local_description(w.p[0].pc, LR_PC_OFFER, sdp_buf, NULL);
+	/* Someone on the signalling path swaps the fingerprint. */
+	fp = strstr(sdp_buf, "a=fingerprint:sha-256 ");
+	CU_ASSERT_FATAL(fp != NULL);
+	fp[22] = fp[22] == 'A' ? 'B' : 'A';
+	CU_ASSERT_EQUAL(lr_pc_set_remote_description(w.p[1].pc, LR_PC_OFFER,
+						     sdp_buf, NULL),
+			0);
+	n = lr_pc_create_answer(w.p[1].pc, sdp_buf, sizeof(sdp_buf));
+	lr_pc_set_local_description(w.p[1].pc, LR_PC_ANSWER, sdp_buf, NULL);
+	lr_pc_set_remote_description(w.p[0].pc, LR_PC_ANSWER, sdp_buf, NULL);
+	run(&w, 10);
+	CU_ASSERT_EQUAL(lr_pc_connection_state(w.p[1].pc), LR_PC_FAILED);
+	CU_ASSERT_EQUAL(lr_pc_connection_state(w.p[0].pc), LR_PC_FAILED);
+	CU_ASSERT_EQUAL(w.p[0].nkeys + w.p[1].nkeys, 0);
+	CU_ASSERT(lr_pc_get_stats(w.p[1].pc, sdp_buf, sizeof(sdp_buf)) > 0);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(sdp_buf, "\"linerateFingerprintMismatches\":1"));
+	world_free(&w);
+}
+
+/* 10 % loss: ICE, DTLS and SCTP recover; a 1 MiB message and 1,000
+ * small ones arrive whole and in order. */
+static void test_loss_bulk(void)
+{
+	struct world w;
+	struct wopts o = {.loss = 0.10, .seed = 5};
+	uint8_t *big = malloc(LR_SCTP_MAX_MESSAGE_SIZE);
+	int ch, bch = -1;
+	unsigned seen = 0, inorder = 1;
+
+	CU_ASSERT_FATAL(big != NULL);
+	world_init(&w, &o);
+	av_dc(&w, &ch);
+	run(&w, 30);
+	CU_ASSERT_EQUAL_FATAL(lr_pc_connection_state(w.p[0].pc),
+			      LR_PC_CONNECTED);
+	CU_ASSERT_EQUAL_FATAL(lr_pc_dc_state(w.p[0].pc, ch), LR_DC_OPEN);
+	lr_test_fill(big, LR_SCTP_MAX_MESSAGE_SIZE);
+	CU_ASSERT_EQUAL(
+		lr_pc_dc_send(w.p[0].pc, ch, big, LR_SCTP_MAX_MESSAGE_SIZE, 1),
+		0);
+	for (uint32_t i = 0; i < 1000; i++)
+		CU_ASSERT_EQUAL(lr_pc_dc_send(w.p[0].pc, ch, &i, 4, 1), 0);
+	run(&w, 120);
+	CU_ASSERT_EQUAL_FATAL(w.p[1].big_len, LR_SCTP_MAX_MESSAGE_SIZE);
+	CU_ASSERT(!memcmp(w.p[1].big, big, LR_SCTP_MAX_MESSAGE_SIZE));
+	for (unsigned i = 0; i < w.p[1].n; i++) {
+		const struct rec *r = &w.p[1].r[i];
+
+		if (r->type == LR_PC_EV_DATA_CHANNEL)
+			bch = r->channel;
+		if (r->type != LR_PC_EV_DC_MESSAGE || r->len != 4)
+			continue;
+		inorder &= r->tag == seen;
+		seen++;
+	}
+	CU_ASSERT(bch >= 0);
+	CU_ASSERT_EQUAL(seen, 1000);
+	CU_ASSERT(inorder);
+	free(big);
+	world_free(&w);
+}
+
+/* Channel options travel in DCEP; the peer's channel has them. */
+static void test_channel_options(void)
+{
+	struct world w;
+	struct wopts o = {0};
+	struct lr_dc_init in = LR_DC_INIT_DEFAULT;
+	int ch, c2, neg0, neg1;
+
+	world_init(&w, &o);
+	in.unordered = 1;
+	in.max_retransmits = 0;
+	in.protocol = "game-state";
+	c2 = lr_pc_create_data_channel(w.p[0].pc, "fast", &in);
+	in = (struct lr_dc_init)LR_DC_INIT_DEFAULT;
+	in.negotiated = 1;
+	in.id = 9;
+	neg0 = lr_pc_create_data_channel(w.p[0].pc, "neg", &in);
+	neg1 = lr_pc_create_data_channel(w.p[1].pc, "neg", &in);
+	av_dc(&w, &ch);
+	CU_ASSERT_EQUAL(lr_pc_dc_state(w.p[0].pc, c2), LR_DC_OPEN);
+	CU_ASSERT_EQUAL(lr_pc_dc_id(w.p[0].pc, neg0), 9);
+	CU_ASSERT_EQUAL(lr_pc_dc_state(w.p[1].pc, neg1), LR_DC_OPEN);
+	/* two in-band channels announced, the negotiated one is not */
+	CU_ASSERT_EQUAL(count(&w.p[1], LR_PC_EV_DATA_CHANNEL), 2);
+	CU_ASSERT_EQUAL(lr_pc_dc_send(w.p[1].pc, neg1, "n", 1, 0), 0);
+	run(&w, 0.5);
+	CU_ASSERT_EQUAL(count(&w.p[0], LR_PC_EV_DC_MESSAGE), 1);
+	CU_ASSERT(lr_pc_get_stats(w.p[1].pc, sdp_buf, sizeof(sdp_buf)) > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(sdp_buf, "\"protocol\":\"game-state\""));
+	world_free(&w);
+}
+
+/* RTCDTMFSender.insertDTMF("123#"): tonechange per tone, and the peer
+ * decodes each with its 100 ms duration. */
+static void test_dtmf(void)
+{
+	struct world w;
+	struct wopts o = {0};
+	char got[8] = "", changes[8] = "";
+	unsigned ng = 0, nc = 0;
+	int ch;
+
+	world_init(&w, &o);
+	av_dc(&w, &ch);
+	CU_ASSERT_EQUAL(lr_pc_insert_dtmf(w.p[0].pc, 1, "1", 100, 70),
+			-ENOTCONN); /* video */
+	CU_ASSERT_EQUAL(lr_pc_insert_dtmf(w.p[0].pc, 0, "12x", 100, 70),
+			-EINVAL);
+	CU_ASSERT_EQUAL(lr_pc_insert_dtmf(w.p[0].pc, 0, "123#", 100, 70), 0);
+	CU_ASSERT_STRING_EQUAL(lr_pc_dtmf_tone_buffer(w.p[0].pc, 0), "23#");
+	run(&w, 2);
+	for (unsigned i = 0; i < w.p[1].n; i++)
+		if (w.p[1].r[i].type == LR_PC_EV_DTMF_RECEIVED) {
+			CU_ASSERT_EQUAL(w.p[1].r[i].duration_ms, 100);
+			got[ng++] = w.p[1].r[i].tone;
+		}
+	for (unsigned i = 0; i < w.p[0].n; i++)
+		if (w.p[0].r[i].type == LR_PC_EV_DTMF_TONECHANGE)
+			changes[nc++] =
+				w.p[0].r[i].tone ? w.p[0].r[i].tone : '|';
+	CU_ASSERT_STRING_EQUAL(got, "123#");
+	CU_ASSERT_STRING_EQUAL(changes, "123#|");
+	world_free(&w);
+}
+
+/* Adding a track later: negotiationneeded, a new offer with one more
+ * section in the bundle, a track event at the peer, media on it; the
+ * DTLS association and keys stay. */
+static void test_renegotiate_add_track(void)
+{
+	struct world w;
+	struct wopts o = {0};
+	int v;
+
+	world_init(&w, &o);
+	lr_pc_add_transceiver(w.p[0].pc, "audio", LR_SDP_SENDRECV);
+	CU_ASSERT_EQUAL_FATAL(negotiate(&w, 0, 1), 0);
+	run(&w, 5);
+	CU_ASSERT_EQUAL_FATAL(lr_pc_connection_state(w.p[1].pc),
+			      LR_PC_CONNECTED);
+	CU_ASSERT_EQUAL(count(&w.p[1], LR_PC_EV_TRACK), 1);
+	v = lr_pc_add_transceiver(w.p[0].pc, "video", LR_SDP_SENDONLY);
+	record(&w, 0);
+	CU_ASSERT_EQUAL(count(&w.p[0], LR_PC_EV_NEGOTIATION_NEEDED), 2);
+	CU_ASSERT_EQUAL_FATAL(negotiate(&w, 0, 1), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(lr_pc_local_description(w.p[0].pc),
+				      "a=group:BUNDLE 0 1"));
+	run(&w, 1);
+	CU_ASSERT_EQUAL(count(&w.p[1], LR_PC_EV_TRACK), 2);
+	CU_ASSERT_EQUAL(lr_pc_transceiver_direction(w.p[0].pc, v),
+			LR_SDP_SENDONLY);
+	{
+		uint8_t pl[500] = {0};
+		uint32_t tag = 77;
+
+		memcpy(pl, &tag, 4);
+		CU_ASSERT_EQUAL(
+			lr_pc_send_rtp(w.p[0].pc, v, -1, 0, 1, pl, sizeof(pl)),
+			0);
+		run(&w, 0.2);
+		CU_ASSERT_EQUAL(rtp_with(&w.p[1], 1, 77, 78), 1);
+	}
+	CU_ASSERT_EQUAL(w.p[0].nkeys, 1);
+	CU_ASSERT_EQUAL(w.p[1].nkeys, 1);
+	world_free(&w);
+}
+
+/* Rollback (RFC 8829 §4.1.10.2) of a local and of a remote offer, and
+ * the states the signaling machine refuses. */
+static void test_rollback(void)
+{
+	struct world w;
+	struct wopts o = {0};
+	int n;
+
+	world_init(&w, &o);
+	lr_pc_add_transceiver(w.p[0].pc, "audio", LR_SDP_SENDRECV);
+	CU_ASSERT_EQUAL(
+		lr_pc_create_answer(w.p[0].pc, sdp_buf, sizeof(sdp_buf)),
+		-EINVAL);
+	CU_ASSERT_EQUAL(lr_pc_set_local_description(w.p[0].pc, LR_PC_ROLLBACK,
+						    NULL, NULL),
+			-EINVAL);
+	n = lr_pc_create_offer(w.p[0].pc, sdp_buf, sizeof(sdp_buf));
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL(lr_pc_set_local_description(w.p[0].pc, LR_PC_OFFER,
+						    sdp_buf, NULL),
+			0);
+	CU_ASSERT_EQUAL(lr_pc_signaling_state(w.p[0].pc),
+			LR_PC_HAVE_LOCAL_OFFER);
+	/* an answer cannot be our own next step */
+	CU_ASSERT_EQUAL(lr_pc_set_local_description(w.p[0].pc, LR_PC_ANSWER,
+						    sdp_buf, NULL),
+			-EINVAL);
+	CU_ASSERT_EQUAL(lr_pc_set_remote_description(w.p[1].pc, LR_PC_OFFER,
+						     sdp_buf, NULL),
+			0);
+	CU_ASSERT_EQUAL(lr_pc_signaling_state(w.p[1].pc),
+			LR_PC_HAVE_REMOTE_OFFER);
+	CU_ASSERT_EQUAL(lr_pc_set_remote_description(w.p[1].pc, LR_PC_ROLLBACK,
+						     NULL, NULL),
+			0);
+	CU_ASSERT_EQUAL(lr_pc_signaling_state(w.p[1].pc), LR_PC_STABLE);
+	CU_ASSERT_PTR_NULL(lr_pc_remote_description(w.p[1].pc));
+	CU_ASSERT_EQUAL(lr_pc_set_local_description(w.p[0].pc, LR_PC_ROLLBACK,
+						    NULL, NULL),
+			0);
+	CU_ASSERT_EQUAL(lr_pc_signaling_state(w.p[0].pc), LR_PC_STABLE);
+	CU_ASSERT_PTR_NULL(lr_pc_local_description(w.p[0].pc));
+	/* junk SDP is refused with the line named */
+	{
+		struct lr_sdp_error e;
+
+		CU_ASSERT_EQUAL(
+			lr_pc_set_remote_description(w.p[1].pc, LR_PC_OFFER,
+						     "v=0\r\nbogus\r\n", &e),
+			-EINVAL);
+		CU_ASSERT_EQUAL(e.lineno, 2);
+	}
+	/* after all that, a normal negotiation still works */
+	CU_ASSERT_EQUAL(negotiate(&w, 0, 1), 0);
+	run(&w, 5);
+	CU_ASSERT_EQUAL(lr_pc_connection_state(w.p[0].pc), LR_PC_CONNECTED);
+	world_free(&w);
+}
+
+/* ICE restart: new credentials in the next offer, ICE checks again and
+ * selects a pair; the DTLS association and the keys stay, and media
+ * flows after. */
+static void test_ice_restart_keeps_dtls(void)
+{
+	struct world w;
+	struct wopts o = {0};
+	const char *ufrag0;
+	char before[64];
+	int ch;
+
+	world_init(&w, &o);
+	av_dc(&w, &ch);
+	ufrag0 = strstr(lr_pc_local_description(w.p[0].pc), "a=ice-ufrag:");
+	CU_ASSERT_FATAL(ufrag0 != NULL);
+	snprintf(before, sizeof(before), "%.20s", ufrag0);
+	lr_pc_restart_ice(w.p[0].pc);
+	record(&w, 0);
+	CU_ASSERT_EQUAL(count(&w.p[0], LR_PC_EV_NEGOTIATION_NEEDED), 2);
+	CU_ASSERT_EQUAL_FATAL(negotiate(&w, 0, 1), 0);
+	CU_ASSERT_PTR_NULL(strstr(lr_pc_local_description(w.p[0].pc), before));
+	run(&w, 5);
+	CU_ASSERT_EQUAL(lr_pc_connection_state(w.p[0].pc), LR_PC_CONNECTED);
+	CU_ASSERT_EQUAL(lr_pc_dtls_state(w.p[0].pc), LR_DTLS_CONNECTED);
+	CU_ASSERT_EQUAL(w.p[0].nkeys, 1);
+	CU_ASSERT_EQUAL(w.p[1].nkeys, 1);
+	send_audio(&w, 0, 5, 500);
+	CU_ASSERT_EQUAL(rtp_with(&w.p[1], 0, 500, 505), 5);
+	CU_ASSERT_EQUAL(lr_pc_dc_send(w.p[0].pc, ch, "after", 5, 0), 0);
+	run(&w, 0.5);
+	CU_ASSERT_EQUAL(count(&w.p[1], LR_PC_EV_DC_MESSAGE), 1);
+	world_free(&w);
+}
+
+/* A test identity provider: an assertion is "<identity>|<contents>|<mac>"
+ * with a keyed checksum only this provider can make. */
+static uint32_t mac(const char *who, const char *contents)
+{
+	uint32_t h = 0x811c9dc5u ^ 0x5eed;
+
+	for (const char *p = who; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	for (const char *p = contents; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	return h;
+}
+
+static int idp_generate(void *ctx, const char *contents, char *out, size_t cap)
+{
+	const char *who = ctx;
+	int n = snprintf(out, cap, "%s|%s|%08x", who, contents,
+			 mac(who, contents));
+
+	return n > 0 && (size_t)n < cap ? 0 : -ENOSPC;
+}
+
+static int idp_validate(void *ctx, const char *a, char *contents, size_t cap,
+			char *who, size_t wcap)
+{
+	const char *p1 = strchr(a, '|'), *p2 = strrchr(a, '|');
+	unsigned m;
+
+	(void)ctx;
+	if (!p1 || p2 == p1 || (size_t)(p1 - a) >= wcap ||
+	    (size_t)(p2 - p1) >= cap || sscanf(p2 + 1, "%8x", &m) != 1)
+		return -EINVAL;
+	memcpy(who, a, (size_t)(p1 - a));
+	who[p1 - a] = '\0';
+	memcpy(contents, p1 + 1, (size_t)(p2 - p1 - 1));
+	contents[p2 - p1 - 1] = '\0';
+	return m == mac(who, contents) ? 0 : -EPERM;
+}
+
+static void test_identity(void)
+{
+	struct lr_pc_identity_provider alice = {idp_generate, idp_validate,
+						"alice@test.example"};
+	struct lr_pc_identity_provider bob = {idp_generate, idp_validate,
+					      "bob@test.example"};
+	struct world w;
+	struct wopts o = {.idp = {&alice, &bob}};
+	char *fp;
+	int n;
+
+	world_init(&w, &o);
+	lr_pc_add_transceiver(w.p[0].pc, "audio", LR_SDP_SENDRECV);
+	CU_ASSERT_EQUAL_FATAL(negotiate(&w, 0, 1), 0);
+	CU_ASSERT_STRING_EQUAL(lr_pc_peer_identity(w.p[1].pc),
+			       "alice@test.example");
+	CU_ASSERT_STRING_EQUAL(lr_pc_peer_identity(w.p[0].pc),
+			       "bob@test.example");
+	run(&w, 5);
+	CU_ASSERT_EQUAL(lr_pc_connection_state(w.p[0].pc), LR_PC_CONNECTED);
+	world_free(&w);
+
+	/* A valid assertion for another certificate does not cover this
+	 * description's fingerprint: refused. */
+	world_init(&w, &o);
+	lr_pc_add_transceiver(w.p[0].pc, "audio", LR_SDP_SENDRECV);
+	n = lr_pc_create_offer(w.p[0].pc, sdp_buf, sizeof(sdp_buf));
+	CU_ASSERT_FATAL(n > 0);
+	fp = strstr(sdp_buf, "a=fingerprint:sha-256 ");
+	CU_ASSERT_FATAL(fp != NULL);
+	{
+		char other[LR_CERT_FP_MAX];
+
+		lr_cert_fingerprint(certs[2], "sha-256", other, sizeof(other));
+		memcpy(fp + 14, other, strlen(other));
+	}
+	CU_ASSERT_EQUAL(lr_pc_set_remote_description(w.p[1].pc, LR_PC_OFFER,
+						     sdp_buf, NULL),
+			-EPERM);
+	CU_ASSERT_PTR_NULL(lr_pc_peer_identity(w.p[1].pc));
+	CU_ASSERT_EQUAL(lr_pc_signaling_state(w.p[1].pc), LR_PC_STABLE);
+	world_free(&w);
+}
+
+void lr_test_register(void)
+{
+	CU_pSuite s = CU_add_suite("pc", setup, teardown);
+
+	(void)no_idp;
+	LR_ADD_TEST(s, test_av_dc_session);
+	LR_ADD_TEST(s, test_profiles);
+	LR_ADD_TEST(s, test_fingerprint_mismatch);
+	LR_ADD_TEST(s, test_loss_bulk);
+	LR_ADD_TEST(s, test_channel_options);
+	LR_ADD_TEST(s, test_dtmf);
+	LR_ADD_TEST(s, test_renegotiate_add_track);
+	LR_ADD_TEST(s, test_rollback);
+	LR_ADD_TEST(s, test_ice_restart_keeps_dtls);
+	LR_ADD_TEST(s, test_identity);
+}
