@@ -13,7 +13,8 @@ cd "$(dirname "$0")"
 PKGS=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
       libssl-dev libsrtp2-dev libipsec-mb-dev libcunit1-dev liburing-dev
       zlib1g-dev libnice-dev libusrsctp-dev
-      linux-headers-amd64)
+      linux-headers-amd64
+      chromium)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 log() { printf '[run.sh] %s\n' "$*" >&2; }
@@ -30,6 +31,24 @@ install_deps() {
 	$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 \
 		install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The real WebRTC peers of the interop tests: werift and playwright-core
+# from npm (Node.js 20 and npm come with the machine; Debian's npm
+# package conflicts with them), pinned by package-lock.json. Reinstalled
+# only when the lock file changes.
+install_node_peers() {
+	local dir=tests/interop/node stamp sum
+	stamp=$dir/node_modules/.linerate-lock
+	if ! command -v npm >/dev/null; then
+		log "npm not found: the interop tests need Node.js >= 20 with npm"
+		return 1
+	fi
+	sum=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && return 0
+	log "installing the interop peers (npm ci in $dir)"
+	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+	printf '%s\n' "$sum" >"$stamp"
 }
 
 # configure DIR [cmake args...]; quiet unless it fails
@@ -80,6 +99,7 @@ demo)
 	;;
 test)
 	install_deps
+	install_node_peers
 	build_main
 	build_asan 10
 	rc=0

@@ -1,0 +1,449 @@
+/*
+ * Interop: lr_pc against a real WebRTC peer no one here wrote (werift, or
+ * headless Chromium), over UDP on 127.0.0.1. The peer runs as a Node.js
+ * script (tests/interop/node/) with signalling as JSON lines on a pipe.
+ *
+ *   pc_peer <werift|chromium> <we-offer|they-offer>
+ *
+ * Passes when: ICE and DTLS connect; 20 data-channel messages come back
+ * echoed and intact; audio RTP flows both ways and is decrypted on both
+ * sides (werift echoes our packets, which must come back byte for byte;
+ * Chromium sends its fake microphone and reports how many of ours it
+ * received). Prints what was negotiated (DTLS role, SRTP suite, the
+ * peer's view). Exit 0 pass, 1 fail, 77 peer not installed.
+ *
+ * A driver: it owns the socket, the clock and the randomness.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jsonl.h"
+#include "linerate/lr_pc.h"
+
+#define MESSAGES      20
+#define AUDIO_PACKETS 100
+#define DEADLINE_S    40
+
+struct run {
+	const char *peer, *mode;
+	struct lr_pc *pc;
+	struct lr_cert *cert;
+	int sock, to_child, from_child;
+	pid_t child;
+	struct lr_stun_addr local;
+	int ch;	   /* the data channel */
+	int audio; /* our audio transceiver */
+	int open, sent_msgs, echoes, bad_echoes;
+	unsigned audio_sent, rtp_in, rtp_echo_ok, rtp_peer_media;
+	uint64_t next_audio;
+	int keys, suite, dtls_client, connected, failed;
+	int reported;
+	long long peer_rx;
+	char peer_info[512];
+	char line[262144];
+	size_t ll;
+};
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void to_child(struct run *r, const char *t, const char *k1,
+		     const char *v1, const char *k2, const char *v2)
+{
+	static char buf[200000];
+	size_t n = (size_t)snprintf(buf, sizeof(buf), "{");
+
+	n = jsonl_str(buf, sizeof(buf), n, "t", t);
+	if (k1)
+		n = jsonl_str(buf, sizeof(buf), n, k1, v1);
+	if (k2)
+		n = jsonl_str(buf, sizeof(buf), n, k2, v2);
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "}\n");
+	if (write(r->to_child, buf, n) != (ssize_t)n)
+		fprintf(stderr, "pc_peer: short write to the peer\n");
+}
+
+static int spawn(struct run *r, const char *script)
+{
+	int in[2], out[2];
+
+	if (pipe(in) || pipe(out))
+		return -1;
+	r->child = fork();
+	if (r->child < 0)
+		return -1;
+	if (!r->child) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[1]);
+		close(out[0]);
+		execlp("node", "node", script, r->mode, (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	r->to_child = in[1];
+	r->from_child = out[0];
+	return 0;
+}
+
+static int bind_loopback(struct run *r)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t al = sizeof(a);
+
+	r->sock = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	if (r->sock < 0)
+		return -1;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(r->sock, (struct sockaddr *)&a, sizeof(a)) ||
+	    getsockname(r->sock, (struct sockaddr *)&a, &al))
+		return -1;
+	r->local.family = 4;
+	r->local.port = ntohs(a.sin_port);
+	memcpy(r->local.ip, &a.sin_addr, 4);
+	return 0;
+}
+
+static void send_offer_or_answer(struct run *r, int offer)
+{
+	static char sdp[65536];
+	int n = offer ? lr_pc_create_offer(r->pc, sdp, sizeof(sdp))
+		      : lr_pc_create_answer(r->pc, sdp, sizeof(sdp));
+
+	if (n < 0 ||
+	    lr_pc_set_local_description(
+		    r->pc, offer ? LR_PC_OFFER : LR_PC_ANSWER, sdp, NULL)) {
+		fprintf(stderr, "pc_peer: cannot make our %s (%d)\n",
+			offer ? "offer" : "answer", n);
+		r->failed = 1;
+		return;
+	}
+	to_child(r, offer ? "offer" : "answer", "sdp", sdp, NULL, NULL);
+}
+
+/* Only loopback candidates: the tests never touch another address. */
+static int loopback_cand(const char *c)
+{
+	char ip[64] = "";
+	unsigned dummy;
+
+	if (sscanf(c, "candidate:%*s %u %*s %*u %63s", &dummy, ip) != 2)
+		return 0;
+	return !strncmp(ip, "127.", 4);
+}
+
+static void child_line(struct run *r, const char *l)
+{
+	static char sdp[65536];
+	char t[16], c[512], m[16];
+	struct lr_sdp_error e = {0};
+
+	if (jsonl_get(l, "t", t, sizeof(t)))
+		return;
+	if (!strcmp(t, "log")) {
+		if (!jsonl_get(l, "m", c, sizeof(c)))
+			fprintf(stderr, "  %s: %s\n", r->peer, c);
+	} else if (!strcmp(t, "offer") || !strcmp(t, "answer")) {
+		int offer = !strcmp(t, "offer");
+
+		if (jsonl_get(l, "sdp", sdp, sizeof(sdp)) ||
+		    lr_pc_set_remote_description(
+			    r->pc, offer ? LR_PC_OFFER : LR_PC_ANSWER, sdp,
+			    &e)) {
+			fprintf(stderr,
+				"pc_peer: their %s refused: line %u %s\n", t,
+				e.lineno, e.msg);
+			r->failed = 1;
+			return;
+		}
+		if (offer)
+			send_offer_or_answer(r, 0);
+	} else if (!strcmp(t, "cand")) {
+		if (jsonl_get(l, "c", c, sizeof(c)))
+			return;
+		if (!c[0])
+			lr_pc_add_ice_candidate(r->pc, NULL);
+		else if (loopback_cand(c))
+			lr_pc_add_ice_candidate(r->pc, c);
+		(void)m;
+	} else if (!strcmp(t, "stats")) {
+		r->reported = 1;
+		r->peer_rx = jsonl_int(l, "packetsReceived", -1);
+		snprintf(r->peer_info, sizeof(r->peer_info), "%.500s", l);
+	}
+}
+
+static void read_child(struct run *r)
+{
+	ssize_t n = read(r->from_child, r->line + r->ll,
+			 sizeof(r->line) - 1 - r->ll);
+	char *nl;
+
+	if (n <= 0) {
+		if (n == 0) {
+			fprintf(stderr, "pc_peer: the peer exited\n");
+			r->failed = 1;
+		}
+		return;
+	}
+	r->ll += (size_t)n;
+	r->line[r->ll] = '\0';
+	while ((nl = strchr(r->line, '\n'))) {
+		*nl = '\0';
+		child_line(r, r->line);
+		r->ll -= (size_t)(nl + 1 - r->line);
+		memmove(r->line, nl + 1, r->ll + 1);
+	}
+}
+
+static void events(struct run *r)
+{
+	struct lr_pc_event ev;
+
+	while (lr_pc_poll_event(r->pc, &ev)) {
+		switch (ev.type) {
+		case LR_PC_EV_ICE_CANDIDATE:
+			to_child(r, "cand", "c", ev.cand, "mid", ev.mid);
+			break;
+		case LR_PC_EV_CONNECTION_STATE:
+			fprintf(stderr, "  linerate: connection %d\n",
+				ev.state);
+			if (ev.state == LR_PC_CONNECTED)
+				r->connected = 1;
+			if (ev.state == LR_PC_FAILED)
+				r->failed = 1;
+			break;
+		case LR_PC_EV_KEYS_READY:
+			/* the keys themselves are secret: never printed */
+			r->keys = 1;
+			r->suite = ev.keys.suite;
+			r->dtls_client = ev.keys.dtls_client;
+			break;
+		case LR_PC_EV_DATA_CHANNEL:
+			r->ch = ev.channel;
+			break;
+		case LR_PC_EV_DC_OPEN:
+			if (ev.channel == r->ch)
+				r->open = 1;
+			break;
+		case LR_PC_EV_DC_MESSAGE: {
+			char want[32];
+
+			snprintf(want, sizeof(want), "echo-%d", r->echoes);
+			if (ev.len == strlen(want) &&
+			    !memcmp(ev.data, want, ev.len))
+				r->echoes++;
+			else
+				r->bad_echoes++;
+			break;
+		}
+		case LR_PC_EV_RTP:
+			r->rtp_in++;
+			if (ev.len >= 9 && !memcmp(ev.data, "LRTAG", 5))
+				r->rtp_echo_ok++;
+			else
+				r->rtp_peer_media++;
+			break;
+		default:
+			break;
+		}
+		lr_pc_event_clear(&ev);
+	}
+}
+
+static void media(struct run *r, uint64_t now)
+{
+	/* werift does not decode: tagged payloads come back as sent.
+	 * Chromium decodes: an Opus silence frame (RFC 6716 §3.1 code 0,
+	 * config 31: CELT FB 20 ms). */
+	static const uint8_t silence[] = {0xf8, 0xff, 0xfe};
+	uint8_t pl[64];
+	size_t len;
+
+	if (!r->keys || r->audio_sent >= AUDIO_PACKETS || now < r->next_audio)
+		return;
+	if (!strcmp(r->peer, "werift")) {
+		len = (size_t)snprintf((char *)pl, sizeof(pl), "LRTAG%04u",
+				       r->audio_sent);
+	} else {
+		memcpy(pl, silence, sizeof(silence));
+		len = sizeof(silence);
+	}
+	if (!lr_pc_send_rtp(r->pc, r->audio, -1, r->audio_sent * 960,
+			    r->audio_sent == 0, pl, len))
+		r->audio_sent++;
+	r->next_audio = now + 20000;
+	if (r->open && r->sent_msgs < MESSAGES) {
+		char msg[32];
+		int n = snprintf(msg, sizeof(msg), "echo-%d", r->sent_msgs);
+
+		if (!lr_pc_dc_send(r->pc, r->ch, msg, (size_t)n, 0))
+			r->sent_msgs++;
+	}
+}
+
+static void flush(struct run *r)
+{
+	struct lr_pc_transmit t;
+
+	while (lr_pc_poll_transmit(r->pc, &t)) {
+		struct sockaddr_in to = {.sin_family = AF_INET,
+					 .sin_port = htons(t.remote.port)};
+
+		if (t.remote.family != 4 || t.remote.ip[0] != 127)
+			continue; /* never anything but loopback */
+		memcpy(&to.sin_addr, t.remote.ip, 4);
+		sendto(r->sock, t.buf, t.len, 0, (struct sockaddr *)&to,
+		       sizeof(to));
+	}
+}
+
+static void read_sock(struct run *r, uint64_t now)
+{
+	uint8_t buf[2048];
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	ssize_t n;
+
+	while ((n = recvfrom(r->sock, buf, sizeof(buf), 0,
+			     (struct sockaddr *)&from, &fl)) > 0) {
+		struct lr_stun_addr rem = {.family = 4,
+					   .port = ntohs(from.sin_port)};
+
+		memcpy(rem.ip, &from.sin_addr, 4);
+		lr_pc_handle_packet(r->pc, now, &r->local, &rem, buf,
+				    (size_t)n);
+		fl = sizeof(from);
+	}
+}
+
+static int done(const struct run *r)
+{
+	return r->echoes == MESSAGES && r->audio_sent == AUDIO_PACKETS &&
+	       r->rtp_in >= 20;
+}
+
+static int setup(struct run *r)
+{
+	uint64_t seed, serial;
+	struct lr_pc_config c = {.nlocal = 1};
+
+	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed) ||
+	    getrandom(&serial, sizeof(serial), 0) != sizeof(serial) ||
+	    bind_loopback(r))
+		return -1;
+	if (lr_cert_generate(LR_CERT_ECDSA_P256, (int64_t)time(NULL), 30,
+			     serial | 1, &r->cert))
+		return -1;
+	c.cert = r->cert;
+	c.local = &r->local;
+	c.seed = seed | 1;
+	if (lr_pc_new(&c, now_us(), &r->pc))
+		return -1;
+	r->audio = lr_pc_add_transceiver(r->pc, "audio", LR_SDP_SENDRECV);
+	r->ch = -1;
+	if (!strcmp(r->mode, "we-offer"))
+		r->ch = lr_pc_create_data_channel(r->pc, "echo", NULL);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct run r = {0};
+	char script[512];
+	uint64_t deadline, asked = 0;
+	int ok;
+
+	if (argc != 3 ||
+	    (strcmp(argv[1], "werift") && strcmp(argv[1], "chromium")) ||
+	    (strcmp(argv[2], "we-offer") && strcmp(argv[2], "they-offer"))) {
+		fprintf(stderr,
+			"usage: pc_peer <werift|chromium> <we-offer|they-offer>\n");
+		return 2;
+	}
+	r.peer = argv[1];
+	r.mode = argv[2];
+	snprintf(script, sizeof(script), "%s/node_modules/%s", LR_INTEROP_NODE,
+		 !strcmp(r.peer, "werift") ? "werift" : "playwright-core");
+	if (access(script, R_OK) || (!strcmp(r.peer, "chromium") &&
+				     access("/usr/bin/chromium", X_OK))) {
+		printf("skip: %s is not installed (./run.sh test installs it)\n",
+		       r.peer);
+		return 77;
+	}
+	snprintf(script, sizeof(script), "%s/%s-peer.mjs", LR_INTEROP_NODE,
+		 r.peer);
+	signal(SIGPIPE, SIG_IGN);
+	if (setup(&r) || spawn(&r, script)) {
+		fprintf(stderr, "pc_peer: setup failed\n");
+		return 1;
+	}
+	if (!strcmp(r.mode, "we-offer"))
+		send_offer_or_answer(&r, 1);
+	deadline = now_us() + DEADLINE_S * 1000000ull;
+	while (!r.failed && now_us() < deadline && !r.reported) {
+		struct pollfd p[2] = {{.fd = r.sock, .events = POLLIN},
+				      {.fd = r.from_child, .events = POLLIN}};
+		uint64_t now = now_us(), t = lr_pc_poll_timeout(r.pc);
+		int ms = t == UINT64_MAX ? 20
+			 : t <= now	 ? 0
+					 : (int)((t - now) / 1000) + 1;
+
+		poll(p, 2, ms > 20 ? 20 : ms);
+		now = now_us();
+		if (p[1].revents & (POLLIN | POLLHUP))
+			read_child(&r);
+		read_sock(&r, now);
+		lr_pc_handle_timeout(r.pc, now);
+		events(&r);
+		media(&r, now);
+		flush(&r);
+		if (done(&r) && !asked) {
+			/* give the last packets a moment, then ask */
+			asked = now + 300000;
+		}
+		if (asked && now >= asked && asked != 1) {
+			to_child(&r, "report", NULL, NULL, NULL, NULL);
+			asked = 1;
+		}
+	}
+	ok = !r.failed && done(&r) && r.reported && r.peer_rx >= 50 &&
+	     !r.bad_echoes;
+	if (!strcmp(r.peer, "werift"))
+		ok = ok && r.rtp_echo_ok >= 50;
+	else
+		ok = ok && r.rtp_peer_media >= 20;
+	printf("%s %s: %s\n  linerate: DTLS %s, SRTP suite %#06x, "
+	       "%d/%d messages echoed, audio sent %u, RTP received %u "
+	       "(%u our own echoed, %u the peer's)\n  peer: %s\n",
+	       r.peer, r.mode, ok ? "PASS" : "FAIL",
+	       r.dtls_client ? "client" : "server", r.suite, r.echoes, MESSAGES,
+	       r.audio_sent, r.rtp_in, r.rtp_echo_ok, r.rtp_peer_media,
+	       r.peer_info[0] ? r.peer_info : "(no report)");
+	to_child(&r, "bye", NULL, NULL, NULL, NULL);
+	close(r.to_child);
+	usleep(200000);
+	kill(r.child, SIGTERM);
+	waitpid(r.child, NULL, 0);
+	lr_pc_free(r.pc);
+	lr_cert_free(r.cert);
+	close(r.sock);
+	return ok ? 0 : 1;
+}
