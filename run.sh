@@ -70,7 +70,8 @@ build_main() {
 
 build_bench() {
 	configure build-release -DCMAKE_BUILD_TYPE=Release
-	ninja -C build-release -j"$JOBS" lr-bench-srtp >/dev/null
+	ninja -C build-release -j"$JOBS" lr-bench-srtp lr-bench-handshake \
+		interop_pc_peer >/dev/null
 }
 
 # The sanitizer build also carries the libFuzzer targets (clang).
@@ -92,10 +93,16 @@ run_ctest() {
 cmd=${1:-help}
 case "$cmd" in
 demo)
+	# Until the gateway exists: the most complete things that run.
 	install_deps
+	install_node_peers
 	build_bench
-	log "demo: SRTP benchmark (until the gateway exists)"
+	log "demo 1/3: SRTP engine against libsrtp2 and the crypto limits"
 	build-release/bench/lr-bench-srtp --quick
+	log "demo 2/3: WebRTC session set-ups per second (two lr_pc in process)"
+	build-release/bench/lr-bench-handshake --quick
+	log "demo 3/3: lr_pc <-> headless Chromium over 127.0.0.1 (audio + data)"
+	build-release/tests/interop/interop_pc_peer chromium we-offer
 	;;
 test)
 	install_deps
@@ -122,6 +129,8 @@ bench)
 	mkdir -p build-release/results
 	build-release/bench/lr-bench-srtp "${@:2}" |
 		tee build-release/results/lr-bench-srtp.txt
+	build-release/bench/lr-bench-handshake |
+		tee build-release/results/lr-bench-handshake.txt
 	;;
 build)
 	install_deps

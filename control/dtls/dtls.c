@@ -128,25 +128,26 @@ static int srtp_profiles(SSL_CTX *ctx, const uint16_t *ids, unsigned n)
 	return SSL_CTX_set_tlsext_use_srtp(ctx, list) ? -EINVAL : 0;
 }
 
-static int make_ctx(struct lr_dtls *d, const struct lr_dtls_config *cfg)
+static int make_ctx(SSL_CTX **out, const struct lr_cert *cert,
+		    const uint16_t *profiles, unsigned nprofiles)
 {
-	const uint16_t *ids = cfg->profiles ? cfg->profiles : browser_order;
-	unsigned n = cfg->profiles
-			     ? cfg->nprofiles
+	const uint16_t *ids = profiles ? profiles : browser_order;
+	unsigned n = profiles
+			     ? nprofiles
 			     : sizeof(browser_order) / sizeof(browser_order[0]);
 	SSL_CTX *ctx = SSL_CTX_new(DTLS_method());
 
+	*out = ctx;
 	if (!ctx)
 		return -ENOMEM;
-	d->ctx = ctx;
 	if (!n || n > 4 || srtp_profiles(ctx, ids, n))
 		return -EINVAL;
 	if (!SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION) ||
 	    !SSL_CTX_set_max_proto_version(ctx, DTLS1_2_VERSION) ||
 	    !SSL_CTX_set_cipher_list(ctx, cipher_list) ||
 	    !SSL_CTX_set1_groups_list(ctx, "X25519:P-256:P-384") ||
-	    SSL_CTX_use_certificate(ctx, cfg->cert->x509) != 1 ||
-	    SSL_CTX_use_PrivateKey(ctx, cfg->cert->key) != 1)
+	    SSL_CTX_use_certificate(ctx, cert->x509) != 1 ||
+	    SSL_CTX_use_PrivateKey(ctx, cert->key) != 1)
 		return -EINVAL;
 	SSL_CTX_set_options(ctx, SSL_OP_NO_QUERY_MTU | SSL_OP_NO_TICKET |
 					 SSL_OP_NO_RENEGOTIATION |
@@ -156,6 +157,40 @@ static int make_ctx(struct lr_dtls *d, const struct lr_dtls_config *cfg)
 			   SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
 			   verify_cb);
 	return 0;
+}
+
+struct lr_dtls_ctx {
+	SSL_CTX *ssl_ctx;
+};
+
+int lr_dtls_ctx_new(const struct lr_cert *cert, const uint16_t *profiles,
+		    unsigned nprofiles, struct lr_dtls_ctx **out)
+{
+	struct lr_dtls_ctx *c;
+	int r;
+
+	*out = NULL;
+	if (!cert)
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	r = make_ctx(&c->ssl_ctx, cert, profiles, nprofiles);
+	if (r) {
+		SSL_CTX_free(c->ssl_ctx);
+		free(c);
+		return r;
+	}
+	*out = c;
+	return 0;
+}
+
+void lr_dtls_ctx_free(struct lr_dtls_ctx *c)
+{
+	if (!c)
+		return;
+	SSL_CTX_free(c->ssl_ctx); /* associations keep their references */
+	free(c);
 }
 
 static int make_ssl(struct lr_dtls *d)
@@ -191,7 +226,7 @@ int lr_dtls_new(const struct lr_dtls_config *cfg, struct lr_dtls **out)
 	int r;
 
 	*out = NULL;
-	if (!cfg->cert || !cfg->remote_fingerprint)
+	if ((!cfg->cert && !cfg->ctx) || !cfg->remote_fingerprint)
 		return -EINVAL;
 	if (cfg->mtu && (cfg->mtu < 576 || cfg->mtu > 9000))
 		return -EINVAL;
@@ -206,8 +241,12 @@ int lr_dtls_new(const struct lr_dtls_config *cfg, struct lr_dtls **out)
 	d->out.max_bytes = QUEUE_MAX;
 	d->app.max_bytes = QUEUE_MAX;
 	r = lr__fp_parse(cfg->remote_fingerprint, &d->remote_fp);
-	if (!r)
-		r = make_ctx(d, cfg);
+	if (!r && cfg->ctx) {
+		d->ctx = cfg->ctx->ssl_ctx;
+		SSL_CTX_up_ref(d->ctx);
+	} else if (!r) {
+		r = make_ctx(&d->ctx, cfg->cert, cfg->profiles, cfg->nprofiles);
+	}
 	if (!r)
 		r = make_ssl(d);
 	if (r) {

@@ -27,6 +27,14 @@ int lr__pc_make_srtp(struct lr_pc *pc)
 
 	if (pc->srtp_tx)
 		return 0; /* keys do not change in a DTLS association */
+	/* Both sessions on one worker: the crypto instance is the costly
+	 * part to set up (intel-ipsec-mb's manager). */
+	/* (NULL when LR_SRTP chose libsrtp2: the sessions then use it.) */
+	if (!pc->cfg.srtp_worker && !pc->own_worker &&
+	    pc->cfg.srtp_impl != LR_SRTP_IMPL_LIBSRTP2)
+		pc->own_worker = lr_srtp_worker_new(pc->cfg.srtp_impl);
+	tc.worker = rc.worker =
+		pc->cfg.srtp_worker ? pc->cfg.srtp_worker : pc->own_worker;
 	r = lr_dtls_srtp_keys(pc->dtls, &tc.policy, &rc.policy);
 	if (r)
 		return r;

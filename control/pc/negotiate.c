@@ -105,6 +105,7 @@ static void remote_ssrcs(struct lr__tr *t, const struct lr_sdp *r, int i)
 static int make_dtls(struct lr_pc *pc)
 {
 	struct lr_dtls_config c = {
+		.ctx = pc->cfg.dtls_ctx,
 		.cert = pc->cfg.cert,
 		.client = pc->dtls_client,
 		.remote_fingerprint = pc->remote_fp,

@@ -152,6 +152,7 @@ void lr_pc_free(struct lr_pc *pc)
 	lr_sctp_free(pc->sctp);
 	lr_srtp_session_free(pc->srtp_tx);
 	lr_srtp_session_free(pc->srtp_rx);
+	lr_srtp_worker_free(pc->own_worker);
 	lr_sdp_free(pc->remote);
 	for (int i = 0; i < pc->ntr; i++)
 		lr_dtmf_sender_free(pc->tr[i].dtmf);

@@ -90,6 +90,7 @@ struct lr_pc {
 	uint16_t remote_sctp_port;
 	uint32_t remote_mms;
 	struct lr_srtp_session *srtp_tx, *srtp_rx;
+	struct lr_srtp_worker *own_worker;
 	int keys_ready;
 	uint16_t suite;
 	struct lr_stun_addr sel_local, sel_remote;

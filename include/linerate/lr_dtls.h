@@ -75,7 +75,22 @@ enum lr_dtls_fail {
 	LR_DTLS_FAIL_TIMEOUT,	  /* the peer stopped answering */
 };
 
+/*
+ * What many associations share: the certificate and the SRTP profiles
+ * (an OpenSSL SSL_CTX, made once instead of per association; OpenSSL
+ * allows it to be used from several threads). Reference-counted: each
+ * lr_dtls made with it holds a reference, so lr_dtls_ctx_free() may come
+ * first. profiles NULL: browser order (see lr_dtls_config).
+ */
+struct lr_dtls_ctx;
+int lr_dtls_ctx_new(const struct lr_cert *cert, const uint16_t *profiles,
+		    unsigned nprofiles, struct lr_dtls_ctx **out);
+void lr_dtls_ctx_free(struct lr_dtls_ctx *c);
+
 struct lr_dtls_config {
+	/* Either a shared context, or a certificate (and profiles) for a
+	 * context of this association's own. */
+	const struct lr_dtls_ctx *ctx;
 	const struct lr_cert *cert;
 	int client; /* from a=setup: the "active" side is the client */
 	/* The peer's certificate fingerprint from its SDP,

@@ -54,6 +54,11 @@ struct lr_pc_config {
 	unsigned nprofiles;
 	int srtp_impl; /* enum lr_srtp_impl; 0 = auto */
 	const struct lr_pc_identity_provider *idp; /* NULL: none */
+	/* Shared per thread/process, made once (NULL: lr_pc makes its own):
+	 * the DTLS context for cert and srtp_profiles, and the SRTP worker
+	 * (one per thread that drives this lr_pc). */
+	const struct lr_dtls_ctx *dtls_ctx;
+	struct lr_srtp_worker *srtp_worker;
 	uint32_t max_message_size; /* what we accept; 0 = 1 MiB */
 };
 

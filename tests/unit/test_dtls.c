@@ -638,6 +638,52 @@ static void test_app_data_and_close(void)
 	pair_free(&p);
 }
 
+/* A shared context (one SSL_CTX per certificate) serves several
+ * associations, and may be freed before them. */
+static void test_shared_ctx(void)
+{
+	static const uint16_t cm80 = LR_DTLS_SRTP_AES128_CM_SHA1_80;
+	struct lr_dtls_ctx *ca, *cb;
+	char fa[LR_CERT_FP_MAX], fb[LR_CERT_FP_MAX];
+
+	fp_of(cert_a, fa);
+	fp_of(cert_b, fb);
+	CU_ASSERT_EQUAL_FATAL(lr_dtls_ctx_new(cert_a, NULL, 0, &ca), 0);
+	CU_ASSERT_EQUAL(lr_dtls_ctx_new(NULL, NULL, 0, &cb), -EINVAL);
+	CU_ASSERT_PTR_NULL(cb);
+	CU_ASSERT_EQUAL_FATAL(lr_dtls_ctx_new(cert_b, &cm80, 1, &cb), 0);
+	for (int round = 0; round < 3; round++) {
+		struct pair p;
+		struct opts o = {.seed = 40 + (uint64_t)round};
+
+		pair_init(&p, &o);
+		/* replace the two with ones on the shared contexts */
+		lr_dtls_free(p.e[0].d);
+		lr_dtls_free(p.e[1].d);
+		{
+			struct lr_dtls_config c0 = {.ctx = ca,
+						    .client = 1,
+						    .remote_fingerprint = fb};
+			struct lr_dtls_config c1 = {.ctx = cb,
+						    .remote_fingerprint = fa};
+
+			CU_ASSERT_EQUAL_FATAL(lr_dtls_new(&c0, &p.e[0].d), 0);
+			CU_ASSERT_EQUAL_FATAL(lr_dtls_new(&c1, &p.e[1].d), 0);
+		}
+		if (round == 2) {
+			/* the associations keep the contexts alive */
+			lr_dtls_ctx_free(ca);
+			lr_dtls_ctx_free(cb);
+		}
+		handshake(&p);
+		CU_ASSERT_EQUAL(lr_dtls_state(p.e[0].d), LR_DTLS_CONNECTED);
+		CU_ASSERT_EQUAL(lr_dtls_profile(p.e[0].d),
+				LR_DTLS_SRTP_AES128_CM_SHA1_80);
+		assert_mirrored(&p, LR_DTLS_SRTP_AES128_CM_SHA1_80);
+		pair_free(&p);
+	}
+}
+
 void lr_test_register(void)
 {
 	CU_pSuite s = CU_add_suite("dtls", setup, teardown);
@@ -659,4 +705,5 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_mtu_rsa);
 	LR_ADD_TEST(s, test_garbage_input);
 	LR_ADD_TEST(s, test_app_data_and_close);
+	LR_ADD_TEST(s, test_shared_ctx);
 }
