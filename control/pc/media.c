@@ -162,9 +162,11 @@ void lr__pc_on_rtp(struct lr_pc *pc, uint8_t *buf, size_t len)
 	t = &pc->tr[ti];
 	t->pkts_recv++;
 	t->bytes_recv += len - hl;
-	if (t->dtmf_pt >= 0 && pt == t->dtmf_pt) {
-		if (!t->dtmf_rx.clock_rate)
-			lr_dtmf_receiver_init(&t->dtmf_rx, t->dtmf_clock);
+	for (unsigned k = 0; k < t->nte; k++) {
+		if (t->te_pts[k] != pt)
+			continue;
+		if (t->dtmf_rx.clock_rate != t->te_clocks[k])
+			lr_dtmf_receiver_init(&t->dtmf_rx, t->te_clocks[k]);
 		if (lr_dtmf_receive(&t->dtmf_rx, ts, buf + hl, len - hl,
 				    &dev) == 1 &&
 		    (e = lr__pc_emit(pc, LR_PC_EV_DTMF_RECEIVED))) {

@@ -48,6 +48,7 @@ static void codecs(struct lr__tr *t, const struct lr_sdp *a, int i)
 	const char *v;
 
 	t->npts = 0;
+	t->nte = 0;
 	t->send_pt = -1;
 	t->dtmf_pt = -1;
 	while (*p && t->npts < sizeof(t->pts)) {
@@ -68,6 +69,10 @@ static void codecs(struct lr__tr *t, const struct lr_sdp *a, int i)
 		t->pts[t->npts] = (uint8_t)pt;
 		t->clocks[t->npts++] = r.clock;
 		if (v && !strcasecmp(r.encoding, "telephone-event")) {
+			if (t->nte < sizeof(t->te_pts)) {
+				t->te_pts[t->nte] = (uint8_t)pt;
+				t->te_clocks[t->nte++] = r.clock;
+			}
 			/* the one on the codec's clock, else the first */
 			if (t->dtmf_pt < 0 || r.clock == t->send_clock) {
 				t->dtmf_pt = (int)pt;

@@ -20,8 +20,11 @@ struct lr__tr {
 	uint16_t seq;
 	int send_pt; /* first negotiated codec, -1: none */
 	uint32_t send_clock;
-	int dtmf_pt; /* negotiated telephone-event, -1: none */
+	int dtmf_pt; /* telephone-event we send with, -1: none */
 	uint32_t dtmf_clock;
+	uint8_t te_pts[4];     /* every negotiated telephone-event: the */
+	uint32_t te_clocks[4]; /* peer may send with any of them */
+	unsigned nte;
 	uint8_t pts[32]; /* negotiated payload types */
 	uint32_t clocks[32];
 	unsigned npts;

@@ -9,8 +9,10 @@
  * echoed and intact; audio RTP flows both ways and is decrypted on both
  * sides (werift echoes our packets, which must come back byte for byte;
  * Chromium sends its fake microphone and reports how many of ours it
- * received). Prints what was negotiated (DTLS role, SRTP suite, the
- * peer's view). Exit 0 pass, 1 fail, 77 peer not installed.
+ * received, and its RTCDTMFSender's "123#" must arrive here as four
+ * 100 ms tones). The peer's own report must agree: connected, the other
+ * DTLS role, and for Chromium DTLS 1.2 (FEFD: it offers 1.3 and falls
+ * back). Prints what was negotiated. Exit 0 pass, 1 fail, 77 peer not installed.
  *
  * A driver: it owns the socket, the clock and the randomness.
  */
@@ -48,7 +50,9 @@ struct run {
 	unsigned audio_sent, rtp_in, rtp_echo_ok, rtp_peer_media;
 	uint64_t next_audio;
 	int keys, suite, dtls_client, connected, failed;
-	int reported;
+	int reported, dtmf_asked;
+	char dtmf[16];
+	unsigned ndtmf, dtmf_bad_duration;
 	long long peer_rx;
 	char peer_info[512];
 	char line[262144];
@@ -254,6 +258,16 @@ static void events(struct run *r)
 				r->bad_echoes++;
 			break;
 		}
+		case LR_PC_EV_DTMF_RECEIVED:
+			if (r->ndtmf < sizeof(r->dtmf) - 1)
+				r->dtmf[r->ndtmf++] = ev.tone;
+			/* Asked for 100 ms; Chromium 156 sends 120 (its audio
+			 * frames): no shorter, and not much longer. */
+			if (ev.duration_ms < 100 || ev.duration_ms > 150)
+				r->dtmf_bad_duration++;
+			fprintf(stderr, "  linerate: DTMF '%c' %u ms\n",
+				ev.tone, ev.duration_ms);
+			break;
 		case LR_PC_EV_RTP:
 			r->rtp_in++;
 			if (ev.len >= 9 && !memcmp(ev.data, "LRTAG", 5))
@@ -334,10 +348,30 @@ static void read_sock(struct run *r, uint64_t now)
 	}
 }
 
+static int chromium(const struct run *r)
+{
+	return !strcmp(r->peer, "chromium");
+}
+
 static int done(const struct run *r)
 {
 	return r->echoes == MESSAGES && r->audio_sent == AUDIO_PACKETS &&
-	       r->rtp_in >= 20;
+	       r->rtp_in >= 20 && (!chromium(r) || r->ndtmf >= 4);
+}
+
+/* What the peer said about its side, checked. */
+static int peer_agrees(const struct run *r)
+{
+	const char *want_role = r->dtls_client ? "\"dtlsRole\":\"server\""
+					       : "\"dtlsRole\":\"client\"";
+
+	if (!chromium(r))
+		return strstr(r->peer_info, "\"dtlsState\":\"connected\"") !=
+		       NULL;
+	/* Chromium offers DTLS 1.3 and must have fallen back to 1.2. */
+	return strstr(r->peer_info, "\"tlsVersion\":\"FEFD\"") &&
+	       strstr(r->peer_info, "\"dtlsState\":\"connected\"") &&
+	       strstr(r->peer_info, want_role);
 }
 
 static int setup(struct run *r)
@@ -414,6 +448,11 @@ int main(int argc, char **argv)
 		lr_pc_handle_timeout(r.pc, now);
 		events(&r);
 		media(&r, now);
+		if (chromium(&r) && r.keys && r.open && !r.dtmf_asked) {
+			/* RTCDTMFSender in the browser, decoded here */
+			to_child(&r, "dtmf", "tones", "123#", NULL, NULL);
+			r.dtmf_asked = 1;
+		}
 		flush(&r);
 		if (done(&r) && !asked) {
 			/* give the last packets a moment, then ask */
@@ -425,17 +464,20 @@ int main(int argc, char **argv)
 		}
 	}
 	ok = !r.failed && done(&r) && r.reported && r.peer_rx >= 50 &&
-	     !r.bad_echoes;
+	     !r.bad_echoes && peer_agrees(&r);
+	if (chromium(&r))
+		ok = ok && !strcmp(r.dtmf, "123#") && !r.dtmf_bad_duration;
 	if (!strcmp(r.peer, "werift"))
 		ok = ok && r.rtp_echo_ok >= 50;
 	else
 		ok = ok && r.rtp_peer_media >= 20;
 	printf("%s %s: %s\n  linerate: DTLS %s, SRTP suite %#06x, "
 	       "%d/%d messages echoed, audio sent %u, RTP received %u "
-	       "(%u our own echoed, %u the peer's)\n  peer: %s\n",
+	       "(%u our own echoed, %u the peer's), DTMF received \"%s\"\n"
+	       "  peer: %s\n",
 	       r.peer, r.mode, ok ? "PASS" : "FAIL",
 	       r.dtls_client ? "client" : "server", r.suite, r.echoes, MESSAGES,
-	       r.audio_sent, r.rtp_in, r.rtp_echo_ok, r.rtp_peer_media,
+	       r.audio_sent, r.rtp_in, r.rtp_echo_ok, r.rtp_peer_media, r.dtmf,
 	       r.peer_info[0] ? r.peer_info : "(no report)");
 	to_child(&r, "bye", NULL, NULL, NULL, NULL);
 	close(r.to_child);

@@ -540,6 +540,52 @@ static void test_channel_options(void)
 	world_free(&w);
 }
 
+/* Under 20 % loss: an unordered channel with maxRetransmits 0 loses some
+ * messages and does not hold later ones back; the reliable channel next
+ * to it delivers every message in order. */
+static void test_partial_reliability(void)
+{
+	struct world w;
+	struct wopts o = {.loss = 0.2, .seed = 9};
+	struct lr_dc_init in = LR_DC_INIT_DEFAULT;
+	int rel, fast;
+	unsigned got_rel = 0, got_fast = 0, inorder = 1;
+	uint32_t next = 0;
+
+	world_init(&w, &o);
+	in.unordered = 1;
+	in.max_retransmits = 0;
+	fast = lr_pc_create_data_channel(w.p[0].pc, "fast", &in);
+	av_dc(&w, &rel);
+	run(&w, 30);
+	CU_ASSERT_EQUAL_FATAL(lr_pc_dc_state(w.p[0].pc, fast), LR_DC_OPEN);
+	CU_ASSERT_EQUAL_FATAL(lr_pc_dc_state(w.p[0].pc, rel), LR_DC_OPEN);
+	for (uint32_t i = 0; i < 300; i++) {
+		uint32_t tag = 100000 + i;
+
+		lr_pc_dc_send(w.p[0].pc, rel, &i, 4, 1);
+		lr_pc_dc_send(w.p[0].pc, fast, &tag, 4, 1);
+		run(&w, 0.02);
+	}
+	run(&w, 60);
+	for (unsigned i = 0; i < w.p[1].n; i++) {
+		const struct rec *r = &w.p[1].r[i];
+
+		if (r->type != LR_PC_EV_DC_MESSAGE || r->len != 4)
+			continue;
+		if (r->tag >= 100000) {
+			got_fast++;
+			continue;
+		}
+		inorder &= r->tag == next++;
+		got_rel++;
+	}
+	CU_ASSERT_EQUAL(got_rel, 300);
+	CU_ASSERT(inorder);
+	CU_ASSERT(got_fast > 150 && got_fast < 300);
+	world_free(&w);
+}
+
 /* RTCDTMFSender.insertDTMF("123#"): tonechange per tone, and the peer
  * decodes each with its 100 ms duration. */
 static void test_dtmf(void)
@@ -801,6 +847,7 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_fingerprint_mismatch);
 	LR_ADD_TEST(s, test_loss_bulk);
 	LR_ADD_TEST(s, test_channel_options);
+	LR_ADD_TEST(s, test_partial_reliability);
 	LR_ADD_TEST(s, test_dtmf);
 	LR_ADD_TEST(s, test_renegotiate_add_track);
 	LR_ADD_TEST(s, test_rollback);

@@ -43,6 +43,14 @@ window.fromC = async (m) => {
       await pc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
     } else if (m.t === 'cand') {
       await pc.addIceCandidate(m.c ? { candidate: m.c, sdpMid: m.mid } : null);
+    } else if (m.t === 'dtmf') {
+      const tr = pc.getTransceivers().find((t) => t.sender.dtmf);
+      if (tr && tr.sender.dtmf.canInsertDTMF) {
+        tr.sender.dtmf.insertDTMF(m.tones, 100, 70);
+        toC({ t: 'log', m: 'insertDTMF ' + m.tones });
+      } else {
+        toC({ t: 'log', m: 'cannot insert DTMF' });
+      }
     } else if (m.t === 'report') {
       const r = { t: 'stats', packetsReceived: -1 };
       (await pc.getStats()).forEach((s) => {
