@@ -302,8 +302,11 @@ int lr__pc_identity_attr(struct lr_pc *pc, char *out, size_t cap)
 		return n;
 	r = pc->cfg.idp->generate(pc->cfg.idp->ctx, contents, assertion,
 				  sizeof(assertion));
-	if (r < 0)
+	if (r < 0) {
+		/* RTCIdentityErrorEvent "idpassertionerror" */
+		lr__pc_emit_state(pc, LR_PC_EV_IDP_ASSERTION_ERROR, r);
 		return r;
+	}
 	n = (int)strlen(assertion);
 	if ((size_t)(4 * ((n + 2) / 3) + 1) > cap)
 		return -ENOSPC;
@@ -311,17 +314,39 @@ int lr__pc_identity_attr(struct lr_pc *pc, char *out, size_t cap)
 			       (const unsigned char *)assertion, n);
 }
 
+static int validate(struct lr_pc *pc, const struct lr_sdp *s, const char *v);
+
 /* The peer's a=identity: the IdP must vouch for it, and what it covers
  * must be the fingerprint this same description carries. */
 int lr__pc_check_identity(struct lr_pc *pc, const struct lr_sdp *s)
 {
 	const char *v = lr_sdp_attr(s, -1, "identity", 0);
+	int r;
+
+	if (!v || !pc->cfg.idp)
+		return 0; /* nothing asserted, or no IdP to ask */
+	r = validate(pc, s, v);
+	if (r) {
+		/* RTCIdentityErrorEvent "idpvalidationerror" */
+		lr__pc_emit_state(pc, LR_PC_EV_IDP_VALIDATION_ERROR, r);
+		return r;
+	}
+	{
+		struct lr__pcev *e = lr__pc_emit(pc, LR_PC_EV_PEER_IDENTITY);
+
+		if (e)
+			snprintf(e->ev.cand, sizeof(e->ev.cand), "%s",
+				 pc->peer_identity);
+	}
+	return 0;
+}
+
+static int validate(struct lr_pc *pc, const struct lr_sdp *s, const char *v)
+{
 	const char *fp = lr_sdp_attr(s, -1, "fingerprint", 0);
 	char assertion[2048], contents[1024], who[256], want[256];
 	int n, r;
 
-	if (!v || !pc->cfg.idp)
-		return 0; /* nothing asserted, or no IdP to ask */
 	for (unsigned i = 0; !fp && i < s->nmedia; i++)
 		fp = lr_sdp_attr(s, (int)i, "fingerprint", 0);
 	if (!fp || strlen(v) > 4 * (sizeof(assertion) - 1) / 3)

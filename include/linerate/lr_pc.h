@@ -29,7 +29,8 @@
 #define LR_PC_MAX_CHANNELS     256
 #define LR_PC_MAX_SSRCS	       4 /* remote SSRCs remembered per transceiver */
 
-/* RTCIdentityProvider (RFC 8827 §7, W3C webrtc-identity). The provider
+/* RTCIdentityProvider (RFC 8827 §7, W3C webrtc-identity), registered by
+ * putting it in the config (RTCIdentityProviderRegistrar). The provider
  * signs `contents` (a JSON object naming our fingerprints) for the
  * identity it knows, and checks an assertion a peer sent, returning the
  * contents it covered and the asserted identity. 0 or -errno. */
@@ -94,17 +95,21 @@ enum lr_pc_ev_type {
 	LR_PC_EV_CONNECTION_STATE,     /* state: enum lr_pc_conn_state */
 	LR_PC_EV_SIGNALING_STATE,      /* state: enum lr_pc_signaling */
 	LR_PC_EV_NEGOTIATION_NEEDED,
-	LR_PC_EV_TRACK,		  /* transceiver: a remote track */
-	LR_PC_EV_DATA_CHANNEL,	  /* channel: opened by the peer */
-	LR_PC_EV_DC_OPEN,	  /* channel */
-	LR_PC_EV_DC_MESSAGE,	  /* channel, data/len, binary */
-	LR_PC_EV_DC_CLOSING,	  /* channel */
-	LR_PC_EV_DC_CLOSE,	  /* channel */
-	LR_PC_EV_DC_BUFFERED_LOW, /* channel */
-	LR_PC_EV_DTMF_TONECHANGE, /* transceiver, tone ('\0' = done) */
-	LR_PC_EV_DTMF_RECEIVED,	  /* transceiver, tone, duration_ms */
-	LR_PC_EV_RTP,		  /* transceiver, rtp.*, data/len */
-	LR_PC_EV_KEYS_READY,	  /* keys */
+	LR_PC_EV_TRACK,		       /* transceiver: a remote track */
+	LR_PC_EV_DATA_CHANNEL,	       /* channel: opened by the peer */
+	LR_PC_EV_DC_OPEN,	       /* channel */
+	LR_PC_EV_DC_MESSAGE,	       /* channel, data/len, binary */
+	LR_PC_EV_DC_CLOSING,	       /* channel */
+	LR_PC_EV_DC_CLOSE,	       /* channel */
+	LR_PC_EV_DC_BUFFERED_LOW,      /* channel */
+	LR_PC_EV_DTMF_TONECHANGE,      /* transceiver, tone ('\0' = done) */
+	LR_PC_EV_DTMF_RECEIVED,	       /* transceiver, tone, duration_ms */
+	LR_PC_EV_RTP,		       /* transceiver, rtp.*, data/len */
+	LR_PC_EV_KEYS_READY,	       /* keys */
+	LR_PC_EV_PEER_IDENTITY,	       /* cand: the validated identity
+					* (RTCIdentityAssertion.name) */
+	LR_PC_EV_IDP_ASSERTION_ERROR,  /* our IdP could not sign; state */
+	LR_PC_EV_IDP_VALIDATION_ERROR, /* the peer's assertion refused */
 };
 
 /* Everything a data plane needs to take a flow over. */

@@ -793,6 +793,15 @@ static int idp_validate(void *ctx, const char *a, char *contents, size_t cap,
 	return m == mac(who, contents) ? 0 : -EPERM;
 }
 
+static int idp_refuse(void *ctx, const char *contents, char *out, size_t cap)
+{
+	(void)ctx;
+	(void)contents;
+	(void)out;
+	(void)cap;
+	return -EACCES; /* the user is not logged in to the IdP */
+}
+
 static void test_identity(void)
 {
 	struct lr_pc_identity_provider alice = {idp_generate, idp_validate,
@@ -811,6 +820,8 @@ static void test_identity(void)
 			       "alice@test.example");
 	CU_ASSERT_STRING_EQUAL(lr_pc_peer_identity(w.p[0].pc),
 			       "bob@test.example");
+	record(&w, 1);
+	CU_ASSERT_EQUAL(count(&w.p[1], LR_PC_EV_PEER_IDENTITY), 1);
 	run(&w, 5);
 	CU_ASSERT_EQUAL(lr_pc_connection_state(w.p[0].pc), LR_PC_CONNECTED);
 	world_free(&w);
@@ -834,7 +845,27 @@ static void test_identity(void)
 			-EPERM);
 	CU_ASSERT_PTR_NULL(lr_pc_peer_identity(w.p[1].pc));
 	CU_ASSERT_EQUAL(lr_pc_signaling_state(w.p[1].pc), LR_PC_STABLE);
+	record(&w, 1);
+	CU_ASSERT_EQUAL(count(&w.p[1], LR_PC_EV_IDP_VALIDATION_ERROR), 1);
+	CU_ASSERT_EQUAL(count(&w.p[1], LR_PC_EV_PEER_IDENTITY), 0);
 	world_free(&w);
+
+	/* Our IdP cannot sign: createOffer fails, idpassertionerror. */
+	{
+		struct lr_pc_identity_provider no = {idp_refuse, idp_validate,
+						     NULL};
+		struct wopts o2 = {.idp = {&no, NULL}};
+
+		world_init(&w, &o2);
+		lr_pc_add_transceiver(w.p[0].pc, "audio", LR_SDP_SENDRECV);
+		CU_ASSERT_EQUAL(
+			lr_pc_create_offer(w.p[0].pc, sdp_buf, sizeof(sdp_buf)),
+			-EACCES);
+		record(&w, 0);
+		CU_ASSERT_EQUAL(count(&w.p[0], LR_PC_EV_IDP_ASSERTION_ERROR),
+				1);
+		world_free(&w);
+	}
 }
 
 void lr_test_register(void)
