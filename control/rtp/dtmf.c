@@ -103,6 +103,10 @@ int lr_dtmf_insert(struct lr_dtmf_sender *s, uint64_t now, const char *tones,
 		s->t0 = now;
 		s->t0_set = 1;
 	}
+	if (!duration_ms) /* omitted */
+		duration_ms = LR_DTMF_DURATION_DEFAULT;
+	if (!gap_ms)
+		gap_ms = LR_DTMF_GAP_DEFAULT;
 	if (duration_ms < LR_DTMF_DURATION_MIN)
 		duration_ms = LR_DTMF_DURATION_MIN;
 	if (duration_ms > LR_DTMF_DURATION_MAX)

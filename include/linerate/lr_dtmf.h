@@ -40,8 +40,8 @@ int lr_dtmf_sender_new(const struct lr_dtmf_sender_config *cfg,
 void lr_dtmf_sender_free(struct lr_dtmf_sender *s);
 /*
  * insertDTMF(tones, duration, interToneGap): replaces what is still
- * queued. Durations are clamped to 40..6000 ms and the gap to >= 30 ms
- * as the WebRTC spec says. 0, or -EINVAL for a character other than
+ * queued. 0 means omitted (100 ms, 70 ms); durations are clamped to
+ * 40..6000 ms and the gap to >= 30 ms as the WebRTC spec says. 0, or -EINVAL for a character other than
  * 0-9 A-D a-d # * , (InvalidCharacterError).
  */
 int lr_dtmf_insert(struct lr_dtmf_sender *s, uint64_t now, const char *tones,

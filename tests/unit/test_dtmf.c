@@ -45,7 +45,8 @@ static void test_send_123hash(void)
 	unsigned n, nd = 0, markers = 0, ends = 0;
 
 	CU_ASSERT_EQUAL_FATAL(lr_dtmf_sender_new(&cfg, &s), 0);
-	CU_ASSERT_EQUAL(lr_dtmf_insert(s, 1000000, "123#", 100, 70), 0);
+	/* 0, 0: the defaults, 100 ms tones with 70 ms gaps */
+	CU_ASSERT_EQUAL(lr_dtmf_insert(s, 1000000, "123#", 0, 0), 0);
 	CU_ASSERT_STRING_EQUAL(lr_dtmf_tone_buffer(s), "123#");
 	n = run(s, pk, 128, tones);
 	CU_ASSERT_STRING_EQUAL(tones, "123#|");
@@ -99,6 +100,7 @@ static void test_insert_rules(void)
 	CU_ASSERT_EQUAL(lr_dtmf_poll_timeout(s), UINT64_MAX);
 	/* Clamped: 10 ms -> 40 ms, gap 5 -> 30; lower case accepted. */
 	CU_ASSERT_EQUAL(lr_dtmf_insert(s, 0, "a*", 10, 5), 0);
+	CU_ASSERT_EQUAL(lr_dtmf_insert(s, 0, "a*", 10, 5), 0); /* replaces */
 	CU_ASSERT_STRING_EQUAL(lr_dtmf_tone_buffer(s), "A*");
 	n = run(s, pk, 64, tones);
 	CU_ASSERT_STRING_EQUAL(tones, "A*|");
