@@ -13,17 +13,6 @@
 
 #include "pc_internal.h"
 
-static enum lr_sdp_dir dir_of(const struct lr_sdp *s, int i)
-{
-	if (lr_sdp_attr(s, i, "sendonly", 0))
-		return LR_SDP_SENDONLY;
-	if (lr_sdp_attr(s, i, "recvonly", 0))
-		return LR_SDP_RECVONLY;
-	if (lr_sdp_attr(s, i, "inactive", 0))
-		return LR_SDP_INACTIVE;
-	return LR_SDP_SENDRECV;
-}
-
 static enum lr_sdp_dir reverse(enum lr_sdp_dir d)
 {
 	return d == LR_SDP_SENDONLY   ? LR_SDP_RECVONLY
@@ -196,7 +185,7 @@ int lr__pc_apply_answer(struct lr_pc *pc, const char *text, int local)
 			continue;
 		}
 		codecs(x, a, (int)i);
-		d = dir_of(a, (int)i);
+		d = lr_sdp_direction(a, (int)i);
 		x->current = (int)(local ? d : reverse(d));
 		ri = pc->remote ? section_of_mid(pc->remote, mid) : -1;
 		if (ri >= 0)

@@ -6,7 +6,6 @@
  * and, with an identity provider, a=identity (RFC 8827 §7).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,31 +13,6 @@
 #include <openssl/evp.h>
 
 #include "pc_internal.h"
-
-struct w {
-	char *buf;
-	size_t cap, n;
-	int err;
-};
-
-static void line(struct w *o, const char *fmt, ...)
-{
-	va_list ap;
-	int k;
-
-	if (o->err)
-		return;
-	va_start(ap, fmt);
-	k = vsnprintf(o->buf + o->n, o->cap - o->n, fmt, ap);
-	va_end(ap);
-	if (k < 0 || (size_t)k + 3 > o->cap - o->n) {
-		o->err = -ENOSPC;
-		return;
-	}
-	o->n += (size_t)k;
-	memcpy(o->buf + o->n, "\r\n", 3);
-	o->n += 2;
-}
 
 /* What we offer: the codecs linerate forwards (ARCHITECTURE: no
  * transcoding), in a browser's payload type numbering. */
@@ -75,34 +49,34 @@ static const char *dir_name(enum lr_sdp_dir d)
 	return n[d];
 }
 
-static void transport(struct lr_pc *pc, struct w *o, int first)
+static void transport(struct lr_pc *pc, struct lr_sdp_out *o, int first)
 {
 	const char *ufrag, *pwd;
 	char fp[LR_CERT_FP_MAX];
 
 	lr_ice_local_credentials(pc->ice, &ufrag, &pwd);
 	lr_cert_fingerprint(pc->cfg.cert, "sha-256", fp, sizeof(fp));
-	line(o, "c=IN IP4 0.0.0.0");
-	line(o, "a=ice-ufrag:%s", ufrag);
-	line(o, "a=ice-pwd:%s", pwd);
-	line(o, "a=ice-options:trickle");
-	line(o, "a=fingerprint:%s", fp);
+	lr_sdp_outf(o, "c=IN IP4 0.0.0.0");
+	lr_sdp_outf(o, "a=ice-ufrag:%s", ufrag);
+	lr_sdp_outf(o, "a=ice-pwd:%s", pwd);
+	lr_sdp_outf(o, "a=ice-options:trickle");
+	lr_sdp_outf(o, "a=fingerprint:%s", fp);
 	/* JSEP §5.2.1: actpass in offers; once DTLS runs, keep our role
 	 * (RFC 8842 §5.5). */
-	line(o, "a=setup:%s",
-	     !pc->dtls	       ? "actpass"
-	     : pc->dtls_client ? "active"
-			       : "passive");
+	lr_sdp_outf(o, "a=setup:%s",
+		    !pc->dtls	      ? "actpass"
+		    : pc->dtls_client ? "active"
+				      : "passive");
 	if (first) {
 		for (int i = 0; i < pc->nlcands; i++)
-			line(o, "a=%s", pc->lcands[i]);
+			lr_sdp_outf(o, "a=%s", pc->lcands[i]);
 		if (pc->gather_done)
-			line(o, "a=end-of-candidates");
+			lr_sdp_outf(o, "a=end-of-candidates");
 	}
 }
 
-static void rtp_section(struct lr_pc *pc, struct w *o, const struct lr__tr *t,
-			int first)
+static void rtp_section(struct lr_pc *pc, struct lr_sdp_out *o,
+			const struct lr__tr *t, int first)
 {
 	char m[256];
 	size_t n = (size_t)snprintf(m, sizeof(m), "m=%s 9 UDP/TLS/RTP/SAVPF",
@@ -114,37 +88,38 @@ static void rtp_section(struct lr_pc *pc, struct w *o, const struct lr__tr *t,
 		if (!strcmp(offer_codecs[k].kind, t->kind))
 			n += (size_t)snprintf(m + n, sizeof(m) - n, " %u",
 					      offer_codecs[k].pt);
-	line(o, "%s", m);
+	lr_sdp_outf(o, "%s", m);
 	transport(pc, o, first);
-	line(o, "a=mid:%s", t->mid);
-	line(o, "a=extmap:1 urn:ietf:params:rtp-hdrext:sdes:mid");
-	line(o, "a=%s", dir_name(t->dir));
+	lr_sdp_outf(o, "a=mid:%s", t->mid);
+	lr_sdp_outf(o, "a=extmap:1 urn:ietf:params:rtp-hdrext:sdes:mid");
+	lr_sdp_outf(o, "a=%s", dir_name(t->dir));
 	if (sends)
-		line(o, "a=msid:%s %s-%s", pc->stream_id, t->kind, t->mid);
-	line(o, "a=rtcp-mux");
-	line(o, "a=rtcp-rsize");
+		lr_sdp_outf(o, "a=msid:%s %s-%s", pc->stream_id, t->kind,
+			    t->mid);
+	lr_sdp_outf(o, "a=rtcp-mux");
+	lr_sdp_outf(o, "a=rtcp-rsize");
 	for (size_t k = 0; k < sizeof(offer_codecs) / sizeof(*offer_codecs);
 	     k++) {
 		const struct codec *c = &offer_codecs[k];
 
 		if (strcmp(c->kind, t->kind))
 			continue;
-		line(o, "a=rtpmap:%u %s", c->pt, c->rtpmap);
+		lr_sdp_outf(o, "a=rtpmap:%u %s", c->pt, c->rtpmap);
 		if (c->video_fb) {
-			line(o, "a=rtcp-fb:%u nack", c->pt);
-			line(o, "a=rtcp-fb:%u nack pli", c->pt);
-			line(o, "a=rtcp-fb:%u ccm fir", c->pt);
+			lr_sdp_outf(o, "a=rtcp-fb:%u nack", c->pt);
+			lr_sdp_outf(o, "a=rtcp-fb:%u nack pli", c->pt);
+			lr_sdp_outf(o, "a=rtcp-fb:%u ccm fir", c->pt);
 		}
 		if (c->fmtp)
-			line(o, "a=fmtp:%u %s", c->pt, c->fmtp);
+			lr_sdp_outf(o, "a=fmtp:%u %s", c->pt, c->fmtp);
 	}
 	if (sends)
-		line(o, "a=ssrc:%u cname:%s", t->ssrc, pc->cname);
+		lr_sdp_outf(o, "a=ssrc:%u cname:%s", t->ssrc, pc->cname);
 }
 
 int lr__pc_write_offer(struct lr_pc *pc, char *buf, size_t cap)
 {
-	struct w o = {.buf = buf, .cap = cap};
+	struct lr_sdp_out o = {.buf = buf, .cap = cap};
 	char group[256] = "a=group:BUNDLE", ident[4096];
 	int nm = 0, first = 1;
 
@@ -162,22 +137,22 @@ int lr__pc_write_offer(struct lr_pc *pc, char *buf, size_t cap)
 			snprintf(group + gl, sizeof(group) - gl, " %s",
 				 pc->data_mid);
 	}
-	line(&o, "v=0");
-	line(&o, "o=- %llu %u IN IP4 127.0.0.1",
-	     (unsigned long long)pc->session_id, pc->version++);
-	line(&o, "s=-");
-	line(&o, "t=0 0");
+	lr_sdp_outf(&o, "v=0");
+	lr_sdp_outf(&o, "o=- %llu %u IN IP4 127.0.0.1",
+		    (unsigned long long)pc->session_id, pc->version++);
+	lr_sdp_outf(&o, "s=-");
+	lr_sdp_outf(&o, "t=0 0");
 	if (nm)
-		line(&o, "%s", group);
-	line(&o, "a=msid-semantic: WMS *");
+		lr_sdp_outf(&o, "%s", group);
+	lr_sdp_outf(&o, "a=msid-semantic: WMS *");
 	if (pc->cfg.ice_lite)
-		line(&o, "a=ice-lite");
+		lr_sdp_outf(&o, "a=ice-lite");
 	if (pc->cfg.idp) {
 		int r = lr__pc_identity_attr(pc, ident, sizeof(ident));
 
 		if (r < 0)
 			return r;
-		line(&o, "a=identity:%s", ident);
+		lr_sdp_outf(&o, "a=identity:%s", ident);
 	}
 	for (int k = 0; k < nm; k++) {
 		for (int i = 0; i < pc->ntr; i++)
@@ -186,14 +161,14 @@ int lr__pc_write_offer(struct lr_pc *pc, char *buf, size_t cap)
 				first = 0;
 			}
 		if (pc->data_mline == k) {
-			line(&o, "m=application 9 UDP/DTLS/SCTP "
-				 "webrtc-datachannel");
+			lr_sdp_outf(&o, "m=application 9 UDP/DTLS/SCTP "
+					"webrtc-datachannel");
 			transport(pc, &o, first);
 			first = 0;
-			line(&o, "a=mid:%s", pc->data_mid);
-			line(&o, "a=sctp-port:%u", LR_SCTP_PORT);
-			line(&o, "a=max-message-size:%u",
-			     pc->cfg.max_message_size);
+			lr_sdp_outf(&o, "a=mid:%s", pc->data_mid);
+			lr_sdp_outf(&o, "a=sctp-port:%u", LR_SCTP_PORT);
+			lr_sdp_outf(&o, "a=max-message-size:%u",
+				    pc->cfg.max_message_size);
 		}
 	}
 	return o.err ? o.err : (int)o.n;

@@ -381,6 +381,43 @@ static void replace(char **slot, char *v)
 	*slot = v;
 }
 
+/* Rollback (RFC 8829 §4.1.10.2): drop the pending offer, if the state
+ * says there is one on that side. */
+static int rollback(struct lr_pc *pc, enum lr_pc_signaling from, char **pending)
+{
+	if (pc->sig != from)
+		return -EINVAL;
+	replace(pending, NULL);
+	set_sig(pc, LR_PC_STABLE);
+	return 0;
+}
+
+/* An answer (ours if local) settles the pending offer of the other
+ * side: apply it, make both current, move the state on. */
+static int settle(struct lr_pc *pc, char *answer, int local,
+		  enum lr_pc_sdp_type type)
+{
+	char **mine = local ? &pc->cur_local : &pc->cur_remote;
+	char **theirs = local ? &pc->cur_remote : &pc->cur_local;
+	char **pending = local ? &pc->pend_remote : &pc->pend_local;
+	int r = lr__pc_apply_answer(pc, answer, local);
+
+	if (r) {
+		free(answer);
+		return r;
+	}
+	replace(mine, answer);
+	if (*pending)
+		replace(theirs, *pending);
+	*pending = NULL;
+	if (type == LR_PC_ANSWER)
+		set_sig(pc, LR_PC_STABLE);
+	else
+		set_sig(pc, local ? LR_PC_HAVE_LOCAL_PRANSWER
+				  : LR_PC_HAVE_REMOTE_PRANSWER);
+	return 0;
+}
+
 int lr_pc_set_local_description(struct lr_pc *pc, enum lr_pc_sdp_type type,
 				const char *sdp, struct lr_sdp_error *err)
 {
@@ -390,13 +427,8 @@ int lr_pc_set_local_description(struct lr_pc *pc, enum lr_pc_sdp_type type,
 
 	if (pc->closed)
 		return -EINVAL;
-	if (type == LR_PC_ROLLBACK) {
-		if (pc->sig != LR_PC_HAVE_LOCAL_OFFER)
-			return -EINVAL;
-		replace(&pc->pend_local, NULL);
-		set_sig(pc, LR_PC_STABLE);
-		return 0;
-	}
+	if (type == LR_PC_ROLLBACK)
+		return rollback(pc, LR_PC_HAVE_LOCAL_OFFER, &pc->pend_local);
 	r = check_sdp(sdp, &p, err);
 	if (r)
 		return r;
@@ -421,17 +453,9 @@ int lr_pc_set_local_description(struct lr_pc *pc, enum lr_pc_sdp_type type,
 			free(copy);
 			return -EINVAL;
 		}
-		r = lr__pc_apply_answer(pc, copy, 1);
-		if (r) {
-			free(copy);
+		r = settle(pc, copy, 1, type);
+		if (r)
 			return r;
-		}
-		replace(&pc->cur_local, copy);
-		if (pc->pend_remote)
-			replace(&pc->cur_remote, pc->pend_remote);
-		pc->pend_remote = NULL;
-		set_sig(pc, type == LR_PC_ANSWER ? LR_PC_STABLE
-						 : LR_PC_HAVE_LOCAL_PRANSWER);
 	}
 	if (!pc->ice_events_on) {
 		pc->ice_events_on = 1;
@@ -450,13 +474,8 @@ int lr_pc_set_remote_description(struct lr_pc *pc, enum lr_pc_sdp_type type,
 
 	if (pc->closed)
 		return -EINVAL;
-	if (type == LR_PC_ROLLBACK) {
-		if (pc->sig != LR_PC_HAVE_REMOTE_OFFER)
-			return -EINVAL;
-		replace(&pc->pend_remote, NULL);
-		set_sig(pc, LR_PC_STABLE);
-		return 0;
-	}
+	if (type == LR_PC_ROLLBACK)
+		return rollback(pc, LR_PC_HAVE_REMOTE_OFFER, &pc->pend_remote);
 	if (type == LR_PC_OFFER ? (pc->sig != LR_PC_STABLE &&
 				   pc->sig != LR_PC_HAVE_REMOTE_OFFER)
 				: (pc->sig != LR_PC_HAVE_LOCAL_OFFER &&
@@ -482,17 +501,9 @@ int lr_pc_set_remote_description(struct lr_pc *pc, enum lr_pc_sdp_type type,
 		pc->offerer = 0;
 		set_sig(pc, LR_PC_HAVE_REMOTE_OFFER);
 	} else {
-		r = lr__pc_apply_answer(pc, copy, 0);
-		if (r) {
-			free(copy);
+		r = settle(pc, copy, 0, type);
+		if (r)
 			return r;
-		}
-		replace(&pc->cur_remote, copy);
-		if (pc->pend_local)
-			replace(&pc->cur_local, pc->pend_local);
-		pc->pend_local = NULL;
-		set_sig(pc, type == LR_PC_ANSWER ? LR_PC_STABLE
-						 : LR_PC_HAVE_REMOTE_PRANSWER);
 	}
 	lr__pc_pump(pc);
 	return 0;

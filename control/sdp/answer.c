@@ -9,13 +9,7 @@
 
 #include "sdp_internal.h"
 
-struct out {
-	char *buf;
-	size_t cap, n;
-	int err;
-};
-
-static void emit(struct out *o, const char *fmt, ...)
+void lr_sdp_outf(struct lr_sdp_out *o, const char *fmt, ...)
 {
 	va_list ap;
 	int k;
@@ -162,7 +156,7 @@ static unsigned pick_codecs(const struct lr_sdp *s, int i, unsigned *pts)
 	return n;
 }
 
-static enum lr_sdp_dir offer_dir(const struct lr_sdp *s, int i)
+enum lr_sdp_dir lr_sdp_direction(const struct lr_sdp *s, int i)
 {
 	if (lr_sdp_attr(s, i, "sendonly", 0))
 		return LR_SDP_SENDONLY;
@@ -209,27 +203,27 @@ static int in_bundle(const struct lr_sdp *s, const char *mid)
 	return 0;
 }
 
-static void transport_attrs(struct out *o, const struct lr_sdp *s, int i,
+static void transport_attrs(struct lr_sdp_out *o, const struct lr_sdp *s, int i,
 			    const struct lr_sdp_answer_opts *opts)
 {
 	const char *setup = lr_sdp_attr(s, i, "setup", 0);
 
 	if (!setup)
 		setup = lr_sdp_attr(s, -1, "setup", 0);
-	emit(o, "c=IN IP4 0.0.0.0");
-	emit(o, "a=ice-ufrag:%s", opts->ice_ufrag);
-	emit(o, "a=ice-pwd:%s", opts->ice_pwd);
-	emit(o, "a=ice-options:trickle");
-	emit(o, "a=fingerprint:%s", opts->fingerprint);
+	lr_sdp_outf(o, "c=IN IP4 0.0.0.0");
+	lr_sdp_outf(o, "a=ice-ufrag:%s", opts->ice_ufrag);
+	lr_sdp_outf(o, "a=ice-pwd:%s", opts->ice_pwd);
+	lr_sdp_outf(o, "a=ice-options:trickle");
+	lr_sdp_outf(o, "a=fingerprint:%s", opts->fingerprint);
 	/* RFC 8842 §5.3: active answers actpass unless told otherwise */
-	emit(o, "a=setup:%s",
-	     setup && !strcmp(setup, "active")	  ? "passive"
-	     : setup && !strcmp(setup, "passive") ? "active"
-	     : opts->setup_passive		  ? "passive"
-						  : "active");
+	lr_sdp_outf(o, "a=setup:%s",
+		    setup && !strcmp(setup, "active")	 ? "passive"
+		    : setup && !strcmp(setup, "passive") ? "active"
+		    : opts->setup_passive		 ? "passive"
+							 : "active");
 }
 
-static void rtp_section(struct out *o, const struct lr_sdp *s, int i,
+static void rtp_section(struct lr_sdp_out *o, const struct lr_sdp *s, int i,
 			const struct lr_sdp_answer_opts *opts,
 			const unsigned *pts, unsigned npts, const char *mid)
 {
@@ -240,7 +234,7 @@ static void rtp_section(struct out *o, const struct lr_sdp *s, int i,
 	enum lr_sdp_dir want = am && am->set_dir	   ? am->dir
 			       : !strcmp(m->kind, "audio") ? opts->audio
 							   : opts->video;
-	const char *dir = answer_dir(offer_dir(s, i), want);
+	const char *dir = answer_dir(lr_sdp_direction(s, i), want);
 	int sending = !strcmp(dir, "sendrecv") || !strcmp(dir, "sendonly");
 	char line[512];
 	size_t n;
@@ -251,9 +245,9 @@ static void rtp_section(struct out *o, const struct lr_sdp *s, int i,
 	for (unsigned k = 0; k < npts && n < sizeof(line) - 8; k++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " %u",
 				      pts[k]);
-	emit(o, "%s", line);
+	lr_sdp_outf(o, "%s", line);
 	transport_attrs(o, s, i, opts);
-	emit(o, "a=mid:%s", mid);
+	lr_sdp_outf(o, "a=mid:%s", mid);
 	for (unsigned k = 0; (v = lr_sdp_attr(s, i, "extmap", k)); k++) {
 		struct lr_sdp_extmap e;
 
@@ -262,14 +256,14 @@ static void rtp_section(struct out *o, const struct lr_sdp *s, int i,
 		for (unsigned j = 0; j < sizeof(extmap_ok) / sizeof(*extmap_ok);
 		     j++)
 			if (!strcmp(e.uri, extmap_ok[j]))
-				emit(o, "a=extmap:%u %s", e.id, e.uri);
+				lr_sdp_outf(o, "a=extmap:%u %s", e.id, e.uri);
 	}
-	emit(o, "a=%s", dir);
+	lr_sdp_outf(o, "a=%s", dir);
 	if (am && am->ssrc && am->msid && sending)
-		emit(o, "a=msid:%s", am->msid);
-	emit(o, "a=rtcp-mux");
+		lr_sdp_outf(o, "a=msid:%s", am->msid);
+	lr_sdp_outf(o, "a=rtcp-mux");
 	if (lr_sdp_attr(s, i, "rtcp-rsize", 0))
-		emit(o, "a=rtcp-rsize");
+		lr_sdp_outf(o, "a=rtcp-rsize");
 	for (unsigned k = 0; k < npts; k++) {
 		struct lr_sdp_rtpmap r;
 		unsigned nth = 0;
@@ -277,29 +271,31 @@ static void rtp_section(struct out *o, const struct lr_sdp *s, int i,
 
 		rtpmap_of(s, i, pts[k], &r);
 		if (r.channels)
-			emit(o, "a=rtpmap:%u %s/%u/%u", r.pt, r.encoding,
-			     r.clock, r.channels);
+			lr_sdp_outf(o, "a=rtpmap:%u %s/%u/%u", r.pt, r.encoding,
+				    r.clock, r.channels);
 		else
-			emit(o, "a=rtpmap:%u %s/%u", r.pt, r.encoding, r.clock);
+			lr_sdp_outf(o, "a=rtpmap:%u %s/%u", r.pt, r.encoding,
+				    r.clock);
 		nth = 0;
 		while ((f = pt_attr(s, i, "rtcp-fb", pts[k], &nth)))
 			for (unsigned j = 0;
 			     j < sizeof(rtcp_fb_ok) / sizeof(*rtcp_fb_ok); j++)
 				if (!strcmp(f, rtcp_fb_ok[j]))
-					emit(o, "a=rtcp-fb:%u %s", pts[k], f);
+					lr_sdp_outf(o, "a=rtcp-fb:%u %s",
+						    pts[k], f);
 		nth = 0;
 		if ((f = pt_attr(s, i, "fmtp", pts[k], &nth)))
-			emit(o, "a=fmtp:%u %s", pts[k], f);
+			lr_sdp_outf(o, "a=fmtp:%u %s", pts[k], f);
 	}
 	if (am && am->ssrc && sending)
-		emit(o, "a=ssrc:%u cname:%s", am->ssrc,
-		     opts->cname ? opts->cname : "linerate");
+		lr_sdp_outf(o, "a=ssrc:%u cname:%s", am->ssrc,
+			    opts->cname ? opts->cname : "linerate");
 }
 
 int lr_sdp_answer(const struct lr_sdp *s, const struct lr_sdp_answer_opts *opts,
 		  char *buf, size_t cap, struct lr_sdp_error *err)
 {
-	struct out o = {.buf = buf, .cap = cap};
+	struct lr_sdp_out o = {.buf = buf, .cap = cap};
 	char group[2048] = "a=group:BUNDLE";
 	size_t gl = strlen(group);
 	int accepted = 0;
@@ -340,20 +336,20 @@ int lr_sdp_answer(const struct lr_sdp *s, const struct lr_sdp_answer_opts *opts,
 		gl += (size_t)snprintf(group + gl, sizeof(group) - gl, " %s",
 				       mid);
 	}
-	emit(&o, "v=0");
-	emit(&o, "o=- %llu 2 IN IP4 127.0.0.1",
-	     (unsigned long long)opts->session_id);
-	emit(&o, "s=-");
-	emit(&o, "t=0 0");
+	lr_sdp_outf(&o, "v=0");
+	lr_sdp_outf(&o, "o=- %llu 2 IN IP4 127.0.0.1",
+		    (unsigned long long)opts->session_id);
+	lr_sdp_outf(&o, "s=-");
+	lr_sdp_outf(&o, "t=0 0");
 	if (strlen(group) > strlen("a=group:BUNDLE"))
-		emit(&o, "%s", group);
+		lr_sdp_outf(&o, "%s", group);
 	if (lr_sdp_attr(s, -1, "extmap-allow-mixed", 0))
-		emit(&o, "a=extmap-allow-mixed");
+		lr_sdp_outf(&o, "a=extmap-allow-mixed");
 	if (opts->ice_lite)
-		emit(&o, "a=ice-lite");
+		lr_sdp_outf(&o, "a=ice-lite");
 	if (opts->identity)
-		emit(&o, "a=identity:%s", opts->identity);
-	emit(&o, "a=msid-semantic: WMS *");
+		lr_sdp_outf(&o, "a=identity:%s", opts->identity);
+	lr_sdp_outf(&o, "a=msid-semantic: WMS *");
 	for (unsigned i = 0; i < s->nmedia; i++) {
 		const struct lr_sdp_media *m = &s->media[i];
 		const char *mid = lr_sdp_attr(s, (int)i, "mid", 0);
@@ -375,10 +371,11 @@ int lr_sdp_answer(const struct lr_sdp *s, const struct lr_sdp_answer_opts *opts,
 			const char *f = m->fmt;
 
 			lr__sdp_token(&f, first, sizeof(first));
-			emit(&o, "m=%s 0 %s %s", m->kind, m->proto, first);
-			emit(&o, "c=IN IP4 0.0.0.0");
+			lr_sdp_outf(&o, "m=%s 0 %s %s", m->kind, m->proto,
+				    first);
+			lr_sdp_outf(&o, "c=IN IP4 0.0.0.0");
 			if (mid)
-				emit(&o, "a=mid:%s", mid);
+				lr_sdp_outf(&o, "a=mid:%s", mid);
 			continue;
 		}
 		accepted++;
@@ -386,12 +383,14 @@ int lr_sdp_answer(const struct lr_sdp *s, const struct lr_sdp_answer_opts *opts,
 			rtp_section(&o, s, (int)i, opts, pts, npts, mid);
 			continue;
 		}
-		emit(&o, "m=application 9 %s webrtc-datachannel", m->proto);
+		lr_sdp_outf(&o, "m=application 9 %s webrtc-datachannel",
+			    m->proto);
 		transport_attrs(&o, s, (int)i, opts);
-		emit(&o, "a=mid:%s", mid);
-		emit(&o, "a=sctp-port:5000");
-		emit(&o, "a=max-message-size:%u",
-		     opts->max_message_size ? opts->max_message_size : 262144);
+		lr_sdp_outf(&o, "a=mid:%s", mid);
+		lr_sdp_outf(&o, "a=sctp-port:5000");
+		lr_sdp_outf(&o, "a=max-message-size:%u",
+			    opts->max_message_size ? opts->max_message_size
+						   : 262144);
 	}
 	if (o.err)
 		return o.err;

@@ -142,6 +142,19 @@ struct lr_sdp_answer_opts {
 	const char *identity; /* a=identity value (RFC 8827 §7), or NULL */
 };
 
+/* The direction attribute of media section i (sendrecv if none). */
+enum lr_sdp_dir lr_sdp_direction(const struct lr_sdp *s, int i);
+
+/* Writing SDP: lines appended to buf with CRLF, NUL-terminated; the
+ * first failure (-ENOSPC) sticks in err and later lines are dropped. */
+struct lr_sdp_out {
+	char *buf;
+	size_t cap, n;
+	int err;
+};
+void lr_sdp_outf(struct lr_sdp_out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Write the answer to offer into buf (CRLF, NUL-terminated). Its length,
  * or -EINVAL (err says why: e.g. no BUNDLE-able section), -ENOSPC. */
 int lr_sdp_answer(const struct lr_sdp *offer,
