@@ -14,6 +14,10 @@ static const char *const drop_names[LR_DROP__MAX] = {
 	[LR_DROP_REPLAY_OLD] = "replay_old",
 	[LR_DROP_INDEX_EXHAUSTED] = "index_exhausted",
 	[LR_DROP_NOT_RTP] = "not_rtp",
+	[LR_DROP_UNKNOWN_FLOW] = "unknown_flow",
+	[LR_DROP_NO_ROUTE] = "no_route",
+	[LR_DROP_NO_BUFFER] = "no_buffer",
+	[LR_DROP_TX_FAILED] = "tx_failed",
 };
 
 const char *lr_drop_reason_name(unsigned reason)

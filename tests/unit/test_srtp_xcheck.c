@@ -18,6 +18,8 @@
 
 #include <srtp2/srtp.h>
 
+#include "lr_test_libsrtp.h"
+
 #include "linerate/lr_crypto_user.h"
 #include "linerate/lr_srtp.h"
 #include "lr_test.h"
@@ -78,37 +80,6 @@ static int teardown(void)
 	return 0;
 }
 
-static void ls_policy(srtp_policy_t *p, unsigned suite, uint8_t *key,
-		      int inbound)
-{
-	memset(p, 0, sizeof(*p));
-	switch (suite) {
-	case LR_SRTP_AES128_CM_SHA1_80:
-		srtp_crypto_policy_set_rtp_default(&p->rtp);
-		srtp_crypto_policy_set_rtcp_default(&p->rtcp);
-		break;
-	case LR_SRTP_AES128_CM_SHA1_32:
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&p->rtp);
-		srtp_crypto_policy_set_rtcp_default(&p->rtcp);
-		break;
-	case LR_SRTP_NULL_SHA1_80:
-		srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&p->rtp);
-		srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&p->rtcp);
-		break;
-	case LR_SRTP_AEAD_AES_128_GCM:
-		srtp_crypto_policy_set_aes_gcm_128_16_auth(&p->rtp);
-		srtp_crypto_policy_set_aes_gcm_128_16_auth(&p->rtcp);
-		break;
-	case LR_SRTP_AEAD_AES_256_GCM:
-		srtp_crypto_policy_set_aes_gcm_256_16_auth(&p->rtp);
-		srtp_crypto_policy_set_aes_gcm_256_16_auth(&p->rtcp);
-		break;
-	}
-	p->ssrc.type = inbound ? ssrc_any_inbound : ssrc_any_outbound;
-	p->key = key;
-	p->window_size = 128;
-}
-
 /* One side of the comparison: a linerate session and a libsrtp one
  * sharing keys. */
 struct sides {
@@ -135,7 +106,7 @@ static void sides_open(struct sides *s, unsigned suite, struct impl *im,
 	s->suite = suite;
 	memcpy(s->key, pol->key, pol->key_len);
 	memcpy(s->key + pol->key_len, pol->salt, pol->salt_len);
-	ls_policy(&p, suite, s->key, inbound);
+	lr_test_ls_policy(&p, suite, s->key, inbound);
 	CU_ASSERT_EQUAL_FATAL(lr_srtp_session_new(&s->lr, &cfg), 0);
 	CU_ASSERT_EQUAL_FATAL(srtp_create(&s->ls, &p), srtp_err_status_ok);
 }
@@ -564,7 +535,7 @@ static void test_srtcp_gcm_unencrypted(void)
 			make_policy(&pol, gcm[s]);
 			memcpy(key, pol.key, pol.key_len);
 			memcpy(key + pol.key_len, pol.salt, pol.salt_len);
-			ls_policy(&p, gcm[s], key, 0);
+			lr_test_ls_policy(&p, gcm[s], key, 0);
 			p.rtcp.sec_serv = sec_serv_auth;
 			CU_ASSERT_EQUAL_FATAL(srtp_create(&tx, &p),
 					      srtp_err_status_ok);

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The sock backend: one UDP socket per local address, recvmmsg and
+ * sendmmsg in bursts of LR_DP_BURST, one worker thread sleeping in poll()
+ * on the sockets and the wake eventfd.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../dp_internal.h"
+
+#define TX_MAX (LR_DP_BURST * LR_DP_MAX_ROUTES)
+
+static socklen_t to_sa(const struct lr_dp_addr *a, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == 6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(a->port);
+		memcpy(&s6->sin6_addr, a->ip, 16);
+		return sizeof(*s6);
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(a->port);
+	memcpy(&s4->sin_addr, a->ip, 4);
+	return sizeof(*s4);
+}
+
+static void from_sa(const struct sockaddr_storage *ss, struct lr_dp_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)ss;
+
+		a->family = 6;
+		a->port = ntohs(s6->sin6_port);
+		memcpy(a->ip, &s6->sin6_addr, 16);
+	} else {
+		const struct sockaddr_in *s4 = (const void *)ss;
+
+		a->family = 4;
+		a->port = ntohs(s4->sin_port);
+		memcpy(a->ip, &s4->sin_addr, 4);
+	}
+}
+
+static int sock_open(struct lr_dp *dp)
+{
+	for (unsigned i = 0; i < dp->nlocal; i++) {
+		struct sockaddr_storage ss;
+		socklen_t sl = to_sa(&dp->local[i], &ss);
+		int one = 1, buf = 4 << 20;
+		int fd = socket(ss.ss_family,
+				SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			return -errno;
+		dp->fd[i] = fd;
+		if (ss.ss_family == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+				   sizeof(one));
+		/* Bursts need room in the kernel's queues: past rmem_max
+		 * and wmem_max when we may (CAP_NET_ADMIN). */
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf,
+			       sizeof(buf)))
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf,
+				   sizeof(buf));
+		if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf,
+			       sizeof(buf)))
+			setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf,
+				   sizeof(buf));
+		if (bind(fd, (struct sockaddr *)&ss, sl) ||
+		    getsockname(fd, (struct sockaddr *)&ss, &sl))
+			return -errno;
+		from_sa(&ss, &dp->local[i]);
+	}
+	return 0;
+}
+
+static void sock_close(struct lr_dp *dp)
+{
+	for (unsigned i = 0; i < DP_MAX_LOCAL; i++)
+		if (dp->fd[i] >= 0) {
+			close(dp->fd[i]);
+			dp->fd[i] = -1;
+		}
+}
+
+struct rx_slots {
+	struct mmsghdr msg[LR_DP_BURST];
+	struct iovec iov[LR_DP_BURST];
+	struct sockaddr_storage from[LR_DP_BURST];
+	struct lr__dpbuf *b[LR_DP_BURST];
+};
+
+static unsigned rx_burst(struct lr_dp *dp, unsigned li, struct rx_slots *r)
+{
+	unsigned n = 0;
+	int got;
+
+	while (n < LR_DP_BURST && (r->b[n] = lr__buf_get(dp))) {
+		r->iov[n].iov_base = r->b[n]->data;
+		r->iov[n].iov_len = 1500;
+		memset(&r->msg[n].msg_hdr, 0, sizeof(r->msg[n].msg_hdr));
+		r->msg[n].msg_hdr.msg_name = &r->from[n];
+		r->msg[n].msg_hdr.msg_namelen = sizeof(r->from[n]);
+		r->msg[n].msg_hdr.msg_iov = &r->iov[n];
+		r->msg[n].msg_hdr.msg_iovlen = 1;
+		n++;
+	}
+	got = n ? recvmmsg(dp->fd[li], r->msg, n, MSG_DONTWAIT, NULL) : 0;
+	if (got < 0)
+		got = 0;
+	for (unsigned i = (unsigned)got; i < n; i++)
+		lr__buf_put(dp, r->b[i]);
+	for (int i = 0; i < got; i++) {
+		struct lr__dpbuf *b = r->b[i];
+
+		b->pkt.len = r->msg[i].msg_len;
+		if (r->msg[i].msg_hdr.msg_flags & MSG_TRUNC)
+			b->pkt.len = 0; /* over 1500: demux calls it OTHER */
+		from_sa(&r->from[i], &b->remote);
+		b->local = dp->local[li];
+		b->lidx = (uint16_t)li;
+	}
+	return (unsigned)got;
+}
+
+struct tx_slots {
+	struct mmsghdr msg[TX_MAX];
+	struct iovec iov[TX_MAX];
+	struct sockaddr_storage to[TX_MAX];
+};
+
+/* Send tx[0..n) (any local addresses) and give the buffers back. */
+static void tx_burst(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned n,
+		     struct tx_slots *t)
+{
+	for (unsigned li = 0; li < dp->nlocal && n; li++) {
+		unsigned k = 0, sent = 0;
+
+		for (unsigned i = 0; i < n; i++) {
+			struct lr__dpbuf *b = tx[i];
+
+			if (b->lidx != li)
+				continue;
+			memset(&t->msg[k].msg_hdr, 0,
+			       sizeof(t->msg[k].msg_hdr));
+			t->iov[k].iov_base = b->pkt.data;
+			t->iov[k].iov_len = b->pkt.len;
+			t->msg[k].msg_hdr.msg_name = &t->to[k];
+			t->msg[k].msg_hdr.msg_namelen =
+				to_sa(&b->remote, &t->to[k]);
+			t->msg[k].msg_hdr.msg_iov = &t->iov[k];
+			t->msg[k].msg_hdr.msg_iovlen = 1;
+			k++;
+		}
+		while (sent < k) {
+			int r = sendmmsg(dp->fd[li], t->msg + sent, k - sent,
+					 0);
+
+			if (r <= 0) {
+				if (r < 0 && errno == EINTR)
+					continue;
+				/* EAGAIN with a full socket buffer, or an
+				 * unroutable peer: the rest are lost */
+				dp->st.drops[LR_DROP_TX_FAILED] += k - sent;
+				break;
+			}
+			for (int i = 0; i < r; i++)
+				dp->st.tx_bytes += t->iov[sent + i].iov_len;
+			dp->st.tx_packets += (unsigned)r;
+			sent += (unsigned)r;
+		}
+	}
+	for (unsigned i = 0; i < n; i++)
+		lr__buf_put(dp, tx[i]);
+}
+
+static void *sock_run(void *arg)
+{
+	struct lr_dp *dp = arg;
+	struct pollfd pfd[DP_MAX_LOCAL + 1];
+	struct rx_slots *rx = calloc(1, sizeof(*rx));
+	struct tx_slots *ts = calloc(1, sizeof(*ts));
+	struct lr__dpbuf **tx = calloc(TX_MAX, sizeof(*tx));
+
+	if (!rx || !ts || !tx)
+		goto out;
+	for (unsigned i = 0; i < dp->nlocal; i++)
+		pfd[i] = (struct pollfd){.fd = dp->fd[i], .events = POLLIN};
+	pfd[dp->nlocal] = (struct pollfd){.fd = dp->wake_fd, .events = POLLIN};
+	while (!atomic_load(&dp->stop)) {
+		uint64_t v;
+		unsigned busy = 0, n;
+
+		n = lr__dp_service(dp, tx, TX_MAX);
+		if (n)
+			tx_burst(dp, tx, n, ts);
+		for (unsigned li = 0; li < dp->nlocal; li++) {
+			unsigned got = rx_burst(dp, li, rx);
+
+			if (!got)
+				continue;
+			busy = 1;
+			n = lr__engine_burst(dp, rx->b, got, tx);
+			tx_burst(dp, tx, n, ts);
+		}
+		if (busy)
+			continue;
+		/* Idle: sleep until a packet, a command or a send. */
+		if (poll(pfd, dp->nlocal + 1, 100) > 0 &&
+		    (pfd[dp->nlocal].revents & POLLIN) &&
+		    read(dp->wake_fd, &v, sizeof(v)) < 0) {
+			/* already drained */
+		}
+	}
+out:
+	free(rx);
+	free(ts);
+	free(tx);
+	return NULL;
+}
+
+const struct lr__dp_backend_ops lr__dp_sock_ops = {
+	.name = "sock",
+	.open = sock_open,
+	.close = sock_close,
+	.run = sock_run,
+};

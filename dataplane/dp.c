@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * lr_dp: the control thread's side. Commands (install, update, remove,
+ * stats) and control-plane datagrams are queued for the worker, which
+ * takes them between bursts; commands return when the worker has applied
+ * them. Punted packets come back the other way.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "dp_internal.h"
+
+static const struct lr__dp_backend_ops *backend(enum lr_dp_backend b)
+{
+	switch (b) {
+	case LR_DP_SOCK:
+		return &lr__dp_sock_ops;
+	default:
+		return NULL;
+	}
+}
+
+static int pool_init(struct lr_dp *dp)
+{
+	unsigned n = dp->cfg.pool ? dp->cfg.pool : 4096;
+
+	if (n < 2 * LR_DP_BURST)
+		n = 2 * LR_DP_BURST;
+	dp->bufs = calloc(n, sizeof(*dp->bufs));
+	if (!dp->bufs)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++)
+		lr__buf_put(dp, &dp->bufs[i]);
+	return 0;
+}
+
+static void wake(struct lr_dp *dp)
+{
+	uint64_t one = 1;
+
+	atomic_store_explicit(&dp->pending, 1, memory_order_release);
+	if (write(dp->wake_fd, &one, sizeof(one)) < 0) {
+		/* eventfd counter full: the worker is awake anyway */
+	}
+}
+
+int lr_dp_new(const struct lr_dp_config *cfg, struct lr_dp **out)
+{
+	struct lr_dp *dp;
+	int r;
+
+	*out = NULL;
+	if (!cfg->nlocal || cfg->nlocal > DP_MAX_LOCAL ||
+	    !backend(cfg->backend))
+		return cfg->nlocal ? -ENOTSUP : -EINVAL;
+	dp = calloc(1, sizeof(*dp));
+	if (!dp)
+		return -ENOMEM;
+	dp->cfg = *cfg;
+	dp->cfg.local = NULL;
+	dp->ops = backend(cfg->backend);
+	dp->nlocal = cfg->nlocal;
+	memcpy(dp->local, cfg->local, cfg->nlocal * sizeof(cfg->local[0]));
+	for (unsigned i = 0; i < DP_MAX_LOCAL; i++)
+		dp->fd[i] = -1;
+	pthread_mutex_init(&dp->mu, NULL);
+	pthread_cond_init(&dp->cv, NULL);
+	dp->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	dp->punt_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	dp->crypto = lr_srtp_worker_new(cfg->srtp_impl == LR_SRTP_IMPL_LIBSRTP2
+						? LR_SRTP_IMPL_AUTO
+						: cfg->srtp_impl);
+	r = dp->wake_fd < 0 || dp->punt_fd < 0 ? -errno
+	    : !dp->crypto		       ? -ENOTSUP
+					       : 0;
+	if (!r)
+		r = pool_init(dp);
+	if (!r)
+		r = lr__flow_init(dp);
+	if (!r)
+		r = dp->ops->open(dp);
+	if (!r && pthread_create(&dp->thread, NULL, dp->ops->run, dp))
+		r = -EAGAIN;
+	if (r) {
+		dp->thread = 0;
+		lr_dp_free(dp);
+		return r;
+	}
+	*out = dp;
+	return 0;
+}
+
+void lr_dp_free(struct lr_dp *dp)
+{
+	if (!dp)
+		return;
+	if (dp->thread) {
+		atomic_store(&dp->stop, 1);
+		wake(dp);
+		pthread_join(dp->thread, NULL);
+	}
+	if (dp->ops)
+		dp->ops->close(dp);
+	lr__flow_fini(dp);
+	while (dp->sends) {
+		struct lr__dpsend *n = dp->sends->next;
+
+		free(dp->sends);
+		dp->sends = n;
+	}
+	while (dp->punts) {
+		struct lr__dppunt *n = dp->punts->next;
+
+		free(dp->punts);
+		dp->punts = n;
+	}
+	free(dp->bufs);
+	lr_srtp_worker_free(dp->crypto);
+	if (dp->wake_fd >= 0)
+		close(dp->wake_fd);
+	if (dp->punt_fd >= 0)
+		close(dp->punt_fd);
+	pthread_mutex_destroy(&dp->mu);
+	pthread_cond_destroy(&dp->cv);
+	free(dp);
+}
+
+int lr_dp_local_addr(const struct lr_dp *dp, unsigned i, struct lr_dp_addr *out)
+{
+	if (i >= dp->nlocal)
+		return -ENOENT;
+	*out = dp->local[i];
+	return 0;
+}
+
+/* Queue a command and wait until the worker has done it. */
+static int run_cmd(struct lr_dp *dp, struct lr__dpcmd *c)
+{
+	int r;
+
+	pthread_mutex_lock(&dp->mu);
+	c->next = dp->cmds;
+	dp->cmds = c;
+	wake(dp);
+	while (!c->done)
+		pthread_cond_wait(&dp->cv, &dp->mu);
+	r = c->result;
+	pthread_mutex_unlock(&dp->mu);
+	return r;
+}
+
+static int session_cmd(struct lr_dp *dp, enum dp_op op, uint64_t id,
+		       const struct lr_dp_session *s)
+{
+	struct lr__dpcmd *c;
+	int r;
+
+	if (s && (s->nremote_ssrcs > LR_DP_MAX_SSRCS ||
+		  s->nroutes > LR_DP_MAX_ROUTES ||
+		  (s->nremote_ssrcs && !s->remote_ssrcs) ||
+		  (s->nroutes && !s->routes)))
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->op = op;
+	c->id = id;
+	if (s) {
+		c->desc = *s;
+		if (s->nremote_ssrcs)
+			memcpy(c->ssrcs, s->remote_ssrcs,
+			       s->nremote_ssrcs * sizeof(c->ssrcs[0]));
+		if (s->nroutes)
+			memcpy(c->routes, s->routes,
+			       s->nroutes * sizeof(c->routes[0]));
+		c->desc.remote_ssrcs = c->ssrcs;
+		c->desc.routes = c->routes;
+	}
+	r = run_cmd(dp, c);
+	memset(c, 0, sizeof(*c)); /* the keys */
+	free(c);
+	return r;
+}
+
+int lr_dp_session_install(struct lr_dp *dp, uint64_t id,
+			  const struct lr_dp_session *s)
+{
+	return session_cmd(dp, DP_INSTALL, id, s);
+}
+
+int lr_dp_session_update(struct lr_dp *dp, uint64_t id,
+			 const struct lr_dp_session *s)
+{
+	return session_cmd(dp, DP_UPDATE, id, s);
+}
+
+int lr_dp_session_remove(struct lr_dp *dp, uint64_t id)
+{
+	return session_cmd(dp, DP_REMOVE, id, NULL);
+}
+
+void lr_dp_stats(struct lr_dp *dp, struct lr_dp_stats *out)
+{
+	struct lr__dpcmd c = {.op = DP_STATS, .stats = out};
+
+	memset(out, 0, sizeof(*out));
+	run_cmd(dp, &c);
+}
+
+int lr_dp_session_stats(struct lr_dp *dp, uint64_t id,
+			struct lr_dp_session_stats *out)
+{
+	struct lr__dpcmd c = {.op = DP_SSTATS, .id = id, .sstats = out};
+
+	memset(out, 0, sizeof(*out));
+	return run_cmd(dp, &c);
+}
+
+int lr_dp_send(struct lr_dp *dp, const struct lr_dp_addr *local,
+	       const struct lr_dp_addr *remote, const void *buf, size_t len)
+{
+	struct lr__dpsend *s;
+
+	if (!len || len > 1500 || lr__flow_local_index(dp, local) < 0)
+		return -EINVAL;
+	s = malloc(sizeof(*s) + len);
+	if (!s)
+		return -ENOMEM;
+	s->next = NULL;
+	s->local = *local;
+	s->remote = *remote;
+	s->len = len;
+	memcpy(s->buf, buf, len);
+	pthread_mutex_lock(&dp->mu);
+	if (dp->sends_tail)
+		dp->sends_tail->next = s;
+	else
+		dp->sends = s;
+	dp->sends_tail = s;
+	wake(dp);
+	pthread_mutex_unlock(&dp->mu);
+	return 0;
+}
+
+int lr_dp_poll_punt(struct lr_dp *dp, struct lr_dp_punt *p)
+{
+	struct lr__dppunt *x;
+	uint64_t v;
+
+	pthread_mutex_lock(&dp->mu);
+	x = dp->punts;
+	if (x) {
+		dp->punts = x->next;
+		if (!dp->punts)
+			dp->punts_tail = NULL;
+		dp->npunts--;
+	}
+	pthread_mutex_unlock(&dp->mu);
+	if (!x) {
+		if (read(dp->punt_fd, &v, sizeof(v)) < 0) {
+			/* nothing was signalled */
+		}
+		return 0;
+	}
+	*p = x->p;
+	free(x);
+	return 1;
+}
+
+int lr_dp_punt_fd(const struct lr_dp *dp)
+{
+	return dp->punt_fd;
+}
+
+static void apply(struct lr_dp *dp, struct lr__dpcmd *c)
+{
+	struct lr__dpsess *s;
+
+	switch (c->op) {
+	case DP_INSTALL:
+		c->result = lr__flow_install(dp, c->id, &c->desc);
+		break;
+	case DP_UPDATE:
+		c->result = lr__flow_update(dp, c->id, &c->desc);
+		break;
+	case DP_REMOVE:
+		c->result = lr__flow_remove(dp, c->id);
+		break;
+	case DP_STATS:
+		*c->stats = dp->st;
+		c->result = 0;
+		break;
+	case DP_SSTATS:
+		s = lr__flow_by_id(dp, c->id);
+		if (s)
+			*c->sstats = s->st;
+		c->result = s ? 0 : -ENOENT;
+		break;
+	}
+}
+
+unsigned lr__dp_service(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max)
+{
+	struct lr__dpcmd *cmds, *rev = NULL;
+	struct lr__dpsend *sends;
+	unsigned n = 0;
+
+	if (!atomic_load_explicit(&dp->pending, memory_order_acquire))
+		return 0;
+	pthread_mutex_lock(&dp->mu);
+	atomic_store_explicit(&dp->pending, 0, memory_order_relaxed);
+	cmds = dp->cmds;
+	dp->cmds = NULL;
+	sends = dp->sends;
+	dp->sends = dp->sends_tail = NULL;
+	pthread_mutex_unlock(&dp->mu);
+	/* in the order they were asked */
+	while (cmds) {
+		struct lr__dpcmd *nx = cmds->next;
+
+		cmds->next = rev;
+		rev = cmds;
+		cmds = nx;
+	}
+	for (struct lr__dpcmd *c = rev, *nx; c; c = nx) {
+		nx = c->next;
+		apply(dp, c);
+		pthread_mutex_lock(&dp->mu);
+		c->done = 1;
+		pthread_cond_broadcast(&dp->cv);
+		pthread_mutex_unlock(&dp->mu);
+	}
+	while (sends) {
+		struct lr__dpsend *nx = sends->next;
+		struct lr__dpbuf *b = n < max ? lr__buf_get(dp) : NULL;
+
+		if (b) {
+			memcpy(b->data, sends->buf, sends->len);
+			b->pkt.len = (uint32_t)sends->len;
+			b->local = sends->local;
+			b->remote = sends->remote;
+			b->lidx = (uint16_t)lr__flow_local_index(dp,
+								 &sends->local);
+			tx[n++] = b;
+		} else {
+			dp->st.drops[LR_DROP_NO_BUFFER]++;
+		}
+		free(sends);
+		sends = nx;
+	}
+	return n;
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Internals of the data plane: buffers, sessions, the worker, commands. */
+#ifndef LR_DP_INTERNAL_H
+#define LR_DP_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "linerate/lr_dp.h"
+#include "linerate/lr_srtp.h"
+
+#define DP_BUF_ROOM   1600 /* 1500-byte datagrams plus any SRTP trailer */
+#define DP_MAX_LOCAL  8
+#define DP_TX_STREAMS 64 /* outgoing SSRCs per session (fan-in) */
+#define DP_PUNT_MAX   4096
+
+struct lr__dpsess;
+
+struct lr__dpbuf {
+	struct lr_pkt pkt; /* pkt.data == data */
+	struct lr_dp_addr local, remote;
+	uint16_t lidx; /* which local address */
+	struct lr__dpsess *sess;
+	struct lr__dpbuf *next; /* free list */
+	uint8_t data[DP_BUF_ROOM];
+};
+
+struct lr__dpsess {
+	uint64_t id;
+	struct lr_dp_addr remote;
+	uint16_t lidx;
+	struct lr_srtp_ctx rx, tx;
+	struct lr_dp_route routes[LR_DP_MAX_ROUTES];
+	unsigned nroutes;
+	struct lr_dp_session_stats st;
+	struct lr__dpsess *next_id, *next_tuple;
+	struct lr_srtp_stream rx_streams[LR_DP_MAX_SSRCS];
+	struct lr_srtp_stream tx_streams[DP_TX_STREAMS];
+};
+
+/* What the control thread asks of the worker. */
+enum dp_op {
+	DP_INSTALL = 1,
+	DP_UPDATE,
+	DP_REMOVE,
+	DP_STATS,
+	DP_SSTATS
+};
+
+struct lr__dpcmd {
+	struct lr__dpcmd *next;
+	enum dp_op op;
+	uint64_t id;
+	struct lr_dp_session desc; /* pointers into the copies below */
+	uint32_t ssrcs[LR_DP_MAX_SSRCS];
+	struct lr_dp_route routes[LR_DP_MAX_ROUTES];
+	struct lr_dp_stats *stats;
+	struct lr_dp_session_stats *sstats;
+	int result;
+	int done;
+};
+
+struct lr__dpsend {
+	struct lr__dpsend *next;
+	struct lr_dp_addr local, remote;
+	size_t len;
+	uint8_t buf[];
+};
+
+struct lr__dppunt {
+	struct lr__dppunt *next;
+	struct lr_dp_punt p;
+};
+
+struct lr__dp_backend_ops {
+	const char *name;
+	int (*open)(struct lr_dp *dp);
+	void (*close)(struct lr_dp *dp);
+	void *(*run)(void *dp); /* the worker thread */
+};
+
+struct lr_dp {
+	struct lr_dp_config cfg;
+	const struct lr__dp_backend_ops *ops;
+	struct lr_dp_addr local[DP_MAX_LOCAL];
+	unsigned nlocal;
+	int fd[DP_MAX_LOCAL]; /* sock: one UDP socket per local address */
+	int wake_fd;	      /* eventfd: commands and sends waiting */
+	int punt_fd;	      /* eventfd: punts waiting */
+	pthread_t thread;
+	atomic_int stop;
+	atomic_int pending; /* commands or sends queued */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct lr__dpcmd *cmds;
+	struct lr__dpsend *sends, *sends_tail;
+	struct lr__dppunt *punts, *punts_tail;
+	unsigned npunts;
+	/* worker-owned from here on */
+	struct lr_srtp_worker *crypto;
+	struct lr__dpsess **by_id, **by_tuple;
+	unsigned nbuckets, nsessions;
+	struct lr__dpbuf *bufs, *free_bufs;
+	unsigned nfree;
+	struct lr_dp_stats st;
+	struct lr__dpbuf *legs[LR_DP_BURST * LR_DP_MAX_ROUTES]; /* scratch */
+	void *backend; /* backend-private */
+};
+
+/* flow/flow.c (worker) */
+int lr__flow_init(struct lr_dp *dp);
+void lr__flow_fini(struct lr_dp *dp);
+struct lr__dpsess *lr__flow_by_id(struct lr_dp *dp, uint64_t id);
+struct lr__dpsess *lr__flow_by_tuple(struct lr_dp *dp, uint16_t lidx,
+				     const struct lr_dp_addr *remote);
+int lr__flow_install(struct lr_dp *dp, uint64_t id,
+		     const struct lr_dp_session *s);
+int lr__flow_update(struct lr_dp *dp, uint64_t id,
+		    const struct lr_dp_session *s);
+int lr__flow_remove(struct lr_dp *dp, uint64_t id);
+int lr__flow_local_index(const struct lr_dp *dp, const struct lr_dp_addr *a);
+
+/* engine.c (worker) */
+struct lr__dpbuf *lr__buf_get(struct lr_dp *dp);
+void lr__buf_put(struct lr_dp *dp, struct lr__dpbuf *b);
+/* A received burst in, what to transmit out (tx has room for
+ * LR_DP_BURST * LR_DP_MAX_ROUTES). The input buffers are consumed. */
+unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
+			  struct lr__dpbuf **tx);
+void lr__engine_punt(struct lr_dp *dp, enum lr_dp_punt_why why,
+		     uint64_t session, const struct lr__dpbuf *b);
+
+/* dp.c (worker) */
+/* Between bursts: apply commands; queue the control plane's sends into
+ * tx (as buffers). Returns how many were queued. */
+unsigned lr__dp_service(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max);
+
+extern const struct lr__dp_backend_ops lr__dp_sock_ops;
+
+#endif

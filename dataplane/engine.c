@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The burst pipeline (one worker, one burst of <= LR_DP_BURST packets):
+ *
+ *   demux (RFC 7983) -> session by 5-tuple -> SRTP/SRTCP unprotect, one
+ *   core burst per session -> legs by route (copy for all but the last,
+ *   SSRC/PT/seq/ts rewrite) -> SRTP protect, one core burst per target
+ *   session -> tx
+ *
+ * Everything a packet can fail on is counted by reason, per session and
+ * for the worker. Nothing here locks or allocates: buffers come from the
+ * worker's pool.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dp_internal.h"
+#include "linerate/lr_demux.h"
+#include "linerate/lr_rtp.h"
+
+struct lr__dpbuf *lr__buf_get(struct lr_dp *dp)
+{
+	struct lr__dpbuf *b = dp->free_bufs;
+
+	if (!b)
+		return NULL;
+	dp->free_bufs = b->next;
+	dp->nfree--;
+	b->next = NULL;
+	b->sess = NULL;
+	b->pkt.data = b->data;
+	b->pkt.room = sizeof(b->data);
+	b->pkt.drop = 0;
+	return b;
+}
+
+void lr__buf_put(struct lr_dp *dp, struct lr__dpbuf *b)
+{
+	b->next = dp->free_bufs;
+	dp->free_bufs = b;
+	dp->nfree++;
+}
+
+static void drop(struct lr_dp *dp, struct lr__dpsess *s, struct lr__dpbuf *b,
+		 unsigned why)
+{
+	if (why >= LR_DROP__MAX)
+		why = LR_DROP_NONE;
+	dp->st.drops[why]++;
+	if (s)
+		s->st.drops[why]++;
+	lr__buf_put(dp, b);
+}
+
+/* Group the packets of one session (stable: arrival order kept). Moves
+ * the run for sess to the front of a[lo..n) and returns its length. */
+static unsigned gather(struct lr__dpbuf **a, unsigned lo, unsigned n,
+		       const struct lr__dpsess *sess)
+{
+	unsigned k = lo;
+
+	for (unsigned i = lo; i < n; i++) {
+		if (a[i]->sess != sess)
+			continue;
+		struct lr__dpbuf *t = a[i];
+
+		memmove(&a[k + 1], &a[k], (i - k) * sizeof(a[0]));
+		a[k++] = t;
+	}
+	return k - lo;
+}
+
+static void rewrite(struct lr__dpbuf *b, const struct lr_dp_route *r)
+{
+	uint8_t *p = b->pkt.data;
+
+	if (r->out_ssrc)
+		lr_wr32(p + 8, r->out_ssrc);
+	if (r->pt_to >= 0 && lr_rtp_pt(p) == (uint8_t)r->pt_from)
+		lr_rtp_set_pt(p, (uint8_t)r->pt_to);
+	if (r->seq_delta)
+		lr_wr16(p + 2, (uint16_t)(lr_rtp_seq(p) + r->seq_delta));
+	if (r->ts_delta)
+		lr_wr32(p + 4, lr_rtp_ts(p) + r->ts_delta);
+}
+
+/* One authentic RTP packet of session s becomes 0..N legs in out[]. */
+static unsigned route(struct lr_dp *dp, struct lr__dpsess *s,
+		      struct lr__dpbuf *b, struct lr__dpbuf **out)
+{
+	uint32_t ssrc = lr_rtp_ssrc(b->pkt.data);
+	const struct lr_dp_route *legs[LR_DP_MAX_ROUTES];
+	struct lr__dpsess *to[LR_DP_MAX_ROUTES];
+	unsigned nl = 0, n = 0;
+
+	for (unsigned i = 0; i < s->nroutes; i++) {
+		const struct lr_dp_route *r = &s->routes[i];
+		struct lr__dpsess *t;
+
+		if (r->ssrc && r->ssrc != ssrc)
+			continue;
+		t = lr__flow_by_id(dp, r->to);
+		if (!t) /* removed: the route goes with it */
+			continue;
+		legs[nl] = r;
+		to[nl++] = t;
+	}
+	if (!nl) {
+		drop(dp, s, b, LR_DROP_NO_ROUTE);
+		return 0;
+	}
+	for (unsigned i = 0; i < nl; i++) {
+		struct lr__dpbuf *c = b;
+
+		if (i + 1 < nl) { /* every leg but the last gets a copy */
+			c = lr__buf_get(dp);
+			if (!c) {
+				dp->st.drops[LR_DROP_NO_BUFFER]++;
+				s->st.drops[LR_DROP_NO_BUFFER]++;
+				continue;
+			}
+			memcpy(c->data, b->data, b->pkt.len);
+			c->pkt.len = b->pkt.len;
+		}
+		rewrite(c, legs[i]);
+		c->sess = to[i];
+		c->lidx = to[i]->lidx;
+		c->local = dp->local[to[i]->lidx];
+		c->remote = to[i]->remote;
+		out[n++] = c;
+	}
+	return n;
+}
+
+void lr__engine_punt(struct lr_dp *dp, enum lr_dp_punt_why why,
+		     uint64_t session, const struct lr__dpbuf *b)
+{
+	struct lr__dppunt *p;
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&dp->mu);
+	if (dp->npunts >= DP_PUNT_MAX || b->pkt.len > sizeof(p->p.buf) ||
+	    !(p = malloc(sizeof(*p)))) {
+		pthread_mutex_unlock(&dp->mu);
+		dp->st.punt_dropped++;
+		return;
+	}
+	p->next = NULL;
+	p->p.why = why;
+	p->p.session = session;
+	p->p.local = b->local;
+	p->p.remote = b->remote;
+	p->p.len = b->pkt.len;
+	memcpy(p->p.buf, b->pkt.data, b->pkt.len);
+	if (dp->punts_tail)
+		dp->punts_tail->next = p;
+	else
+		dp->punts = p;
+	dp->punts_tail = p;
+	dp->npunts++;
+	pthread_mutex_unlock(&dp->mu);
+	dp->st.punted++;
+	if (write(dp->punt_fd, &one, sizeof(one)) < 0) {
+		/* the counter saturates only if nobody reads: fine */
+	}
+}
+
+/* Unprotect the RTP (rtcp=0) or RTCP runs of each session in a[0..n):
+ * returns how many authentic packets are left at the front of a[]. */
+static unsigned unprotect(struct lr_dp *dp, struct lr__dpbuf **a, unsigned n,
+			  int rtcp)
+{
+	struct lr_pkt *pk[LR_DP_BURST];
+	unsigned lo = 0, kept = 0;
+
+	while (lo < n) {
+		struct lr__dpsess *s = a[lo]->sess;
+		unsigned k = gather(a, lo, n, s), ok;
+
+		for (unsigned i = 0; i < k; i++)
+			pk[i] = &a[lo + i]->pkt;
+		ok = rtcp ? lr_srtcp_unprotect(&s->rx, pk, k)
+			  : lr_srtp_unprotect(&s->rx, pk, k);
+		/* The core reordered pk[]: put the buffers in its order. */
+		for (unsigned i = 0; i < k; i++)
+			a[lo + i] = (struct lr__dpbuf *)(void *)pk[i];
+		for (unsigned i = ok; i < k; i++)
+			drop(dp, s, a[lo + i], a[lo + i]->pkt.drop);
+		for (unsigned i = 0; i < ok; i++) {
+			s->st.rx_packets++;
+			s->st.rx_bytes += a[lo + i]->pkt.len;
+			a[kept++] = a[lo + i];
+		}
+		lo += k;
+	}
+	return kept;
+}
+
+static unsigned protect(struct lr_dp *dp, struct lr__dpbuf **a, unsigned n,
+			struct lr__dpbuf **tx)
+{
+	struct lr_pkt *pk[LR_DP_BURST];
+	unsigned lo = 0, nt = 0;
+
+	while (lo < n) {
+		struct lr__dpsess *s = a[lo]->sess;
+		unsigned k = gather(a, lo, n, s), ok;
+
+		/* at most a core burst at a time */
+		if (k > LR_DP_BURST)
+			k = LR_DP_BURST;
+		for (unsigned i = 0; i < k; i++)
+			pk[i] = &a[lo + i]->pkt;
+		ok = lr_srtp_protect(&s->tx, pk, k);
+		for (unsigned i = 0; i < k; i++)
+			a[lo + i] = (struct lr__dpbuf *)(void *)pk[i];
+		for (unsigned i = ok; i < k; i++)
+			drop(dp, s, a[lo + i], a[lo + i]->pkt.drop);
+		for (unsigned i = 0; i < ok; i++) {
+			s->st.tx_packets++;
+			s->st.tx_bytes += a[lo + i]->pkt.len;
+			tx[nt++] = a[lo + i];
+		}
+		lo += k;
+	}
+	dp->st.forwarded += nt;
+	return nt;
+}
+
+unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
+			  struct lr__dpbuf **tx)
+{
+	struct lr__dpbuf *rtp[LR_DP_BURST], *rtcp[LR_DP_BURST];
+	struct lr__dpbuf **legs = dp->legs;
+	unsigned nrtp = 0, nrtcp = 0, nlegs = 0;
+
+	dp->st.bursts++;
+	for (unsigned i = 0; i < n; i++) {
+		struct lr__dpbuf *b = in[i];
+		enum lr_demux_kind k = lr_demux(b->pkt.data, b->pkt.len);
+
+		dp->st.rx_packets++;
+		dp->st.rx_bytes += b->pkt.len;
+		if (k == LR_DEMUX_STUN || k == LR_DEMUX_DTLS ||
+		    k == LR_DEMUX_OTHER) {
+			lr__engine_punt(dp,
+					k == LR_DEMUX_STUN   ? LR_DP_PUNT_STUN
+					: k == LR_DEMUX_DTLS ? LR_DP_PUNT_DTLS
+							     : LR_DP_PUNT_OTHER,
+					0, b);
+			lr__buf_put(dp, b);
+			continue;
+		}
+		b->sess = lr__flow_by_tuple(dp, b->lidx, &b->remote);
+		if (!b->sess) {
+			/* Media before its session is installed belongs to
+			 * the control plane (lr_pc still handles it). */
+			lr__engine_punt(dp, LR_DP_PUNT_UNKNOWN_FLOW, 0, b);
+			drop(dp, NULL, b, LR_DROP_UNKNOWN_FLOW);
+			continue;
+		}
+		if (k == LR_DEMUX_RTCP)
+			rtcp[nrtcp++] = b;
+		else
+			rtp[nrtp++] = b;
+	}
+	nrtcp = unprotect(dp, rtcp, nrtcp, 1);
+	for (unsigned i = 0; i < nrtcp; i++) {
+		/* RTCP feedback needs control-plane logic (issue 6 brings
+		 * the data-plane part); decrypted, it goes up. */
+		lr__engine_punt(dp, LR_DP_PUNT_RTCP, rtcp[i]->sess->id,
+				rtcp[i]);
+		lr__buf_put(dp, rtcp[i]);
+	}
+	nrtp = unprotect(dp, rtp, nrtp, 0);
+	for (unsigned i = 0; i < nrtp; i++)
+		nlegs += route(dp, rtp[i]->sess, rtp[i], legs + nlegs);
+	return protect(dp, legs, nlegs, tx);
+}

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Sessions and the two ways to find them: by the caller's id, and by the
+ * 5-tuple a packet came on (local address index + the peer's address).
+ * Chained hash tables; only the worker thread reads or writes them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../dp_internal.h"
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	return x ^ (x >> 33);
+}
+
+static unsigned id_bucket(const struct lr_dp *dp, uint64_t id)
+{
+	return (unsigned)(mix(id) & (dp->nbuckets - 1));
+}
+
+static unsigned tuple_bucket(const struct lr_dp *dp, uint16_t lidx,
+			     const struct lr_dp_addr *a)
+{
+	uint64_t h = (uint64_t)lidx << 48 | (uint64_t)a->port << 32;
+	uint64_t lo, hi = 0;
+
+	memcpy(&lo, a->ip, 8);
+	if (a->family == 6)
+		memcpy(&hi, a->ip + 8, 8);
+	else
+		lo &= 0xffffffffull;
+	return (unsigned)(mix(h ^ mix(lo) ^ mix(hi + 1)) & (dp->nbuckets - 1));
+}
+
+static int addr_eq(const struct lr_dp_addr *a, const struct lr_dp_addr *b)
+{
+	return a->family == b->family && a->port == b->port &&
+	       !memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4);
+}
+
+int lr__flow_init(struct lr_dp *dp)
+{
+	unsigned want = dp->cfg.max_sessions ? dp->cfg.max_sessions : 4096;
+
+	dp->nbuckets = 64;
+	while (dp->nbuckets < 2 * want)
+		dp->nbuckets <<= 1;
+	dp->by_id = calloc(dp->nbuckets, sizeof(*dp->by_id));
+	dp->by_tuple = calloc(dp->nbuckets, sizeof(*dp->by_tuple));
+	return dp->by_id && dp->by_tuple ? 0 : -ENOMEM;
+}
+
+static void sess_free(struct lr__dpsess *s)
+{
+	lr_srtp_ctx_clear(&s->rx);
+	lr_srtp_ctx_clear(&s->tx);
+	memset(s, 0, sizeof(*s)); /* no keys left in freed memory */
+	free(s);
+}
+
+void lr__flow_fini(struct lr_dp *dp)
+{
+	for (unsigned i = 0; dp->by_id && i < dp->nbuckets; i++) {
+		struct lr__dpsess *s = dp->by_id[i], *n;
+
+		for (; s; s = n) {
+			n = s->next_id;
+			sess_free(s);
+		}
+	}
+	free(dp->by_id);
+	free(dp->by_tuple);
+	dp->by_id = dp->by_tuple = NULL;
+}
+
+struct lr__dpsess *lr__flow_by_id(struct lr_dp *dp, uint64_t id)
+{
+	struct lr__dpsess *s = dp->by_id[id_bucket(dp, id)];
+
+	while (s && s->id != id)
+		s = s->next_id;
+	return s;
+}
+
+struct lr__dpsess *lr__flow_by_tuple(struct lr_dp *dp, uint16_t lidx,
+				     const struct lr_dp_addr *remote)
+{
+	struct lr__dpsess *s = dp->by_tuple[tuple_bucket(dp, lidx, remote)];
+
+	while (s && (s->lidx != lidx || !addr_eq(&s->remote, remote)))
+		s = s->next_tuple;
+	return s;
+}
+
+int lr__flow_local_index(const struct lr_dp *dp, const struct lr_dp_addr *a)
+{
+	for (unsigned i = 0; i < dp->nlocal; i++)
+		if (addr_eq(&dp->local[i], a))
+			return (int)i;
+	return -1;
+}
+
+static void link_tuple(struct lr_dp *dp, struct lr__dpsess *s)
+{
+	unsigned b = tuple_bucket(dp, s->lidx, &s->remote);
+
+	s->next_tuple = dp->by_tuple[b];
+	dp->by_tuple[b] = s;
+}
+
+static void unlink_tuple(struct lr_dp *dp, struct lr__dpsess *s)
+{
+	struct lr__dpsess **pp =
+		&dp->by_tuple[tuple_bucket(dp, s->lidx, &s->remote)];
+
+	while (*pp && *pp != s)
+		pp = &(*pp)->next_tuple;
+	if (*pp)
+		*pp = s->next_tuple;
+}
+
+static int check(const struct lr_dp *dp, const struct lr_dp_session *d,
+		 int *lidx)
+{
+	*lidx = lr__flow_local_index(dp, &d->local);
+	if (*lidx < 0 || (d->remote.family != 4 && d->remote.family != 6) ||
+	    d->remote.family != d->local.family || !d->remote.port ||
+	    d->nroutes > LR_DP_MAX_ROUTES ||
+	    d->nremote_ssrcs > LR_DP_MAX_SSRCS || d->tx.suite != d->rx.suite ||
+	    d->tx.key_len != d->rx.key_len)
+		return -EINVAL;
+	for (unsigned i = 0; i < d->nroutes; i++)
+		if (!d->routes[i].to)
+			return -EINVAL;
+	return 0;
+}
+
+static void set_routes(struct lr__dpsess *s, const struct lr_dp_session *d)
+{
+	if (d->nroutes)
+		memcpy(s->routes, d->routes,
+		       d->nroutes * sizeof(d->routes[0]));
+	s->nroutes = d->nroutes;
+}
+
+int lr__flow_install(struct lr_dp *dp, uint64_t id,
+		     const struct lr_dp_session *d)
+{
+	struct lr__dpsess *s;
+	int lidx, r;
+	unsigned b;
+
+	if (!id)
+		return -EINVAL;
+	if (lr__flow_by_id(dp, id))
+		return -EEXIST;
+	r = check(dp, d, &lidx);
+	if (r)
+		return r;
+	if (lr__flow_by_tuple(dp, (uint16_t)lidx, &d->remote))
+		return -EEXIST; /* one session per 5-tuple */
+	if (dp->nsessions >= dp->nbuckets / 2)
+		return -ENOSPC;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->id = id;
+	s->remote = d->remote;
+	s->lidx = (uint16_t)lidx;
+	r = lr_srtp_ctx_init(&s->rx, dp->crypto, LR_SRTP_INBOUND, &d->rx,
+			     s->rx_streams, LR_DP_MAX_SSRCS,
+			     d->nremote_ssrcs == 0);
+	if (!r)
+		r = lr_srtp_ctx_init(&s->tx, dp->crypto, LR_SRTP_OUTBOUND,
+				     &d->tx, s->tx_streams, DP_TX_STREAMS, 1);
+	for (unsigned i = 0; !r && i < d->nremote_ssrcs; i++)
+		r = lr_srtp_stream_add(&s->rx, d->remote_ssrcs[i]);
+	if (r) {
+		sess_free(s);
+		return r;
+	}
+	set_routes(s, d);
+	b = id_bucket(dp, id);
+	s->next_id = dp->by_id[b];
+	dp->by_id[b] = s;
+	link_tuple(dp, s);
+	dp->nsessions++;
+	return 0;
+}
+
+/* Between bursts: new keys keep the streams (ROC, replay windows), and
+ * packets still on the way under the old keys pass (lr_srtp_ctx_rekey). */
+int lr__flow_update(struct lr_dp *dp, uint64_t id,
+		    const struct lr_dp_session *d)
+{
+	struct lr__dpsess *s = lr__flow_by_id(dp, id);
+	int lidx, r;
+
+	if (!s)
+		return -ENOENT;
+	r = check(dp, d, &lidx);
+	if (r)
+		return r;
+	if (d->rx.key_len) {
+		r = lr_srtp_ctx_rekey(&s->rx, &d->rx);
+		if (!r)
+			r = lr_srtp_ctx_rekey(&s->tx, &d->tx);
+		if (r)
+			return r;
+	}
+	for (unsigned i = 0; i < d->nremote_ssrcs; i++)
+		lr_srtp_stream_add(&s->rx, d->remote_ssrcs[i]);
+	if (lidx != s->lidx || !addr_eq(&d->remote, &s->remote)) {
+		unlink_tuple(dp, s);
+		s->lidx = (uint16_t)lidx;
+		s->remote = d->remote;
+		link_tuple(dp, s);
+	}
+	set_routes(s, d);
+	return 0;
+}
+
+int lr__flow_remove(struct lr_dp *dp, uint64_t id)
+{
+	struct lr__dpsess **pp = &dp->by_id[id_bucket(dp, id)], *s;
+
+	while (*pp && (*pp)->id != id)
+		pp = &(*pp)->next_id;
+	s = *pp;
+	if (!s)
+		return -ENOENT;
+	*pp = s->next_id;
+	unlink_tuple(dp, s);
+	dp->nsessions--;
+	sess_free(s);
+	return 0;
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * lr_dp: the data plane. One burst engine behind several backends:
+ *
+ *   rx -> RFC 7983 demux -> flow lookup (5-tuple, then SSRC) -> SRTP or
+ *   SRTCP unprotect -> route to 1..N legs (SSRC, payload type, sequence
+ *   number and timestamp rewrite) -> SRTP protect per leg -> tx
+ *
+ * What is not media for an installed flow (STUN, DTLS and SCTP inside
+ * it, RTP/RTCP of unknown flows, RTCP) goes to the control plane through
+ * lr_dp_poll_punt(); the control plane sends its own datagrams with
+ * lr_dp_send(), so everything leaves by one path.
+ *
+ * The hand-over from lr_pc is lr_dp_session_install() with what its
+ * KEYS_READY event carries plus routes. The worker applies installs,
+ * updates (re-keying, routes) and removals between bursts, so a packet
+ * sees the old or the new state, never a mix; the fast path takes no
+ * lock (it reads one atomic flag per burst).
+ *
+ * Threads: lr_dp_* calls come from one control thread; each backend
+ * worker runs on its own thread and owns its flows' state.
+ */
+#ifndef LINERATE_LR_DP_H
+#define LINERATE_LR_DP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lr_pkt.h"
+#include "lr_srtp_core.h"
+
+#define LR_DP_BURST	 64
+#define LR_DP_MAX_ROUTES 32
+#define LR_DP_MAX_SSRCS	 16
+
+struct lr_dp_addr {
+	uint8_t family; /* 4 or 6 */
+	uint16_t port;
+	uint8_t ip[16]; /* network order; 4 bytes used for IPv4 */
+};
+
+/* Media of one incoming SSRC of a session, to the peer of another. */
+struct lr_dp_route {
+	uint32_t ssrc;	    /* incoming SSRC this applies to; 0 = every one */
+	uint64_t to;	    /* the session whose peer receives it */
+	uint32_t out_ssrc;  /* SSRC on the leg; 0 = unchanged */
+	int16_t pt_from;    /* rewrite this payload type ... */
+	int16_t pt_to;	    /* ... into this one; -1 = no rewrite */
+	uint16_t seq_delta; /* out = in + delta (mod 2^16) */
+	uint32_t ts_delta;  /* out = in + delta (mod 2^32) */
+};
+
+/* One peer: what lr_pc's KEYS_READY carries, plus its routes. */
+struct lr_dp_session {
+	struct lr_dp_addr local;  /* one of the data plane's addresses */
+	struct lr_dp_addr remote; /* the peer (the ICE-selected pair) */
+	struct lr_srtp_policy tx; /* protects what we send to the peer */
+	struct lr_srtp_policy rx; /* checks what the peer sends */
+	/* The peer's SSRCs we accept (0 of them: any, learnt as they come,
+	 * up to LR_DP_MAX_SSRCS). */
+	const uint32_t *remote_ssrcs;
+	unsigned nremote_ssrcs;
+	const struct lr_dp_route *routes;
+	unsigned nroutes;
+};
+
+enum lr_dp_backend {
+	LR_DP_SOCK = 1, /* recvmmsg/sendmmsg */
+	LR_DP_URING,	/* io_uring */
+	LR_DP_DPDK,	/* DPDK ethdev */
+};
+
+struct lr_dp_config {
+	enum lr_dp_backend backend;
+	const struct lr_dp_addr *local; /* addresses to serve (port 0: any) */
+	unsigned nlocal;
+	unsigned max_sessions; /* 0 = 4096 */
+	unsigned pool;	       /* packet buffers per worker; 0 = 4096 */
+	int srtp_impl;	       /* enum lr_srtp_impl; 0 = auto */
+};
+
+struct lr_dp;
+
+/* 0 or -errno. Starts the worker. */
+int lr_dp_new(const struct lr_dp_config *cfg, struct lr_dp **out);
+void lr_dp_free(struct lr_dp *dp);
+/* The address a local address was bound to (its port if 0 was asked). */
+int lr_dp_local_addr(const struct lr_dp *dp, unsigned i,
+		     struct lr_dp_addr *out);
+
+/* Sessions. id: the caller's (non-zero). Each returns once the worker has
+ * applied it: 0, -EEXIST, -ENOENT, -EINVAL (policy, address), -ENOSPC. */
+int lr_dp_session_install(struct lr_dp *dp, uint64_t id,
+			  const struct lr_dp_session *s);
+/* New keys (re-key: packets in flight under the old ones still pass;
+ * tx and rx with key_len 0 keep the keys), new routes, a new remote
+ * address; the SSRC state carries on. */
+int lr_dp_session_update(struct lr_dp *dp, uint64_t id,
+			 const struct lr_dp_session *s);
+int lr_dp_session_remove(struct lr_dp *dp, uint64_t id);
+
+/* A datagram from the control plane (STUN, DTLS): 0 or -errno. */
+int lr_dp_send(struct lr_dp *dp, const struct lr_dp_addr *local,
+	       const struct lr_dp_addr *remote, const void *buf, size_t len);
+
+/* What the worker hands to the control plane. */
+enum lr_dp_punt_why {
+	LR_DP_PUNT_STUN = 1,
+	LR_DP_PUNT_DTLS,
+	LR_DP_PUNT_UNKNOWN_FLOW, /* RTP/RTCP of no installed session */
+	LR_DP_PUNT_RTCP,	 /* decrypted RTCP of a session */
+	LR_DP_PUNT_OTHER,	 /* RFC 7983 classes we do not serve */
+};
+
+struct lr_dp_punt {
+	enum lr_dp_punt_why why;
+	uint64_t session; /* RTCP: whose */
+	struct lr_dp_addr local, remote;
+	size_t len;
+	uint8_t buf[1500];
+};
+/* 1 and *p filled, or 0. */
+int lr_dp_poll_punt(struct lr_dp *dp, struct lr_dp_punt *p);
+/* A file descriptor that becomes readable when punts are waiting. */
+int lr_dp_punt_fd(const struct lr_dp *dp);
+
+struct lr_dp_stats {
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+	uint64_t forwarded; /* media packets sent to legs */
+	uint64_t punted, punt_dropped;
+	uint64_t drops[LR_DROP__MAX];
+	uint64_t bursts;
+};
+void lr_dp_stats(struct lr_dp *dp, struct lr_dp_stats *out);
+
+struct lr_dp_session_stats {
+	uint64_t rx_packets, rx_bytes; /* authentic media from the peer */
+	uint64_t tx_packets, tx_bytes; /* media sent to the peer */
+	uint64_t drops[LR_DROP__MAX];
+};
+int lr_dp_session_stats(struct lr_dp *dp, uint64_t id,
+			struct lr_dp_session_stats *out);
+
+#endif

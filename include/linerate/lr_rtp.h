@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
+/*
+ * lr_rtp: RTP and RTCP header views (RFC 3550 §5.1, §6.4) for the data
+ * plane: read and rewrite the fields a forwarder touches, with every
+ * length checked. No allocation; usable in the kernel module.
+ */
+#ifndef LINERATE_LR_RTP_H
+#define LINERATE_LR_RTP_H
+
+#include "lr_types.h"
+
+static inline uint32_t lr_rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void lr_wr32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline uint16_t lr_rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline void lr_wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Length of the RTP header with CSRCs and extension, or 0 if it is not
+ * a whole RTP version 2 header. */
+static inline size_t lr_rtp_header_len(const uint8_t *p, size_t len)
+{
+	size_t hl;
+
+	if (len < 12 || (p[0] >> 6) != 2)
+		return 0;
+	hl = 12 + 4u * (p[0] & 0x0f);
+	if (p[0] & 0x10) {
+		if (len < hl + 4)
+			return 0;
+		hl += 4 + 4u * lr_rd16(p + hl + 2);
+	}
+	return hl <= len ? hl : 0;
+}
+
+static inline uint8_t lr_rtp_pt(const uint8_t *p)
+{
+	return p[1] & 0x7f;
+}
+
+static inline void lr_rtp_set_pt(uint8_t *p, uint8_t pt)
+{
+	p[1] = (uint8_t)((p[1] & 0x80) | (pt & 0x7f));
+}
+
+static inline uint16_t lr_rtp_seq(const uint8_t *p)
+{
+	return lr_rd16(p + 2);
+}
+
+static inline uint32_t lr_rtp_ts(const uint8_t *p)
+{
+	return lr_rd32(p + 4);
+}
+
+static inline uint32_t lr_rtp_ssrc(const uint8_t *p)
+{
+	return lr_rd32(p + 8);
+}
+
+/* RTCP: the sender SSRC of the first packet of a compound (RFC 3550
+ * §6.4.1), or 0 if too short. */
+static inline uint32_t lr_rtcp_ssrc(const uint8_t *p, size_t len)
+{
+	return len >= 8 ? lr_rd32(p + 4) : 0;
+}
+
+#endif

@@ -1,0 +1,46 @@
+/* libsrtp2 as the independent party in tests (see lr_test_libsrtp.h). */
+#include <string.h>
+
+#include "lr_test_libsrtp.h"
+
+void lr_test_ls_policy(srtp_policy_t *p, unsigned suite, uint8_t *key,
+		       int inbound)
+{
+	memset(p, 0, sizeof(*p));
+	switch (suite) {
+	case LR_SRTP_AES128_CM_SHA1_80:
+		srtp_crypto_policy_set_rtp_default(&p->rtp);
+		srtp_crypto_policy_set_rtcp_default(&p->rtcp);
+		break;
+	case LR_SRTP_AES128_CM_SHA1_32:
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&p->rtp);
+		srtp_crypto_policy_set_rtcp_default(&p->rtcp);
+		break;
+	case LR_SRTP_NULL_SHA1_80:
+		srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&p->rtp);
+		srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&p->rtcp);
+		break;
+	case LR_SRTP_AEAD_AES_128_GCM:
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(&p->rtp);
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(&p->rtcp);
+		break;
+	case LR_SRTP_AEAD_AES_256_GCM:
+		srtp_crypto_policy_set_aes_gcm_256_16_auth(&p->rtp);
+		srtp_crypto_policy_set_aes_gcm_256_16_auth(&p->rtcp);
+		break;
+	}
+	p->ssrc.type = inbound ? ssrc_any_inbound : ssrc_any_outbound;
+	p->key = key;
+	p->window_size = 128;
+}
+
+int lr_test_ls_session(srtp_t *s, const struct lr_srtp_policy *pol,
+		       uint8_t *keybuf, int inbound)
+{
+	srtp_policy_t p;
+
+	memcpy(keybuf, pol->key, pol->key_len);
+	memcpy(keybuf + pol->key_len, pol->salt, pol->salt_len);
+	lr_test_ls_policy(&p, pol->suite, keybuf, inbound);
+	return srtp_create(s, &p);
+}

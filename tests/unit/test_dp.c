@@ -1,0 +1,506 @@
+/*
+ * The data plane's conformance suite, run against each backend (sock for
+ * now): SRTP in -> correct SRTP out to each leg, checked by libsrtp2 as
+ * an independent sender and receiver over real UDP sockets on loopback;
+ * STUN and DTLS punted to the control plane and control-plane datagrams
+ * sent; forged, replayed and unknown-flow packets dropped and counted;
+ * IPv4 and IPv6; re-keying mid-stream without loss; 1 -> 10 fan-out.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "linerate/lr_dp.h"
+#include "linerate/lr_rtp.h"
+#include "lr_test.h"
+#include "lr_test_libsrtp.h"
+
+static enum lr_dp_backend backend = LR_DP_SOCK;
+
+/* ---- a peer: a UDP socket and libsrtp2 ---- */
+
+struct peer {
+	int fd;
+	struct lr_dp_addr addr;
+	srtp_t tx, rx; /* libsrtp2, outbound and inbound */
+	uint8_t txkey[46], rxkey[46];
+	struct lr_srtp_policy to_dp;   /* what the peer protects with */
+	struct lr_srtp_policy from_dp; /* what the dp protects for it */
+	uint32_t ssrc;
+	uint16_t seq;
+};
+
+static struct lr_dp_addr loop_addr(int v6)
+{
+	struct lr_dp_addr a = {.family = v6 ? 6 : 4};
+
+	if (v6)
+		a.ip[15] = 1;
+	else
+		a.ip[0] = 127, a.ip[3] = 1;
+	return a;
+}
+
+static socklen_t to_sa(const struct lr_dp_addr *a, struct sockaddr_storage *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (a->family == 6) {
+		struct sockaddr_in6 *s6 = (void *)s;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(a->port);
+		memcpy(&s6->sin6_addr, a->ip, 16);
+		return sizeof(*s6);
+	}
+	struct sockaddr_in *s4 = (void *)s;
+
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(a->port);
+	memcpy(&s4->sin_addr, a->ip, 4);
+	return sizeof(*s4);
+}
+
+static void policy(struct lr_srtp_policy *p, unsigned suite)
+{
+	const struct lr_srtp_suite_info *si = lr_srtp_suite_get(suite);
+
+	memset(p, 0, sizeof(*p));
+	p->suite = (uint16_t)suite;
+	p->key_len = si->key_len;
+	p->salt_len = si->salt_len;
+	lr_test_fill(p->key, p->key_len);
+	lr_test_fill(p->salt, p->salt_len);
+}
+
+static void peer_open(struct peer *p, int v6, unsigned suite)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+
+	memset(p, 0, sizeof(*p));
+	p->addr = loop_addr(v6);
+	sl = to_sa(&p->addr, &ss);
+	p->fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+	CU_ASSERT_FATAL(p->fd >= 0);
+	{
+		/* Room for a whole test's packets before we read them
+		 * (FORCE passes rmem_max as root; else the default). */
+		int big = 16 << 20;
+
+		if (setsockopt(p->fd, SOL_SOCKET, SO_RCVBUFFORCE, &big,
+			       sizeof(big)))
+			setsockopt(p->fd, SOL_SOCKET, SO_RCVBUF, &big,
+				   sizeof(big));
+	}
+	CU_ASSERT_FATAL(!bind(p->fd, (struct sockaddr *)&ss, sl));
+	CU_ASSERT_FATAL(!getsockname(p->fd, (struct sockaddr *)&ss, &sl));
+	p->addr.port = ntohs(v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+				: ((struct sockaddr_in *)&ss)->sin_port);
+	policy(&p->to_dp, suite);
+	policy(&p->from_dp, suite);
+	CU_ASSERT_FATAL(lr_test_ls_session(&p->tx, &p->to_dp, p->txkey, 0) ==
+			srtp_err_status_ok);
+	CU_ASSERT_FATAL(lr_test_ls_session(&p->rx, &p->from_dp, p->rxkey, 1) ==
+			srtp_err_status_ok);
+	p->ssrc = (uint32_t)lr_test_rand() | 1;
+	p->seq = (uint16_t)lr_test_rand();
+}
+
+static void peer_close(struct peer *p)
+{
+	close(p->fd);
+	srtp_dealloc(p->tx);
+	srtp_dealloc(p->rx);
+}
+
+/* An RTP packet with payload tagged k, protected by libsrtp2. */
+static int make_rtp(struct peer *p, uint32_t k, uint8_t *buf)
+{
+	int len = 12 + 160;
+
+	memset(buf, 0, (size_t)len + 32);
+	buf[0] = 0x80;
+	buf[1] = 111;
+	lr_wr16(buf + 2, p->seq++);
+	lr_wr32(buf + 4, k * 960);
+	lr_wr32(buf + 8, p->ssrc);
+	lr_wr32(buf + 12, k);
+	memset(buf + 16, (int)(k & 0xff), 156);
+	CU_ASSERT_FATAL(srtp_protect(p->tx, buf, &len) == srtp_err_status_ok);
+	return len;
+}
+
+static void send_to(struct peer *p, const struct lr_dp_addr *to,
+		    const uint8_t *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = to_sa(to, &ss);
+
+	CU_ASSERT(sendto(p->fd, buf, len, 0, (struct sockaddr *)&ss, sl) ==
+		  (ssize_t)len);
+}
+
+/* Receive until n packets came or 2 s of silence; each is unprotected
+ * with libsrtp2 and checked against the route; returns how many. */
+struct expect {
+	uint32_t ssrc;
+	uint8_t pt;
+	uint16_t seq_delta;
+	uint32_t ts_delta;
+};
+
+static unsigned receive(struct peer *p, unsigned n, const struct expect *e,
+			uint32_t *tags)
+{
+	unsigned got = 0;
+	uint8_t buf[2048];
+
+	while (got < n) {
+		struct pollfd pf = {.fd = p->fd, .events = POLLIN};
+		int len;
+
+		if (poll(&pf, 1, 2000) <= 0)
+			break;
+		len = (int)recv(p->fd, buf, sizeof(buf), 0);
+		if (len <= 0)
+			break;
+		if (srtp_unprotect(p->rx, buf, &len) != srtp_err_status_ok) {
+			CU_FAIL("libsrtp2 could not unprotect a leg");
+			continue;
+		}
+		CU_ASSERT_EQUAL(len, 12 + 160);
+		if (e) {
+			uint32_t k = lr_rd32(buf + 12);
+
+			CU_ASSERT_EQUAL(lr_rtp_ssrc(buf), e->ssrc);
+			CU_ASSERT_EQUAL(lr_rtp_pt(buf), e->pt);
+			CU_ASSERT_EQUAL(lr_rtp_ts(buf), k * 960 + e->ts_delta);
+			CU_ASSERT_EQUAL(buf[20], (uint8_t)(k & 0xff));
+		}
+		if (tags)
+			tags[got] = lr_rd32(buf + 12);
+		got++;
+	}
+	return got;
+}
+
+/* ---- the data plane ---- */
+
+static struct lr_dp *dp_open(int with_v6)
+{
+	struct lr_dp_addr local[2] = {loop_addr(0), loop_addr(1)};
+	struct lr_dp_config c = {
+		.backend = backend, .local = local, .nlocal = with_v6 ? 2 : 1};
+	struct lr_dp *dp;
+
+	CU_ASSERT_EQUAL_FATAL(lr_dp_new(&c, &dp), 0);
+	return dp;
+}
+
+static struct lr_dp_addr dp_local(struct lr_dp *dp, unsigned i)
+{
+	struct lr_dp_addr a;
+
+	CU_ASSERT_EQUAL_FATAL(lr_dp_local_addr(dp, i, &a), 0);
+	return a;
+}
+
+/* Session id for peer p: its keys both ways, its routes. */
+static int install(struct lr_dp *dp, uint64_t id, struct peer *p, unsigned li,
+		   const struct lr_dp_route *routes, unsigned nroutes)
+{
+	struct lr_dp_session s = {.local = dp_local(dp, li),
+				  .remote = p->addr,
+				  .tx = p->from_dp,
+				  .rx = p->to_dp,
+				  .routes = routes,
+				  .nroutes = nroutes};
+
+	return lr_dp_session_install(dp, id, &s);
+}
+
+static void one_leg(unsigned suite, int v6)
+{
+	struct lr_dp *dp = dp_open(v6);
+	struct peer pub, sub;
+	struct lr_dp_route r = {.to = 2,
+				.out_ssrc = 0x5555aaaa,
+				.pt_from = 111,
+				.pt_to = 100,
+				.seq_delta = 1000,
+				.ts_delta = 12345};
+	struct expect e = {0x5555aaaa, 100, 1000, 12345};
+	struct lr_dp_session_stats ss;
+	struct lr_dp_addr to = dp_local(dp, v6 ? 1 : 0);
+	uint8_t buf[2048];
+
+	peer_open(&pub, v6, suite);
+	peer_open(&sub, v6, suite);
+	CU_ASSERT_EQUAL(install(dp, 2, &sub, v6, NULL, 0), 0);
+	CU_ASSERT_EQUAL(install(dp, 1, &pub, v6, &r, 1), 0);
+	for (uint32_t k = 0; k < 200; k++) {
+		int len = make_rtp(&pub, k, buf);
+
+		send_to(&pub, &to, buf, (size_t)len);
+	}
+	CU_ASSERT_EQUAL(receive(&sub, 200, &e, NULL), 200);
+	CU_ASSERT_EQUAL(lr_dp_session_stats(dp, 1, &ss), 0);
+	CU_ASSERT_EQUAL(ss.rx_packets, 200);
+	CU_ASSERT_EQUAL(lr_dp_session_stats(dp, 2, &ss), 0);
+	CU_ASSERT_EQUAL(ss.tx_packets, 200);
+	CU_ASSERT_EQUAL(lr_dp_session_stats(dp, 3, &ss), -ENOENT);
+	peer_close(&pub);
+	peer_close(&sub);
+	lr_dp_free(dp);
+}
+
+static void test_forward_every_suite(void)
+{
+	static const unsigned suites[] = {
+		LR_SRTP_AES128_CM_SHA1_80, LR_SRTP_AES128_CM_SHA1_32,
+		LR_SRTP_AEAD_AES_128_GCM, LR_SRTP_AEAD_AES_256_GCM};
+
+	for (unsigned i = 0; i < 4; i++)
+		one_leg(suites[i], 0);
+}
+
+static void test_ipv6(void)
+{
+	one_leg(LR_SRTP_AEAD_AES_128_GCM, 1);
+}
+
+static void test_fanout_10(void)
+{
+	struct lr_dp *dp = dp_open(0);
+	struct peer pub, sub[10];
+	struct lr_dp_route r[10];
+	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_dp_stats st;
+	uint8_t buf[2048];
+
+	peer_open(&pub, 0, LR_SRTP_AES128_CM_SHA1_80);
+	for (unsigned i = 0; i < 10; i++) {
+		peer_open(&sub[i], 0, LR_SRTP_AES128_CM_SHA1_80);
+		CU_ASSERT_EQUAL(install(dp, 100 + i, &sub[i], 0, NULL, 0), 0);
+		r[i] = (struct lr_dp_route){.to = 100 + i,
+					    .out_ssrc = 1000 + i,
+					    .pt_from = -1,
+					    .pt_to = -1};
+	}
+	CU_ASSERT_EQUAL(install(dp, 1, &pub, 0, r, 10), 0);
+	for (uint32_t k = 0; k < 100; k++) {
+		int len = make_rtp(&pub, k, buf);
+
+		send_to(&pub, &to, buf, (size_t)len);
+	}
+	for (unsigned i = 0; i < 10; i++) {
+		struct expect e = {1000 + i, 111, 0, 0};
+
+		CU_ASSERT_EQUAL(receive(&sub[i], 100, &e, NULL), 100);
+		peer_close(&sub[i]);
+	}
+	lr_dp_stats(dp, &st);
+	CU_ASSERT_EQUAL(st.forwarded, 1000);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_NO_BUFFER], 0);
+	peer_close(&pub);
+	lr_dp_free(dp);
+}
+
+static int wait_punt(struct lr_dp *dp, struct lr_dp_punt *p)
+{
+	for (int i = 0; i < 200; i++) {
+		struct pollfd pf = {.fd = lr_dp_punt_fd(dp), .events = POLLIN};
+
+		if (lr_dp_poll_punt(dp, p))
+			return 1;
+		poll(&pf, 1, 10);
+	}
+	return 0;
+}
+
+/* STUN and DTLS go to the control plane with their addresses; what the
+ * control plane sends leaves through the data plane's socket. */
+static void test_punt_and_send(void)
+{
+	struct lr_dp *dp = dp_open(0);
+	struct peer pub;
+	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_dp_punt p;
+	uint8_t stun[20] = {0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42};
+	uint8_t dtls[32] = {22, 0xfe, 0xfd};
+	uint8_t got[64];
+	struct pollfd pf;
+
+	peer_open(&pub, 0, LR_SRTP_AEAD_AES_128_GCM);
+	send_to(&pub, &to, stun, sizeof(stun));
+	send_to(&pub, &to, dtls, sizeof(dtls));
+	CU_ASSERT_FATAL(wait_punt(dp, &p));
+	CU_ASSERT_EQUAL(p.why, LR_DP_PUNT_STUN);
+	CU_ASSERT_EQUAL(p.len, sizeof(stun));
+	CU_ASSERT_EQUAL(p.remote.port, pub.addr.port);
+	CU_ASSERT_EQUAL(p.local.port, to.port);
+	CU_ASSERT_FATAL(wait_punt(dp, &p));
+	CU_ASSERT_EQUAL(p.why, LR_DP_PUNT_DTLS);
+	CU_ASSERT(!memcmp(p.buf, dtls, sizeof(dtls)));
+	CU_ASSERT_EQUAL(lr_dp_send(dp, &to, &pub.addr, "hello-dtls", 10), 0);
+	pf = (struct pollfd){.fd = pub.fd, .events = POLLIN};
+	CU_ASSERT_FATAL(poll(&pf, 1, 2000) == 1);
+	CU_ASSERT_EQUAL(recv(pub.fd, got, sizeof(got), 0), 10);
+	CU_ASSERT(!memcmp(got, "hello-dtls", 10));
+	CU_ASSERT_EQUAL(lr_dp_send(dp, &pub.addr, &to, "x", 1), -EINVAL);
+	peer_close(&pub);
+	lr_dp_free(dp);
+}
+
+/* Forged and replayed packets are dropped and counted against their
+ * session; RTP from no installed flow is counted and punted. */
+static void test_drops(void)
+{
+	struct lr_dp *dp = dp_open(0);
+	struct peer pub, sub, stranger;
+	struct lr_dp_route r = {.to = 2, .pt_from = -1, .pt_to = -1};
+	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_dp_session_stats ss;
+	struct lr_dp_stats st;
+	struct lr_dp_punt p;
+	uint8_t buf[2048], copy[2048];
+	int len;
+
+	peer_open(&pub, 0, LR_SRTP_AES128_CM_SHA1_80);
+	peer_open(&sub, 0, LR_SRTP_AES128_CM_SHA1_80);
+	peer_open(&stranger, 0, LR_SRTP_AES128_CM_SHA1_80);
+	install(dp, 2, &sub, 0, NULL, 0);
+	install(dp, 1, &pub, 0, &r, 1);
+	len = make_rtp(&pub, 1, buf);
+	send_to(&pub, &to, buf, (size_t)len);
+	send_to(&pub, &to, buf, (size_t)len); /* replay */
+	len = make_rtp(&pub, 2, copy);
+	copy[20] ^= 0x01; /* forged: a new packet, one bit changed */
+	send_to(&pub, &to, copy, (size_t)len);
+	len = make_rtp(&stranger, 9, buf);
+	send_to(&stranger, &to, buf, (size_t)len); /* unknown flow */
+	CU_ASSERT_EQUAL(receive(&sub, 1, NULL, NULL), 1);
+	CU_ASSERT_FATAL(wait_punt(dp, &p));
+	CU_ASSERT_EQUAL(p.why, LR_DP_PUNT_UNKNOWN_FLOW);
+	CU_ASSERT_EQUAL(p.remote.port, stranger.addr.port);
+	lr_dp_session_stats(dp, 1, &ss);
+	CU_ASSERT_EQUAL(ss.rx_packets, 1);
+	CU_ASSERT_EQUAL(ss.drops[LR_DROP_REPLAY], 1);
+	CU_ASSERT_EQUAL(ss.drops[LR_DROP_AUTH], 1);
+	lr_dp_stats(dp, &st);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_UNKNOWN_FLOW], 1);
+	CU_ASSERT_EQUAL(st.forwarded, 1);
+	/* No route: authentic, counted, not sent. */
+	lr_dp_session_remove(dp, 2);
+	len = make_rtp(&pub, 3, buf);
+	send_to(&pub, &to, buf, (size_t)len);
+	CU_ASSERT_EQUAL(receive(&sub, 1, NULL, NULL), 0);
+	lr_dp_session_stats(dp, 1, &ss);
+	CU_ASSERT_EQUAL(ss.drops[LR_DROP_NO_ROUTE], 1);
+	/* Bad installs. */
+	{
+		struct lr_dp_session bad = {.local = to,
+					    .remote = pub.addr,
+					    .tx = pub.from_dp,
+					    .rx = pub.to_dp};
+
+		CU_ASSERT_EQUAL(lr_dp_session_install(dp, 1, &bad), -EEXIST);
+		CU_ASSERT_EQUAL(lr_dp_session_install(dp, 0, &bad), -EINVAL);
+		CU_ASSERT_EQUAL(lr_dp_session_install(dp, 9, &bad),
+				-EEXIST); /* same 5-tuple */
+		bad.remote = sub.addr;
+		bad.local.port++;
+		CU_ASSERT_EQUAL(lr_dp_session_install(dp, 9, &bad), -EINVAL);
+		CU_ASSERT_EQUAL(lr_dp_session_remove(dp, 9), -ENOENT);
+	}
+	peer_close(&pub);
+	peer_close(&sub);
+	peer_close(&stranger);
+	lr_dp_free(dp);
+}
+
+/* Re-keying mid-stream: the publisher moves to new keys while packets
+ * under the old ones are still arriving; none is lost. */
+static void test_rekey_mid_stream(void)
+{
+	struct lr_dp *dp = dp_open(0);
+	struct peer pub, sub;
+	struct lr_dp_route r = {.to = 2, .pt_from = -1, .pt_to = -1};
+	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_dp_session up = {0};
+	uint8_t buf[2048], late[50][256];
+	int late_len[50];
+	uint32_t tags[300];
+	srtp_t newtx;
+	uint8_t newkey[46];
+	struct lr_srtp_policy newpol;
+	unsigned got;
+
+	peer_open(&pub, 0, LR_SRTP_AEAD_AES_128_GCM);
+	peer_open(&sub, 0, LR_SRTP_AEAD_AES_128_GCM);
+	install(dp, 2, &sub, 0, NULL, 0);
+	install(dp, 1, &pub, 0, &r, 1);
+	for (uint32_t k = 0; k < 100; k++) {
+		int len = make_rtp(&pub, k, buf);
+
+		send_to(&pub, &to, buf, (size_t)len);
+	}
+	/* 50 more under the old keys, held back as if in flight */
+	for (uint32_t k = 100; k < 150; k++) {
+		late_len[k - 100] = make_rtp(&pub, k, late[k - 100]);
+	}
+	policy(&newpol, LR_SRTP_AEAD_AES_128_GCM);
+	up.local = to;
+	up.remote = pub.addr;
+	up.rx = newpol;
+	up.tx = pub.from_dp;
+	up.routes = &r;
+	up.nroutes = 1;
+	CU_ASSERT_EQUAL(lr_dp_session_update(dp, 1, &up), 0);
+	/* the publisher switches */
+	CU_ASSERT_FATAL(lr_test_ls_session(&newtx, &newpol, newkey, 0) ==
+			srtp_err_status_ok);
+	srtp_dealloc(pub.tx);
+	pub.tx = newtx;
+	for (uint32_t k = 150; k < 300; k++) {
+		int len = make_rtp(&pub, k, buf);
+
+		send_to(&pub, &to, buf, (size_t)len);
+		if (k < 200)
+			send_to(&pub, &to, late[k - 150],
+				(size_t)late_len[k - 150]);
+	}
+	got = receive(&sub, 300, NULL, tags);
+	CU_ASSERT_EQUAL(got, 300);
+	peer_close(&pub);
+	peer_close(&sub);
+	lr_dp_free(dp);
+}
+
+static int setup(void)
+{
+	return srtp_init() == srtp_err_status_ok ? 0 : -1;
+}
+
+static int teardown(void)
+{
+	srtp_shutdown();
+	return 0;
+}
+
+void lr_test_register(void)
+{
+	CU_pSuite s = CU_add_suite("dp-sock", setup, teardown);
+
+	LR_ADD_TEST(s, test_forward_every_suite);
+	LR_ADD_TEST(s, test_ipv6);
+	LR_ADD_TEST(s, test_fanout_10);
+	LR_ADD_TEST(s, test_punt_and_send);
+	LR_ADD_TEST(s, test_drops);
+	LR_ADD_TEST(s, test_rekey_mid_stream);
+}
