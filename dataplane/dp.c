@@ -158,10 +158,13 @@ static int session_cmd(struct lr_dp *dp, enum dp_op op, uint64_t id,
 	struct lr__dpcmd *c;
 	int r;
 
-	if (s && (s->nremote_ssrcs > LR_DP_MAX_SSRCS ||
-		  s->nroutes > LR_DP_MAX_ROUTES ||
-		  (s->nremote_ssrcs && !s->remote_ssrcs) ||
-		  (s->nroutes && !s->routes)))
+	if (s &&
+	    (s->nremote_ssrcs > LR_DP_MAX_SSRCS ||
+	     s->nroutes > LR_DP_MAX_ROUTES || s->nrx_state > LR_DP_MAX_SSRCS ||
+	     s->ntx_state > DP_TX_STREAMS ||
+	     (s->nremote_ssrcs && !s->remote_ssrcs) ||
+	     (s->nroutes && !s->routes) || (s->nrx_state && !s->rx_state) ||
+	     (s->ntx_state && !s->tx_state)))
 		return -EINVAL;
 	c = calloc(1, sizeof(*c));
 	if (!c)
@@ -176,8 +179,18 @@ static int session_cmd(struct lr_dp *dp, enum dp_op op, uint64_t id,
 		if (s->nroutes)
 			memcpy(c->routes, s->routes,
 			       s->nroutes * sizeof(c->routes[0]));
+		if (s->nrx_state)
+			memcpy(c->rx_state, s->rx_state,
+			       s->nrx_state * sizeof(c->rx_state[0]));
+		if (s->ntx_state)
+			memcpy(c->tx_state, s->tx_state,
+			       s->ntx_state * sizeof(c->tx_state[0]));
 		c->desc.remote_ssrcs = c->ssrcs;
 		c->desc.routes = c->routes;
+		c->desc.rx_state = c->rx_state;
+		c->desc.tx_state = c->tx_state;
+		if (op != DP_INSTALL)
+			c->desc.nrx_state = c->desc.ntx_state = 0;
 	}
 	r = run_cmd(dp, c);
 	memset(c, 0, sizeof(*c)); /* the keys */
@@ -219,8 +232,9 @@ int lr_dp_session_stats(struct lr_dp *dp, uint64_t id,
 	return run_cmd(dp, &c);
 }
 
-int lr_dp_send(struct lr_dp *dp, const struct lr_dp_addr *local,
-	       const struct lr_dp_addr *remote, const void *buf, size_t len)
+static int queue_send(struct lr_dp *dp, const struct lr_dp_addr *local,
+		      const struct lr_dp_addr *remote, const void *buf,
+		      size_t len, int inject)
 {
 	struct lr__dpsend *s;
 
@@ -230,6 +244,7 @@ int lr_dp_send(struct lr_dp *dp, const struct lr_dp_addr *local,
 	if (!s)
 		return -ENOMEM;
 	s->next = NULL;
+	s->inject = inject;
 	s->local = *local;
 	s->remote = *remote;
 	s->len = len;
@@ -243,6 +258,18 @@ int lr_dp_send(struct lr_dp *dp, const struct lr_dp_addr *local,
 	wake(dp);
 	pthread_mutex_unlock(&dp->mu);
 	return 0;
+}
+
+int lr_dp_send(struct lr_dp *dp, const struct lr_dp_addr *local,
+	       const struct lr_dp_addr *remote, const void *buf, size_t len)
+{
+	return queue_send(dp, local, remote, buf, len, 0);
+}
+
+int lr_dp_inject(struct lr_dp *dp, const struct lr_dp_addr *local,
+		 const struct lr_dp_addr *remote, const void *buf, size_t len)
+{
+	return queue_send(dp, local, remote, buf, len, 1);
 }
 
 int lr_dp_poll_punt(struct lr_dp *dp, struct lr_dp_punt *p)
@@ -302,12 +329,30 @@ static void apply(struct lr_dp *dp, struct lr__dpcmd *c)
 	}
 }
 
-unsigned lr__dp_service(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max)
+/* Put back what this round could not take, ahead of anything newer. */
+static void requeue(struct lr_dp *dp, struct lr__dpsend *head)
+{
+	struct lr__dpsend *tail = head;
+
+	while (tail->next)
+		tail = tail->next;
+	pthread_mutex_lock(&dp->mu);
+	tail->next = dp->sends;
+	if (!dp->sends)
+		dp->sends_tail = tail;
+	dp->sends = head;
+	atomic_store_explicit(&dp->pending, 1, memory_order_release);
+	pthread_mutex_unlock(&dp->mu);
+}
+
+unsigned lr__dp_service(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max,
+			struct lr__dpbuf **inj, unsigned *ninj)
 {
 	struct lr__dpcmd *cmds, *rev = NULL;
 	struct lr__dpsend *sends;
 	unsigned n = 0;
 
+	*ninj = 0;
 	if (!atomic_load_explicit(&dp->pending, memory_order_acquire))
 		return 0;
 	pthread_mutex_lock(&dp->mu);
@@ -335,8 +380,13 @@ unsigned lr__dp_service(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max)
 	}
 	while (sends) {
 		struct lr__dpsend *nx = sends->next;
-		struct lr__dpbuf *b = n < max ? lr__buf_get(dp) : NULL;
+		struct lr__dpbuf *b;
 
+		if (n == max || *ninj == LR_DP_BURST) {
+			requeue(dp, sends); /* the next round takes them */
+			break;
+		}
+		b = lr__buf_get(dp);
 		if (b) {
 			memcpy(b->data, sends->buf, sends->len);
 			b->pkt.len = (uint32_t)sends->len;
@@ -344,7 +394,10 @@ unsigned lr__dp_service(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max)
 			b->remote = sends->remote;
 			b->lidx = (uint16_t)lr__flow_local_index(dp,
 								 &sends->local);
-			tx[n++] = b;
+			if (sends->inject)
+				inj[(*ninj)++] = b;
+			else
+				tx[n++] = b;
 		} else {
 			dp->st.drops[LR_DROP_NO_BUFFER]++;
 		}

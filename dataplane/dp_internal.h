@@ -54,6 +54,8 @@ struct lr__dpcmd {
 	struct lr_dp_session desc; /* pointers into the copies below */
 	uint32_t ssrcs[LR_DP_MAX_SSRCS];
 	struct lr_dp_route routes[LR_DP_MAX_ROUTES];
+	struct lr_srtp_stream_state rx_state[LR_DP_MAX_SSRCS];
+	struct lr_srtp_stream_state tx_state[DP_TX_STREAMS];
 	struct lr_dp_stats *stats;
 	struct lr_dp_session_stats *sstats;
 	int result;
@@ -62,6 +64,7 @@ struct lr__dpcmd {
 
 struct lr__dpsend {
 	struct lr__dpsend *next;
+	int inject; /* as received, through the engine */
 	struct lr_dp_addr local, remote;
 	size_t len;
 	uint8_t buf[];
@@ -131,9 +134,11 @@ void lr__engine_punt(struct lr_dp *dp, enum lr_dp_punt_why why,
 		     uint64_t session, const struct lr__dpbuf *b);
 
 /* dp.c (worker) */
-/* Between bursts: apply commands; queue the control plane's sends into
- * tx (as buffers). Returns how many were queued. */
-unsigned lr__dp_service(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max);
+/* Between bursts: apply commands; the control plane's sends go into tx
+ * (their count is returned), its injected datagrams into inj (up to
+ * LR_DP_BURST, *ninj of them) for the engine, as if received. */
+unsigned lr__dp_service(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max,
+			struct lr__dpbuf **inj, unsigned *ninj);
 
 extern const struct lr__dp_backend_ops lr__dp_sock_ops;
 

@@ -68,6 +68,8 @@ int lr_pc_send_rtp(struct lr_pc *pc, int ti, int pt, uint32_t ts, int marker,
 	if (ti < 0 || ti >= pc->ntr)
 		return -ENOENT;
 	t = &pc->tr[ti];
+	if (pc->offloaded)
+		return -EBUSY; /* the data plane sends now */
 	if (pc->closed || !pc->keys_ready || !can_send(t))
 		return -ENOTCONN;
 	if (pt < 0)
@@ -271,4 +273,29 @@ uint64_t lr__pc_dtmf_timeout(const struct lr_pc *pc)
 		if (pc->tr[i].dtmf && lr_dtmf_poll_timeout(pc->tr[i].dtmf) < t)
 			t = lr_dtmf_poll_timeout(pc->tr[i].dtmf);
 	return t;
+}
+
+int lr_pc_media_handover(struct lr_pc *pc, struct lr_pc_handover *h)
+{
+	memset(h, 0, sizeof(*h));
+	if (!pc->keys_ready || !pc->srtp_tx)
+		return -EAGAIN;
+	for (int i = 0; i < pc->ntr; i++) {
+		struct lr__tr *t = &pc->tr[i];
+		int r;
+
+		h->next_seq[i] = t->seq;
+		r = lr_srtp_session_export(pc->srtp_tx, t->ssrc,
+					   &h->tx[h->ntx]);
+		if (r == -ENOTSUP)
+			return r;
+		if (!r)
+			h->ntx++;
+		for (unsigned k = 0; k < t->nrssrc; k++)
+			if (!lr_srtp_session_export(pc->srtp_rx, t->rssrc[k],
+						    &h->rx[h->nrx]))
+				h->nrx++;
+	}
+	pc->offloaded = 1;
+	return 0;
 }

@@ -95,6 +95,7 @@ struct lr_pc {
 	struct lr_srtp_session *srtp_tx, *srtp_rx;
 	struct lr_srtp_worker *own_worker;
 	int keys_ready;
+	int offloaded; /* media belongs to a data plane now */
 	uint16_t suite;
 	struct lr_stun_addr sel_local, sel_remote;
 	int have_sel;
@@ -111,7 +112,7 @@ struct lr_pc {
 	struct lr__pctx *tx, *tx_tail;
 	/* stats */
 	uint64_t rx_unknown, rx_not_selected, rx_rtp_drops, rx_rtcp,
-		rx_dtls_refused;
+		rx_offloaded, rx_dtls_refused;
 	uint64_t bytes_sent, bytes_recv, pkts_sent, pkts_recv;
 	unsigned dc_opened, dc_closed;
 	uint8_t scratch[1600];

@@ -204,6 +204,11 @@ int lr_pc_handle_packet(struct lr_pc *pc, uint64_t now,
 		break;
 	case LR_DEMUX_RTP:
 	case LR_DEMUX_RTCP:
+		if (pc->offloaded) {
+			pc->rx_offloaded++;
+			r = -EXDEV; /* for the data plane */
+			break;
+		}
 		if (!pc->keys_ready || len > sizeof(pc->scratch)) {
 			pc->rx_rtp_drops++;
 			r = -EINVAL;

@@ -202,11 +202,15 @@ static void *sock_run(void *arg)
 	pfd[dp->nlocal] = (struct pollfd){.fd = dp->wake_fd, .events = POLLIN};
 	while (!atomic_load(&dp->stop)) {
 		uint64_t v;
-		unsigned busy = 0, n;
+		unsigned busy = 0, n, ninj;
 
-		n = lr__dp_service(dp, tx, TX_MAX);
+		n = lr__dp_service(dp, tx, TX_MAX, rx->b, &ninj);
 		if (n)
 			tx_burst(dp, tx, n, ts);
+		if (ninj) {
+			n = lr__engine_burst(dp, rx->b, ninj, tx);
+			tx_burst(dp, tx, n, ts);
+		}
 		for (unsigned li = 0; li < dp->nlocal; li++) {
 			unsigned got = rx_burst(dp, li, rx);
 

@@ -132,8 +132,9 @@ static int check(const struct lr_dp *dp, const struct lr_dp_session *d,
 	if (*lidx < 0 || (d->remote.family != 4 && d->remote.family != 6) ||
 	    d->remote.family != d->local.family || !d->remote.port ||
 	    d->nroutes > LR_DP_MAX_ROUTES ||
-	    d->nremote_ssrcs > LR_DP_MAX_SSRCS || d->tx.suite != d->rx.suite ||
-	    d->tx.key_len != d->rx.key_len)
+	    d->nremote_ssrcs > LR_DP_MAX_SSRCS ||
+	    d->nrx_state > LR_DP_MAX_SSRCS || d->ntx_state > DP_TX_STREAMS ||
+	    d->tx.suite != d->rx.suite || d->tx.key_len != d->rx.key_len)
 		return -EINVAL;
 	for (unsigned i = 0; i < d->nroutes; i++)
 		if (!d->routes[i].to)
@@ -144,8 +145,7 @@ static int check(const struct lr_dp *dp, const struct lr_dp_session *d,
 static void set_routes(struct lr__dpsess *s, const struct lr_dp_session *d)
 {
 	if (d->nroutes)
-		memcpy(s->routes, d->routes,
-		       d->nroutes * sizeof(d->routes[0]));
+		memcpy(s->routes, d->routes, d->nroutes * sizeof(d->routes[0]));
 	s->nroutes = d->nroutes;
 }
 
@@ -181,6 +181,10 @@ int lr__flow_install(struct lr_dp *dp, uint64_t id,
 				     &d->tx, s->tx_streams, DP_TX_STREAMS, 1);
 	for (unsigned i = 0; !r && i < d->nremote_ssrcs; i++)
 		r = lr_srtp_stream_add(&s->rx, d->remote_ssrcs[i]);
+	for (unsigned i = 0; !r && i < d->nrx_state; i++)
+		r = lr_srtp_stream_import(&s->rx, &d->rx_state[i]);
+	for (unsigned i = 0; !r && i < d->ntx_state; i++)
+		r = lr_srtp_stream_import(&s->tx, &d->tx_state[i]);
 	if (r) {
 		sess_free(s);
 		return r;

@@ -321,3 +321,11 @@ enum lr_srtp_impl lr_srtp_session_impl(const struct lr_srtp_session *s)
 {
 	return s->impl;
 }
+
+int lr_srtp_session_export(struct lr_srtp_session *s, uint32_t ssrc,
+			   struct lr_srtp_stream_state *out)
+{
+	if (s->impl == LR_SRTP_IMPL_LIBSRTP2)
+		return -ENOTSUP;
+	return lr_srtp_stream_export(core_ctx(s), ssrc, out);
+}

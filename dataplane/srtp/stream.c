@@ -228,3 +228,41 @@ int lr_srtp_stream_set_rtcp_index(struct lr_srtp_ctx *ctx, uint32_t ssrc,
 	st->rtcp_index = index;
 	return 0;
 }
+
+int lr_srtp_stream_export(struct lr_srtp_ctx *ctx, uint32_t ssrc,
+			  struct lr_srtp_stream_state *out)
+{
+	struct lr_srtp_stream *st = lr__srtp_stream_find(ctx, ssrc);
+
+	if (!st || st->provisional)
+		return -ENOENT;
+	memset(out, 0, sizeof(*out));
+	out->ssrc = ssrc;
+	out->rtp_index = st->rtp_index;
+	out->rtcp_index = st->rtcp_index;
+	out->packets = st->packets;
+	return 0;
+}
+
+int lr_srtp_stream_import(struct lr_srtp_ctx *ctx,
+			  const struct lr_srtp_stream_state *in)
+{
+	struct lr_srtp_stream *st;
+	int r;
+
+	if (in->rtp_index >> 48 || in->rtcp_index > 0x7fffffff)
+		return -EINVAL;
+	r = lr_srtp_stream_add(ctx, in->ssrc);
+	if (r)
+		return r;
+	st = lr__srtp_stream_find(ctx, in->ssrc);
+	st->rtp_index = in->rtp_index;
+	st->rtcp_index = in->rtcp_index;
+	st->packets = in->packets;
+	if (ctx->dir == LR_SRTP_INBOUND) {
+		/* everything the old context may have accepted is seen */
+		memset(st->rtp_win, 0xff, sizeof(st->rtp_win));
+		memset(st->rtcp_win, 0xff, sizeof(st->rtcp_win));
+	}
+	return 0;
+}

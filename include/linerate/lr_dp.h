@@ -62,6 +62,10 @@ struct lr_dp_session {
 	unsigned nremote_ssrcs;
 	const struct lr_dp_route *routes;
 	unsigned nroutes;
+	/* Install only: streams as the in-process path left them
+	 * (lr_pc_media_handover), so indices and replay state carry on. */
+	const struct lr_srtp_stream_state *rx_state, *tx_state;
+	unsigned nrx_state, ntx_state;
 };
 
 enum lr_dp_backend {
@@ -102,6 +106,12 @@ int lr_dp_session_remove(struct lr_dp *dp, uint64_t id);
 /* A datagram from the control plane (STUN, DTLS): 0 or -errno. */
 int lr_dp_send(struct lr_dp *dp, const struct lr_dp_addr *local,
 	       const struct lr_dp_addr *remote, const void *buf, size_t len);
+
+/* A datagram as if it had been received on local from remote (the
+ * control plane handing back media it got before a session was
+ * installed). 0 or -errno. */
+int lr_dp_inject(struct lr_dp *dp, const struct lr_dp_addr *local,
+		 const struct lr_dp_addr *remote, const void *buf, size_t len);
 
 /* What the worker hands to the control plane. */
 enum lr_dp_punt_why {

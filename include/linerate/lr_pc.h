@@ -232,6 +232,26 @@ int lr_pc_insert_dtmf(struct lr_pc *pc, int t, const char *tones,
 		      unsigned duration_ms, unsigned gap_ms);
 const char *lr_pc_dtmf_tone_buffer(const struct lr_pc *pc, int t);
 
+/*
+ * Hand-over to a data plane (lr_dp_session_install). The state of every
+ * SRTP stream lr_pc has used (the peer's and ours) and, per transceiver,
+ * the next sequence number lr_pc would have sent, so the data plane
+ * carries on where lr_pc stopped: no loss, no duplicate, no index jump.
+ * From then on lr_pc leaves media alone: lr_pc_send_rtp() says -EBUSY and
+ * RTP/RTCP given to lr_pc_handle_packet() comes back as -EXDEV (the
+ * driver passes it to the data plane, lr_dp_inject). Needs SRTP core
+ * sessions (not libsrtp2): -ENOTSUP. 0, or -EAGAIN before keys.
+ */
+struct lr_pc_handover {
+	struct lr_srtp_stream_state
+		rx[LR_PC_MAX_TRANSCEIVERS * LR_PC_MAX_SSRCS];
+	unsigned nrx;
+	struct lr_srtp_stream_state tx[LR_PC_MAX_TRANSCEIVERS];
+	unsigned ntx;
+	uint16_t next_seq[LR_PC_MAX_TRANSCEIVERS]; /* by transceiver */
+};
+int lr_pc_media_handover(struct lr_pc *pc, struct lr_pc_handover *h);
+
 /* getStats(): an RTCStatsReport as a JSON array of stats objects. */
 int lr_pc_get_stats(const struct lr_pc *pc, char *buf, size_t cap);
 

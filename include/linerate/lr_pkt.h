@@ -28,10 +28,10 @@ enum lr_drop_reason {
 	LR_DROP_INDEX_EXHAUSTED, /* SRTCP index would pass 2^31 - 1 */
 	LR_DROP_NOT_RTP,	 /* RFC 7983: first byte is not RTP/RTCP */
 	/* data plane engine */
-	LR_DROP_UNKNOWN_FLOW,	 /* RTP/RTCP from no installed flow (punted) */
-	LR_DROP_NO_ROUTE,	 /* authentic media nobody subscribed to */
-	LR_DROP_NO_BUFFER,	 /* packet pool empty (fan-out copy) */
-	LR_DROP_TX_FAILED,	 /* the backend could not send it */
+	LR_DROP_UNKNOWN_FLOW, /* RTP/RTCP from no installed flow (punted) */
+	LR_DROP_NO_ROUTE,     /* authentic media nobody subscribed to */
+	LR_DROP_NO_BUFFER,    /* packet pool empty (fan-out copy) */
+	LR_DROP_TX_FAILED,    /* the backend could not send it */
 	LR_DROP__MAX
 };
 

@@ -72,6 +72,10 @@ int lr_srtp_session_rekey(struct lr_srtp_session *s,
 			  const struct lr_srtp_policy *pol);
 /* Add a stream (SSRC) after creation. 0 or -errno. */
 int lr_srtp_session_add_stream(struct lr_srtp_session *s, uint32_t ssrc);
+/* Hand-over (lr_srtp_stream_export): core sessions only; -ENOTSUP for
+ * libsrtp2. */
+int lr_srtp_session_export(struct lr_srtp_session *s, uint32_t ssrc,
+			   struct lr_srtp_stream_state *out);
 void lr_srtp_session_stats(const struct lr_srtp_session *s,
 			   struct lr_srtp_stats *out);
 enum lr_srtp_impl lr_srtp_session_impl(const struct lr_srtp_session *s);

@@ -200,6 +200,25 @@ int lr_srtp_stream_set_roc(struct lr_srtp_ctx *ctx, uint32_t ssrc, uint32_t roc,
 int lr_srtp_stream_set_rtcp_index(struct lr_srtp_ctx *ctx, uint32_t ssrc,
 				  uint32_t index);
 
+/*
+ * Hand-over of a stream between contexts with the same keys (lr_pc's
+ * in-process path to the data plane): rtp_index is the highest index
+ * accepted (inbound) or the last one sent (outbound); rtcp_index likewise
+ * (outbound: the next to send). On import, inbound, every index up to
+ * rtp_index counts as seen: what the old context processed is a replay
+ * here. export: 0 or -ENOENT; import: 0, -ENOSPC, -EINVAL.
+ */
+struct lr_srtp_stream_state {
+	uint32_t ssrc;
+	uint32_t rtcp_index;
+	uint64_t rtp_index;
+	uint64_t packets;
+};
+int lr_srtp_stream_export(struct lr_srtp_ctx *ctx, uint32_t ssrc,
+			  struct lr_srtp_stream_state *out);
+int lr_srtp_stream_import(struct lr_srtp_ctx *ctx,
+			  const struct lr_srtp_stream_state *st);
+
 /* Bursts: see the top of this file for buffers and results. */
 unsigned lr_srtp_protect(struct lr_srtp_ctx *ctx, struct lr_pkt *pkts[],
 			 unsigned n);
