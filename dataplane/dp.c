@@ -18,6 +18,10 @@ static const struct lr__dp_backend_ops *backend(enum lr_dp_backend b)
 	switch (b) {
 	case LR_DP_SOCK:
 		return &lr__dp_sock_ops;
+#ifdef LR_HAVE_URING
+	case LR_DP_URING:
+		return &lr__dp_uring_ops;
+#endif
 	default:
 		return NULL;
 	}

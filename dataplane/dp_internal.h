@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/socket.h>
 
 #include "linerate/lr_dp.h"
 #include "linerate/lr_srtp.h"
@@ -140,6 +141,15 @@ void lr__engine_punt(struct lr_dp *dp, enum lr_dp_punt_why why,
 unsigned lr__dp_service(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max,
 			struct lr__dpbuf **inj, unsigned *ninj);
 
+/* backend/sock.c, also used by the other socket backends */
+struct sockaddr_storage;
+socklen_t lr__dp_to_sa(const struct lr_dp_addr *a, struct sockaddr_storage *ss);
+void lr__dp_from_sa(const struct sockaddr_storage *ss, struct lr_dp_addr *a);
+int lr__dp_sock_open(struct lr_dp *dp);
+void lr__dp_sock_close(struct lr_dp *dp);
+void *lr__dp_sock_run(void *dp);
+
 extern const struct lr__dp_backend_ops lr__dp_sock_ops;
+extern const struct lr__dp_backend_ops lr__dp_uring_ops;
 
 #endif

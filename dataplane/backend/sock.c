@@ -17,7 +17,7 @@
 
 #define TX_MAX (LR_DP_BURST * LR_DP_MAX_ROUTES)
 
-static socklen_t to_sa(const struct lr_dp_addr *a, struct sockaddr_storage *ss)
+socklen_t lr__dp_to_sa(const struct lr_dp_addr *a, struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (a->family == 6) {
@@ -36,7 +36,7 @@ static socklen_t to_sa(const struct lr_dp_addr *a, struct sockaddr_storage *ss)
 	return sizeof(*s4);
 }
 
-static void from_sa(const struct sockaddr_storage *ss, struct lr_dp_addr *a)
+void lr__dp_from_sa(const struct sockaddr_storage *ss, struct lr_dp_addr *a)
 {
 	memset(a, 0, sizeof(*a));
 	if (ss->ss_family == AF_INET6) {
@@ -54,11 +54,11 @@ static void from_sa(const struct sockaddr_storage *ss, struct lr_dp_addr *a)
 	}
 }
 
-static int sock_open(struct lr_dp *dp)
+int lr__dp_sock_open(struct lr_dp *dp)
 {
 	for (unsigned i = 0; i < dp->nlocal; i++) {
 		struct sockaddr_storage ss;
-		socklen_t sl = to_sa(&dp->local[i], &ss);
+		socklen_t sl = lr__dp_to_sa(&dp->local[i], &ss);
 		int one = 1, buf = 4 << 20;
 		int fd = socket(ss.ss_family,
 				SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -82,12 +82,12 @@ static int sock_open(struct lr_dp *dp)
 		if (bind(fd, (struct sockaddr *)&ss, sl) ||
 		    getsockname(fd, (struct sockaddr *)&ss, &sl))
 			return -errno;
-		from_sa(&ss, &dp->local[i]);
+		lr__dp_from_sa(&ss, &dp->local[i]);
 	}
 	return 0;
 }
 
-static void sock_close(struct lr_dp *dp)
+void lr__dp_sock_close(struct lr_dp *dp)
 {
 	for (unsigned i = 0; i < DP_MAX_LOCAL; i++)
 		if (dp->fd[i] >= 0) {
@@ -129,7 +129,7 @@ static unsigned rx_burst(struct lr_dp *dp, unsigned li, struct rx_slots *r)
 		b->pkt.len = r->msg[i].msg_len;
 		if (r->msg[i].msg_hdr.msg_flags & MSG_TRUNC)
 			b->pkt.len = 0; /* over 1500: demux calls it OTHER */
-		from_sa(&r->from[i], &b->remote);
+		lr__dp_from_sa(&r->from[i], &b->remote);
 		b->local = dp->local[li];
 		b->lidx = (uint16_t)li;
 	}
@@ -160,7 +160,7 @@ static void tx_burst(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned n,
 			t->iov[k].iov_len = b->pkt.len;
 			t->msg[k].msg_hdr.msg_name = &t->to[k];
 			t->msg[k].msg_hdr.msg_namelen =
-				to_sa(&b->remote, &t->to[k]);
+				lr__dp_to_sa(&b->remote, &t->to[k]);
 			t->msg[k].msg_hdr.msg_iov = &t->iov[k];
 			t->msg[k].msg_hdr.msg_iovlen = 1;
 			k++;
@@ -187,7 +187,7 @@ static void tx_burst(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned n,
 		lr__buf_put(dp, tx[i]);
 }
 
-static void *sock_run(void *arg)
+void *lr__dp_sock_run(void *arg)
 {
 	struct lr_dp *dp = arg;
 	struct pollfd pfd[DP_MAX_LOCAL + 1];
@@ -238,7 +238,7 @@ out:
 
 const struct lr__dp_backend_ops lr__dp_sock_ops = {
 	.name = "sock",
-	.open = sock_open,
-	.close = sock_close,
-	.run = sock_run,
+	.open = lr__dp_sock_open,
+	.close = lr__dp_sock_close,
+	.run = lr__dp_sock_run,
 };

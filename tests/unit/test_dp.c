@@ -482,8 +482,15 @@ static void test_rekey_mid_stream(void)
 	lr_dp_free(dp);
 }
 
-static int setup(void)
+static int setup_sock(void)
 {
+	backend = LR_DP_SOCK;
+	return srtp_init() == srtp_err_status_ok ? 0 : -1;
+}
+
+static int setup_uring(void)
+{
+	backend = LR_DP_URING;
 	return srtp_init() == srtp_err_status_ok ? 0 : -1;
 }
 
@@ -493,9 +500,10 @@ static int teardown(void)
 	return 0;
 }
 
-void lr_test_register(void)
+/* The same suite for every backend built in. */
+static void add_suite(const char *name, CU_InitializeFunc init)
 {
-	CU_pSuite s = CU_add_suite("dp-sock", setup, teardown);
+	CU_pSuite s = CU_add_suite(name, init, teardown);
 
 	LR_ADD_TEST(s, test_forward_every_suite);
 	LR_ADD_TEST(s, test_ipv6);
@@ -503,4 +511,14 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_punt_and_send);
 	LR_ADD_TEST(s, test_drops);
 	LR_ADD_TEST(s, test_rekey_mid_stream);
+}
+
+void lr_test_register(void)
+{
+	add_suite("dp-sock", setup_sock);
+#ifdef LR_HAVE_URING
+	add_suite("dp-uring", setup_uring);
+#else
+	(void)setup_uring;
+#endif
 }

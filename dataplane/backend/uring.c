@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The uring backend: the sock backend's sockets, driven through io_uring.
+ * One multishot recvmsg per socket takes datagrams into a provided buffer
+ * ring; sends are batched sendmsg SQEs, one submit per round; the ring is
+ * single-issuer with deferred task running where the kernel has them
+ * (6.0+), so completions run only when the worker asks. Without io_uring
+ * (too old, or kernel.io_uring_disabled) it says so once and runs the
+ * sock loop instead.
+ *
+ * Received datagrams are copied from the ring's buffers into the worker's
+ * packet buffers (one memcpy, and the ring buffer is back at once), so
+ * the engine and fan-out work as with sockets.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <liburing.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../dp_internal.h"
+
+#define RING_ENTRIES 1024
+#define BR_ENTRIES   1024 /* provided buffers (a power of two) */
+#define BR_SIZE	     2048 /* recvmsg_out + address + 1500 bytes */
+#define BGID	     7
+#define TX_MAX	     (LR_DP_BURST * LR_DP_MAX_ROUTES)
+
+enum {
+	UD_RECV = 1,
+	UD_WAKE = 100,
+	UD_MAX_TAG = 4096
+};
+
+/* What a sendmsg SQE points at until it completes. */
+struct txd {
+	struct msghdr mh;
+	struct iovec iov;
+	struct sockaddr_storage to;
+};
+
+struct uring {
+	struct io_uring ring;
+	struct io_uring_buf_ring *br;
+	uint8_t *bufs;
+	struct msghdr tmpl; /* what multishot recvmsg fills in */
+	uint64_t wake_val;
+	int armed[DP_MAX_LOCAL];
+	unsigned recycled;
+	/* one pending rx burst per socket */
+	struct lr__dpbuf *rx[DP_MAX_LOCAL][LR_DP_BURST];
+	unsigned nrx[DP_MAX_LOCAL];
+	struct lr__dpbuf *tx[TX_MAX];
+	struct txd *txd; /* send state per pool buffer (same index) */
+};
+
+static struct io_uring_sqe *sqe_get(struct uring *u)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&u->ring);
+
+	if (!sqe) {
+		io_uring_submit(&u->ring);
+		sqe = io_uring_get_sqe(&u->ring);
+	}
+	return sqe;
+}
+
+static void arm_recv(struct lr_dp *dp, struct uring *u, unsigned li)
+{
+	struct io_uring_sqe *sqe = sqe_get(u);
+
+	if (!sqe)
+		return;
+	io_uring_prep_recvmsg_multishot(sqe, dp->fd[li], &u->tmpl, 0);
+	sqe->flags |= IOSQE_BUFFER_SELECT;
+	sqe->buf_group = BGID;
+	io_uring_sqe_set_data64(sqe, UD_RECV + li);
+	u->armed[li] = 1;
+}
+
+static void arm_wake(struct lr_dp *dp, struct uring *u)
+{
+	struct io_uring_sqe *sqe = sqe_get(u);
+
+	if (!sqe)
+		return;
+	io_uring_prep_read(sqe, dp->wake_fd, &u->wake_val, sizeof(u->wake_val),
+			   0);
+	io_uring_sqe_set_data64(sqe, UD_WAKE);
+}
+
+static void send_all(struct lr_dp *dp, struct uring *u, struct lr__dpbuf **tx,
+		     unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct lr__dpbuf *b = tx[i];
+		struct txd *t = &u->txd[b - dp->bufs];
+		struct io_uring_sqe *sqe = sqe_get(u);
+
+		if (!sqe) {
+			dp->st.drops[LR_DROP_TX_FAILED]++;
+			lr__buf_put(dp, b);
+			continue;
+		}
+		memset(&t->mh, 0, sizeof(t->mh));
+		t->iov.iov_base = b->pkt.data;
+		t->iov.iov_len = b->pkt.len;
+		t->mh.msg_name = &t->to;
+		t->mh.msg_namelen = lr__dp_to_sa(&b->remote, &t->to);
+		t->mh.msg_iov = &t->iov;
+		t->mh.msg_iovlen = 1;
+		io_uring_prep_sendmsg(sqe, dp->fd[b->lidx], &t->mh, 0);
+		io_uring_sqe_set_data(sqe, b);
+	}
+}
+
+static void run_engine(struct lr_dp *dp, struct uring *u, unsigned li)
+{
+	unsigned n;
+
+	if (!u->nrx[li])
+		return;
+	n = lr__engine_burst(dp, u->rx[li], u->nrx[li], u->tx);
+	u->nrx[li] = 0;
+	send_all(dp, u, u->tx, n);
+}
+
+static void on_recv(struct lr_dp *dp, struct uring *u, unsigned li,
+		    const struct io_uring_cqe *cqe)
+{
+	unsigned bid;
+	struct io_uring_recvmsg_out *o;
+	struct lr__dpbuf *b;
+	uint8_t *raw;
+	size_t len;
+
+	if (!(cqe->flags & IORING_CQE_F_MORE))
+		u->armed[li] = 0; /* re-armed after this round */
+	if (cqe->res < 0 || !(cqe->flags & IORING_CQE_F_BUFFER))
+		return; /* -ENOBUFS: the ring ran dry; re-armed below */
+	bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
+	raw = u->bufs + (size_t)bid * BR_SIZE;
+	o = io_uring_recvmsg_validate(raw, cqe->res, &u->tmpl);
+	b = o ? lr__buf_get(dp) : NULL;
+	if (b && !(o->flags & MSG_TRUNC)) {
+		len = io_uring_recvmsg_payload_length(o, cqe->res, &u->tmpl);
+		memcpy(b->data, io_uring_recvmsg_payload(o, &u->tmpl), len);
+		b->pkt.len = (uint32_t)len;
+		lr__dp_from_sa(io_uring_recvmsg_name(o), &b->remote);
+		b->local = dp->local[li];
+		b->lidx = (uint16_t)li;
+		u->rx[li][u->nrx[li]++] = b;
+		if (u->nrx[li] == LR_DP_BURST)
+			run_engine(dp, u, li);
+	} else if (b) {
+		lr__buf_put(dp, b); /* over 1500 bytes */
+	} else {
+		dp->st.drops[LR_DROP_NO_BUFFER]++;
+	}
+	/* the ring buffer goes straight back */
+	io_uring_buf_ring_add(u->br, raw, BR_SIZE, (unsigned short)bid,
+			      io_uring_buf_ring_mask(BR_ENTRIES),
+			      (int)u->recycled++);
+}
+
+static int ring_setup(struct lr_dp *dp, struct uring *u)
+{
+	struct io_uring_params p = {0};
+	struct io_uring_buf_reg reg = {0};
+	int r;
+
+	/* one thread submits and reaps: say so, and run task work only
+	 * when we wait (kernel 6.1) */
+	p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+	r = io_uring_queue_init_params(RING_ENTRIES, &u->ring, &p);
+	if (r == -EINVAL) {
+		memset(&p, 0, sizeof(p));
+		r = io_uring_queue_init_params(RING_ENTRIES, &u->ring, &p);
+	}
+	if (r)
+		return r;
+	if (posix_memalign((void **)&u->br, 4096,
+			   BR_ENTRIES * sizeof(struct io_uring_buf)) ||
+	    posix_memalign((void **)&u->bufs, 4096,
+			   (size_t)BR_ENTRIES * BR_SIZE))
+		return -ENOMEM;
+	io_uring_buf_ring_init(u->br);
+	reg.ring_addr = (unsigned long)u->br;
+	reg.ring_entries = BR_ENTRIES;
+	reg.bgid = BGID;
+	r = io_uring_register_buf_ring(&u->ring, &reg, 0);
+	if (r)
+		return r;
+	for (unsigned i = 0; i < BR_ENTRIES; i++)
+		io_uring_buf_ring_add(u->br, u->bufs + (size_t)i * BR_SIZE,
+				      BR_SIZE, (unsigned short)i,
+				      io_uring_buf_ring_mask(BR_ENTRIES),
+				      (int)i);
+	io_uring_buf_ring_advance(u->br, BR_ENTRIES);
+	u->tmpl.msg_namelen = sizeof(struct sockaddr_storage);
+	(void)dp;
+	return 0;
+}
+
+static void *uring_run(void *arg)
+{
+	struct lr_dp *dp = arg;
+	struct uring *u = calloc(1, sizeof(*u));
+	unsigned pool = dp->cfg.pool ? dp->cfg.pool : 4096;
+	int r = u ? ring_setup(dp, u) : -ENOMEM;
+
+	if (pool < 2 * LR_DP_BURST)
+		pool = 2 * LR_DP_BURST;
+	if (!r) {
+		u->txd = calloc(pool, sizeof(*u->txd));
+		r = u->txd ? 0 : -ENOMEM;
+	}
+	if (r) {
+		fprintf(stderr,
+			"linerate: io_uring unavailable here (%s): the uring "
+			"backend runs the sock loop\n",
+			strerror(-r));
+		if (u && u->ring.ring_fd > 0)
+			io_uring_queue_exit(&u->ring);
+		if (u) {
+			free(u->br);
+			free(u->bufs);
+		}
+		free(u);
+		return lr__dp_sock_run(dp);
+	}
+	arm_wake(dp, u);
+	while (!atomic_load(&dp->stop)) {
+		struct __kernel_timespec ts = {.tv_nsec = 100000000};
+		struct io_uring_cqe *cqe;
+		unsigned head, seen = 0, n, ninj;
+
+		for (unsigned li = 0; li < dp->nlocal; li++)
+			if (!u->armed[li])
+				arm_recv(dp, u, li);
+		n = lr__dp_service(dp, u->tx, TX_MAX, u->rx[0], &ninj);
+		send_all(dp, u, u->tx, n);
+		if (ninj) {
+			n = lr__engine_burst(dp, u->rx[0], ninj, u->tx);
+			send_all(dp, u, u->tx, n);
+		}
+		io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, &ts, NULL);
+		u->recycled = 0;
+		io_uring_for_each_cqe(&u->ring, head, cqe)
+		{
+			uint64_t ud = io_uring_cqe_get_data64(cqe);
+
+			seen++;
+			if (ud >= UD_RECV && ud < UD_RECV + DP_MAX_LOCAL) {
+				on_recv(dp, u, (unsigned)(ud - UD_RECV), cqe);
+			} else if (ud == UD_WAKE) {
+				arm_wake(dp, u);
+			} else if (ud >= UD_MAX_TAG) {
+				struct lr__dpbuf *b = (void *)(uintptr_t)ud;
+
+				if (cqe->res < 0) {
+					dp->st.drops[LR_DROP_TX_FAILED]++;
+				} else {
+					dp->st.tx_packets++;
+					dp->st.tx_bytes += (unsigned)cqe->res;
+				}
+				lr__buf_put(dp, b);
+			}
+		}
+		io_uring_cq_advance(&u->ring, seen);
+		io_uring_buf_ring_advance(u->br, (int)u->recycled);
+		for (unsigned li = 0; li < dp->nlocal; li++)
+			run_engine(dp, u, li);
+	}
+	/* (sends still in flight end with the ring; the pool is freed
+	 * with the data plane) */
+	io_uring_queue_exit(&u->ring);
+	free(u->br);
+	free(u->bufs);
+	free(u->txd);
+	free(u);
+	return NULL;
+}
+
+const struct lr__dp_backend_ops lr__dp_uring_ops = {
+	.name = "uring",
+	.open = lr__dp_sock_open,
+	.close = lr__dp_sock_close,
+	.run = uring_run,
+};
