@@ -71,7 +71,7 @@ build_main() {
 build_bench() {
 	configure build-release -DCMAKE_BUILD_TYPE=Release
 	ninja -C build-release -j"$JOBS" lr-bench-srtp lr-bench-handshake \
-		interop_pc_peer >/dev/null
+		lr-bench-fwd interop_pc_peer >/dev/null
 }
 
 # The sanitizer build also carries the libFuzzer targets (clang).
@@ -131,6 +131,8 @@ bench)
 		tee build-release/results/lr-bench-srtp.txt
 	build-release/bench/lr-bench-handshake |
 		tee build-release/results/lr-bench-handshake.txt
+	build-release/bench/lr-bench-fwd |
+		tee build-release/results/lr-bench-fwd.txt
 	;;
 build)
 	install_deps

@@ -5,10 +5,13 @@
  * takes them between bursts; commands return when the worker has applied
  * them. Punted packets come back the other way.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dp_internal.h"
@@ -65,6 +68,8 @@ int lr_dp_new(const struct lr_dp_config *cfg, struct lr_dp **out)
 		return -ENOMEM;
 	dp->cfg = *cfg;
 	dp->cfg.local = NULL;
+	if (!dp->cfg.max_tx_streams)
+		dp->cfg.max_tx_streams = DP_TX_STREAMS;
 	dp->ops = backend(cfg->backend);
 	dp->nlocal = cfg->nlocal;
 	memcpy(dp->local, cfg->local, cfg->nlocal * sizeof(cfg->local[0]));
@@ -88,6 +93,13 @@ int lr_dp_new(const struct lr_dp_config *cfg, struct lr_dp **out)
 		r = dp->ops->open(dp);
 	if (!r && pthread_create(&dp->thread, NULL, dp->ops->run, dp))
 		r = -EAGAIN;
+	if (!r && cfg->pin) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cfg->cpu, &set);
+		r = -pthread_setaffinity_np(dp->thread, sizeof(set), &set);
+	}
 	if (r) {
 		dp->thread = 0;
 		lr_dp_free(dp);
@@ -301,6 +313,16 @@ int lr_dp_poll_punt(struct lr_dp *dp, struct lr_dp_punt *p)
 	return 1;
 }
 
+uint64_t lr_dp_worker_cpu_ns(struct lr_dp *dp)
+{
+	clockid_t c;
+	struct timespec ts;
+
+	if (pthread_getcpuclockid(dp->thread, &c) || clock_gettime(c, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 int lr_dp_punt_fd(const struct lr_dp *dp)
 {
 	return dp->punt_fd;
@@ -322,6 +344,11 @@ static void apply(struct lr_dp *dp, struct lr__dpcmd *c)
 		break;
 	case DP_STATS:
 		*c->stats = dp->st;
+		c->stats->sessions = dp->nsessions;
+		c->stats->session_bytes =
+			sizeof(struct lr__dpsess) +
+			dp->cfg.max_tx_streams *
+				sizeof(((struct lr__dpsess *)0)->tx_streams[0]);
 		c->result = 0;
 		break;
 	case DP_SSTATS:

@@ -12,7 +12,7 @@
 
 #define DP_BUF_ROOM   1600 /* 1500-byte datagrams plus any SRTP trailer */
 #define DP_MAX_LOCAL  8
-#define DP_TX_STREAMS 64 /* outgoing SSRCs per session (fan-in) */
+#define DP_TX_STREAMS 64 /* default outgoing SSRCs per session (fan-in) */
 #define DP_PUNT_MAX   4096
 
 struct lr__dpsess;
@@ -36,7 +36,7 @@ struct lr__dpsess {
 	struct lr_dp_session_stats st;
 	struct lr__dpsess *next_id, *next_tuple;
 	struct lr_srtp_stream rx_streams[LR_DP_MAX_SSRCS];
-	struct lr_srtp_stream tx_streams[DP_TX_STREAMS];
+	struct lr_srtp_stream tx_streams[]; /* cfg.max_tx_streams */
 };
 
 /* What the control thread asks of the worker. */

@@ -167,7 +167,8 @@ int lr__flow_install(struct lr_dp *dp, uint64_t id,
 		return -EEXIST; /* one session per 5-tuple */
 	if (dp->nsessions >= dp->nbuckets / 2)
 		return -ENOSPC;
-	s = calloc(1, sizeof(*s));
+	s = calloc(1, sizeof(*s) + dp->cfg.max_tx_streams *
+					   sizeof(s->tx_streams[0]));
 	if (!s)
 		return -ENOMEM;
 	s->id = id;
@@ -178,7 +179,8 @@ int lr__flow_install(struct lr_dp *dp, uint64_t id,
 			     d->nremote_ssrcs == 0);
 	if (!r)
 		r = lr_srtp_ctx_init(&s->tx, dp->crypto, LR_SRTP_OUTBOUND,
-				     &d->tx, s->tx_streams, DP_TX_STREAMS, 1);
+				     &d->tx, s->tx_streams,
+				     dp->cfg.max_tx_streams, 1);
 	for (unsigned i = 0; !r && i < d->nremote_ssrcs; i++)
 		r = lr_srtp_stream_add(&s->rx, d->remote_ssrcs[i]);
 	for (unsigned i = 0; !r && i < d->nrx_state; i++)

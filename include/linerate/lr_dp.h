@@ -78,9 +78,12 @@ struct lr_dp_config {
 	enum lr_dp_backend backend;
 	const struct lr_dp_addr *local; /* addresses to serve (port 0: any) */
 	unsigned nlocal;
-	unsigned max_sessions; /* 0 = 4096 */
-	unsigned pool;	       /* packet buffers per worker; 0 = 4096 */
-	int srtp_impl;	       /* enum lr_srtp_impl; 0 = auto */
+	unsigned max_sessions;	 /* 0 = 4096 */
+	unsigned pool;		 /* packet buffers per worker; 0 = 4096 */
+	unsigned max_tx_streams; /* SSRCs sent to one peer; 0 = 64 */
+	int srtp_impl;		 /* enum lr_srtp_impl; 0 = auto */
+	int pin;		 /* pin the worker thread to CPU `cpu` */
+	unsigned cpu;
 };
 
 struct lr_dp;
@@ -140,8 +143,12 @@ struct lr_dp_stats {
 	uint64_t punted, punt_dropped;
 	uint64_t drops[LR_DROP__MAX];
 	uint64_t bursts;
+	uint64_t sessions, session_bytes; /* installed; memory of each */
 };
 void lr_dp_stats(struct lr_dp *dp, struct lr_dp_stats *out);
+
+/* CPU time the worker thread has used, in ns (for benchmarks). */
+uint64_t lr_dp_worker_cpu_ns(struct lr_dp *dp);
 
 struct lr_dp_session_stats {
 	uint64_t rx_packets, rx_bytes; /* authentic media from the peer */
