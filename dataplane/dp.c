@@ -30,7 +30,7 @@ static const struct lr__dp_backend_ops *backend(enum lr_dp_backend b)
 	}
 }
 
-static int pool_init(struct lr_dp *dp)
+int lr__dp_pool_init(struct lr_dp *dp)
 {
 	unsigned n = dp->cfg.pool ? dp->cfg.pool : 4096;
 
@@ -86,7 +86,7 @@ int lr_dp_new(const struct lr_dp_config *cfg, struct lr_dp **out)
 	    : !dp->crypto		       ? -ENOTSUP
 					       : 0;
 	if (!r)
-		r = pool_init(dp);
+		r = lr__dp_pool_init(dp);
 	if (!r)
 		r = lr__flow_init(dp);
 	if (!r)

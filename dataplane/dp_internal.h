@@ -134,7 +134,9 @@ unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 void lr__engine_punt(struct lr_dp *dp, enum lr_dp_punt_why why,
 		     uint64_t session, const struct lr__dpbuf *b);
 
-/* dp.c (worker) */
+/* dp.c */
+int lr__dp_pool_init(struct lr_dp *dp);
+
 /* Between bursts: apply commands; the control plane's sends go into tx
  * (their count is returned), its injected datagrams into inj (up to
  * LR_DP_BURST, *ninj of them) for the engine, as if received. */
