@@ -91,8 +91,10 @@ int lr_dp_new(const struct lr_dp_config *cfg, struct lr_dp **out)
 		r = lr__flow_init(dp);
 	if (!r)
 		r = dp->ops->open(dp);
-	if (!r && pthread_create(&dp->thread, NULL, dp->ops->run, dp))
+	if (!r && pthread_create(&dp->thread, NULL, dp->ops->run, dp)) {
+		dp->thread = 0; /* lr_dp_free joins only a thread that runs */
 		r = -EAGAIN;
+	}
 	if (!r && cfg->pin) {
 		cpu_set_t set;
 
@@ -101,7 +103,6 @@ int lr_dp_new(const struct lr_dp_config *cfg, struct lr_dp **out)
 		r = -pthread_setaffinity_np(dp->thread, sizeof(set), &set);
 	}
 	if (r) {
-		dp->thread = 0;
 		lr_dp_free(dp);
 		return r;
 	}
