@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "linerate/lr_dp.h"
@@ -91,6 +92,7 @@ struct lr_dp {
 	int fd[DP_MAX_LOCAL]; /* sock: one UDP socket per local address */
 	int wake_fd;	      /* eventfd: commands and sends waiting */
 	int punt_fd;	      /* eventfd: punts waiting */
+	int no_gso;	      /* the kernel refused UDP GSO once */
 	pthread_t thread;
 	atomic_int stop;
 	atomic_int pending; /* commands or sends queued */
@@ -110,6 +112,17 @@ struct lr_dp {
 	struct lr__dpbuf *legs[LR_DP_BURST * LR_DP_MAX_ROUTES]; /* scratch */
 	void *backend; /* backend-private */
 };
+
+static inline int lr__dp_addr_eq(const struct lr_dp_addr *a,
+				 const struct lr_dp_addr *b)
+{
+	return a->family == b->family && a->port == b->port &&
+	       !memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4);
+}
+
+/* UDP GSO limits (UDP_MAX_SEGMENTS; the sum under 64 KiB). */
+#define DP_GSO_SEGS  64
+#define DP_GSO_BYTES 60000
 
 /* flow/flow.c (worker) */
 int lr__flow_init(struct lr_dp *dp);

@@ -7,6 +7,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
+#include <stdio.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,46 +142,119 @@ struct tx_slots {
 	struct mmsghdr msg[TX_MAX];
 	struct iovec iov[TX_MAX];
 	struct sockaddr_storage to[TX_MAX];
+	union {
+		char buf[32]; /* >= CMSG_SPACE(sizeof(uint16_t)) */
+		size_t align; /* as struct cmsghdr */
+	} cm[TX_MAX];
+	unsigned segs[TX_MAX]; /* datagrams in each message */
 };
+
+/*
+ * Build the messages for local address li: consecutive datagrams of the
+ * same size to the same peer become one UDP GSO message (UDP_SEGMENT),
+ * which the kernel routes, builds and hands down once instead of per
+ * datagram. The engine puts a target's legs next to each other, so a
+ * burst to one peer goes out as one message. Returns the message count.
+ */
+static unsigned build(unsigned li, struct lr__dpbuf **tx, unsigned n,
+		      struct tx_slots *t, int gso)
+{
+	unsigned k = 0, v = 0;
+	size_t bytes = 0;
+	const struct lr__dpbuf *prev = NULL;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct lr__dpbuf *b = tx[i];
+		struct msghdr *m;
+
+		if (b->lidx != li)
+			continue;
+		t->iov[v].iov_base = b->pkt.data;
+		t->iov[v].iov_len = b->pkt.len;
+		if (gso && prev && t->segs[k - 1] < DP_GSO_SEGS &&
+		    b->pkt.len == prev->pkt.len &&
+		    bytes + b->pkt.len <= DP_GSO_BYTES &&
+		    lr__dp_addr_eq(&b->remote, &prev->remote)) {
+			t->msg[k - 1].msg_hdr.msg_iovlen++;
+			t->segs[k - 1]++;
+			bytes += b->pkt.len;
+			v++;
+			prev = b;
+			continue;
+		}
+		m = &t->msg[k].msg_hdr;
+		memset(m, 0, sizeof(*m));
+		m->msg_iov = &t->iov[v];
+		m->msg_iovlen = 1;
+		m->msg_name = &t->to[k];
+		m->msg_namelen = lr__dp_to_sa(&b->remote, &t->to[k]);
+		t->segs[k] = 1;
+		bytes = b->pkt.len;
+		prev = b;
+		v++;
+		k++;
+	}
+	for (unsigned i = 0; i < k; i++) {
+		struct msghdr *m = &t->msg[i].msg_hdr;
+		struct cmsghdr *c;
+		uint16_t seg;
+
+		if (t->segs[i] < 2)
+			continue;
+		m->msg_control = t->cm[i].buf;
+		m->msg_controllen = sizeof(t->cm[i].buf);
+		c = CMSG_FIRSTHDR(m);
+		c->cmsg_level = SOL_UDP;
+		c->cmsg_type = UDP_SEGMENT;
+		c->cmsg_len = CMSG_LEN(sizeof(seg));
+		seg = (uint16_t)m->msg_iov[0].iov_len;
+		memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+	}
+	return k;
+}
 
 /* Send tx[0..n) (any local addresses) and give the buffers back. */
 static void tx_burst(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned n,
 		     struct tx_slots *t)
 {
 	for (unsigned li = 0; li < dp->nlocal && n; li++) {
-		unsigned k = 0, sent = 0;
+		unsigned k = build(li, tx, n, t, !dp->no_gso), sent = 0;
 
-		for (unsigned i = 0; i < n; i++) {
-			struct lr__dpbuf *b = tx[i];
-
-			if (b->lidx != li)
-				continue;
-			memset(&t->msg[k].msg_hdr, 0,
-			       sizeof(t->msg[k].msg_hdr));
-			t->iov[k].iov_base = b->pkt.data;
-			t->iov[k].iov_len = b->pkt.len;
-			t->msg[k].msg_hdr.msg_name = &t->to[k];
-			t->msg[k].msg_hdr.msg_namelen =
-				lr__dp_to_sa(&b->remote, &t->to[k]);
-			t->msg[k].msg_hdr.msg_iov = &t->iov[k];
-			t->msg[k].msg_hdr.msg_iovlen = 1;
-			k++;
-		}
 		while (sent < k) {
 			int r = sendmmsg(dp->fd[li], t->msg + sent, k - sent,
 					 0);
+			unsigned lost = 0;
 
 			if (r <= 0) {
 				if (r < 0 && errno == EINTR)
 					continue;
+				if (r < 0 &&
+				    (errno == EIO || errno == EINVAL ||
+				     errno == ENOPROTOOPT) &&
+				    !dp->no_gso) {
+					/* no UDP GSO on this path: from
+					 * now on, one datagram a message */
+					dp->no_gso = 1;
+					fprintf(stderr,
+						"linerate: UDP GSO refused "
+						"(%s): sending without it\n",
+						strerror(errno));
+				}
 				/* EAGAIN with a full socket buffer, or an
 				 * unroutable peer: the rest are lost */
-				dp->st.drops[LR_DROP_TX_FAILED] += k - sent;
+				for (unsigned i = sent; i < k; i++)
+					lost += t->segs[i];
+				dp->st.drops[LR_DROP_TX_FAILED] += lost;
 				break;
 			}
-			for (int i = 0; i < r; i++)
-				dp->st.tx_bytes += t->iov[sent + i].iov_len;
-			dp->st.tx_packets += (unsigned)r;
+			for (int i = 0; i < r; i++) {
+				struct msghdr *m = &t->msg[sent + i].msg_hdr;
+
+				for (size_t j = 0; j < m->msg_iovlen; j++)
+					dp->st.tx_bytes +=
+						m->msg_iov[j].iov_len;
+				dp->st.tx_packets += t->segs[sent + i];
+			}
 			sent += (unsigned)r;
 		}
 	}

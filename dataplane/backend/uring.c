@@ -10,12 +10,14 @@
  *
  * Received datagrams are copied from the ring's buffers into the worker's
  * packet buffers (one memcpy, and the ring buffer is back at once), so
- * the engine and fan-out work as with sockets.
+ * the engine and fan-out work as with sockets. Sends use UDP GSO like
+ * the sock backend.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <liburing.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,11 +37,17 @@ enum {
 	UD_MAX_TAG = 4096
 };
 
-/* What a sendmsg SQE points at until it completes. */
+/* What a sendmsg SQE points at until it completes (kept in the slot of
+ * the message's first buffer; the others hang off b->next). */
 struct txd {
 	struct msghdr mh;
-	struct iovec iov;
 	struct sockaddr_storage to;
+	union {
+		char buf[32]; /* >= CMSG_SPACE(sizeof(uint16_t)) */
+		size_t align; /* as struct cmsghdr */
+	} cm;
+	unsigned nseg;
+	struct iovec iov[DP_GSO_SEGS];
 };
 
 struct uring {
@@ -92,28 +100,94 @@ static void arm_wake(struct lr_dp *dp, struct uring *u)
 	io_uring_sqe_set_data64(sqe, UD_WAKE);
 }
 
+/* Consecutive datagrams of one size to one peer go as one UDP GSO
+ * message, as in the sock backend. */
+static unsigned group(const struct lr_dp *dp, struct lr__dpbuf **tx, unsigned i,
+		      unsigned n)
+{
+	unsigned j = i + 1;
+	size_t bytes = tx[i]->pkt.len;
+
+	if (dp->no_gso)
+		return 1;
+	while (j < n && j - i < DP_GSO_SEGS && tx[j]->lidx == tx[i]->lidx &&
+	       tx[j]->pkt.len == tx[i]->pkt.len &&
+	       bytes + tx[j]->pkt.len <= DP_GSO_BYTES &&
+	       lr__dp_addr_eq(&tx[j]->remote, &tx[i]->remote))
+		bytes += tx[j++]->pkt.len;
+	return j - i;
+}
+
 static void send_all(struct lr_dp *dp, struct uring *u, struct lr__dpbuf **tx,
 		     unsigned n)
 {
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < n;) {
+		unsigned k = group(dp, tx, i, n);
 		struct lr__dpbuf *b = tx[i];
 		struct txd *t = &u->txd[b - dp->bufs];
 		struct io_uring_sqe *sqe = sqe_get(u);
 
 		if (!sqe) {
-			dp->st.drops[LR_DROP_TX_FAILED]++;
-			lr__buf_put(dp, b);
+			for (unsigned x = 0; x < k; x++)
+				lr__buf_put(dp, tx[i + x]);
+			dp->st.drops[LR_DROP_TX_FAILED] += k;
+			i += k;
 			continue;
 		}
 		memset(&t->mh, 0, sizeof(t->mh));
-		t->iov.iov_base = b->pkt.data;
-		t->iov.iov_len = b->pkt.len;
+		for (unsigned x = 0; x < k; x++) {
+			t->iov[x].iov_base = tx[i + x]->pkt.data;
+			t->iov[x].iov_len = tx[i + x]->pkt.len;
+			tx[i + x]->next = x + 1 < k ? tx[i + x + 1] : NULL;
+		}
+		t->nseg = k;
 		t->mh.msg_name = &t->to;
 		t->mh.msg_namelen = lr__dp_to_sa(&b->remote, &t->to);
-		t->mh.msg_iov = &t->iov;
-		t->mh.msg_iovlen = 1;
+		t->mh.msg_iov = t->iov;
+		t->mh.msg_iovlen = k;
+		if (k > 1) {
+			struct cmsghdr *c;
+			uint16_t seg = (uint16_t)b->pkt.len;
+
+			t->mh.msg_control = t->cm.buf;
+			t->mh.msg_controllen = sizeof(t->cm.buf);
+			c = CMSG_FIRSTHDR(&t->mh);
+			c->cmsg_level = SOL_UDP;
+			c->cmsg_type = UDP_SEGMENT;
+			c->cmsg_len = CMSG_LEN(sizeof(seg));
+			memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+		}
 		io_uring_prep_sendmsg(sqe, dp->fd[b->lidx], &t->mh, 0);
 		io_uring_sqe_set_data(sqe, b);
+		i += k;
+	}
+}
+
+/* A sendmsg completed: count it and give its buffers back. */
+static void sent(struct lr_dp *dp, struct uring *u, struct lr__dpbuf *b,
+		 int res)
+{
+	struct txd *t = &u->txd[b - dp->bufs];
+
+	if (res < 0) {
+		dp->st.drops[LR_DROP_TX_FAILED] += t->nseg;
+		if (t->nseg > 1 && (res == -EIO || res == -EINVAL) &&
+		    !dp->no_gso) {
+			dp->no_gso = 1;
+			fprintf(stderr,
+				"linerate: UDP GSO refused (%s): "
+				"sending without it\n",
+				strerror(-res));
+		}
+	} else {
+		dp->st.tx_packets += t->nseg;
+		dp->st.tx_bytes += (unsigned)res;
+	}
+	while (b) {
+		struct lr__dpbuf *nx = b->next;
+
+		lr__buf_put(dp, b);
+		b = nx;
 	}
 }
 
@@ -259,15 +333,7 @@ static void *uring_run(void *arg)
 			} else if (ud == UD_WAKE) {
 				arm_wake(dp, u);
 			} else if (ud >= UD_MAX_TAG) {
-				struct lr__dpbuf *b = (void *)(uintptr_t)ud;
-
-				if (cqe->res < 0) {
-					dp->st.drops[LR_DROP_TX_FAILED]++;
-				} else {
-					dp->st.tx_packets++;
-					dp->st.tx_bytes += (unsigned)cqe->res;
-				}
-				lr__buf_put(dp, b);
+				sent(dp, u, (void *)(uintptr_t)ud, cqe->res);
 			}
 		}
 		io_uring_cq_advance(&u->ring, seen);

@@ -38,12 +38,6 @@ static unsigned tuple_bucket(const struct lr_dp *dp, uint16_t lidx,
 	return (unsigned)(mix(h ^ mix(lo) ^ mix(hi + 1)) & (dp->nbuckets - 1));
 }
 
-static int addr_eq(const struct lr_dp_addr *a, const struct lr_dp_addr *b)
-{
-	return a->family == b->family && a->port == b->port &&
-	       !memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4);
-}
-
 int lr__flow_init(struct lr_dp *dp)
 {
 	unsigned want = dp->cfg.max_sessions ? dp->cfg.max_sessions : 4096;
@@ -93,7 +87,7 @@ struct lr__dpsess *lr__flow_by_tuple(struct lr_dp *dp, uint16_t lidx,
 {
 	struct lr__dpsess *s = dp->by_tuple[tuple_bucket(dp, lidx, remote)];
 
-	while (s && (s->lidx != lidx || !addr_eq(&s->remote, remote)))
+	while (s && (s->lidx != lidx || !lr__dp_addr_eq(&s->remote, remote)))
 		s = s->next_tuple;
 	return s;
 }
@@ -101,7 +95,7 @@ struct lr__dpsess *lr__flow_by_tuple(struct lr_dp *dp, uint16_t lidx,
 int lr__flow_local_index(const struct lr_dp *dp, const struct lr_dp_addr *a)
 {
 	for (unsigned i = 0; i < dp->nlocal; i++)
-		if (addr_eq(&dp->local[i], a))
+		if (lr__dp_addr_eq(&dp->local[i], a))
 			return (int)i;
 	return -1;
 }
@@ -222,7 +216,7 @@ int lr__flow_update(struct lr_dp *dp, uint64_t id,
 	}
 	for (unsigned i = 0; i < d->nremote_ssrcs; i++)
 		lr_srtp_stream_add(&s->rx, d->remote_ssrcs[i]);
-	if (lidx != s->lidx || !addr_eq(&d->remote, &s->remote)) {
+	if (lidx != s->lidx || !lr__dp_addr_eq(&d->remote, &s->remote)) {
 		unlink_tuple(dp, s);
 		s->lidx = (uint16_t)lidx;
 		s->remote = d->remote;
