@@ -2,7 +2,7 @@
 # linerate: the two commands (and a few more).
 #   ./run.sh demo    install, build, run the main job
 #   ./run.sh test    install, build, run every test (normal + ASan/UBSan build,
-#                    fuzz targets 10 s each)
+#                    fuzz targets 10 s each, TSan for the data plane)
 #   ./run.sh bench   install, build (Release), run the benchmarks
 #   ./run.sh fuzz    install, build, run every fuzz target for 60 s
 #   ./run.sh build   install and build only
@@ -84,6 +84,14 @@ build_asan() {
 	log "built build-asan/ (address,undefined; fuzz ${secs}s)"
 }
 
+# ThreadSanitizer for the tests with threads (the data plane's worker).
+build_tsan() {
+	configure build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DCMAKE_C_COMPILER=clang -DLR_SANITIZE=thread
+	ninja -C build-tsan -j"$JOBS" test_dp test_handover >/dev/null
+	log "built build-tsan/ (thread: data plane tests)"
+}
+
 run_ctest() {
 	local dir=$1
 	shift
@@ -116,6 +124,10 @@ test)
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 	run_ctest build-asan -LE kbuild || rc=1
+	log "ctest: ThreadSanitizer build, data plane tests"
+	build_tsan
+	TSAN_OPTIONS=halt_on_error=1 run_ctest build-tsan \
+		-R '^(test_dp|test_handover)$' || rc=1
 	exit $rc
 	;;
 fuzz)
