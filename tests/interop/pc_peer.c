@@ -12,7 +12,12 @@
  * received, and its RTCDTMFSender's "123#" must arrive here as four
  * 100 ms tones). The peer's own report must agree: connected, the other
  * DTLS role, and for Chromium DTLS 1.2 (FEFD: it offers 1.3 and falls
- * back). Prints what was negotiated. Exit 0 pass, 1 fail, 77 peer not installed.
+ * back). Prints what was negotiated.
+ *
+ * With --dp (Chromium), our side runs behind an lr_dp: after our 100
+ * packets the media is handed over and the data plane echoes Chromium's
+ * own audio back to it on our SSRC for 1.5 s; Chromium must count those
+ * too (its inbound-rtp counts only packets that authenticate). Exit 0 pass, 1 fail, 77 peer not installed.
  *
  * A driver: it owns the socket, the clock and the randomness.
  */
@@ -31,6 +36,7 @@
 #include <unistd.h>
 
 #include "jsonl.h"
+#include "linerate/lr_dp.h"
 #include "linerate/lr_pc.h"
 
 #define MESSAGES      20
@@ -51,6 +57,14 @@ struct run {
 	uint64_t next_audio;
 	int keys, suite, dtls_client, connected, failed;
 	int reported, dtmf_asked;
+	/* --dp: our side's datagrams go through an lr_dp (sock backend);
+	 * after our audio, the media is handed over to it and it echoes the
+	 * peer's audio back on our SSRC */
+	int use_dp, handed;
+	struct lr_dp *dp;
+	struct lr_pc_keys kr;
+	uint32_t peer_ssrc, peer_ts;
+	struct lr_dp_session_stats dps;
 	char dtmf[16];
 	unsigned ndtmf, dtmf_bad_duration;
 	long long peer_rx;
@@ -237,6 +251,7 @@ static void events(struct run *r)
 		case LR_PC_EV_KEYS_READY:
 			/* the keys themselves are secret: never printed */
 			r->keys = 1;
+			r->kr = ev.keys;
 			r->suite = ev.keys.suite;
 			r->dtls_client = ev.keys.dtls_client;
 			break;
@@ -269,6 +284,8 @@ static void events(struct run *r)
 				ev.tone, ev.duration_ms);
 			break;
 		case LR_PC_EV_RTP:
+			r->peer_ssrc = ev.rtp.ssrc;
+			r->peer_ts = ev.rtp.ts;
 			r->rtp_in++;
 			if (ev.len >= 9 && !memcmp(ev.data, "LRTAG", 5))
 				r->rtp_echo_ok++;
@@ -313,10 +330,33 @@ static void media(struct run *r, uint64_t now)
 	}
 }
 
+static struct lr_dp_addr dp_addr(const struct lr_stun_addr *a)
+{
+	struct lr_dp_addr d = {.family = a->family, .port = a->port};
+
+	memcpy(d.ip, a->ip, 16);
+	return d;
+}
+
+static struct lr_stun_addr stun_addr(const struct lr_dp_addr *a)
+{
+	struct lr_stun_addr s = {.family = a->family, .port = a->port};
+
+	memcpy(s.ip, a->ip, 16);
+	return s;
+}
+
 static void flush(struct run *r)
 {
 	struct lr_pc_transmit t;
 
+	while (r->use_dp && lr_pc_poll_transmit(r->pc, &t)) {
+		struct lr_dp_addr l = dp_addr(&t.local),
+				  to = dp_addr(&t.remote);
+
+		if (t.remote.family == 4 && t.remote.ip[0] == 127)
+			lr_dp_send(r->dp, &l, &to, t.buf, t.len);
+	}
 	while (lr_pc_poll_transmit(r->pc, &t)) {
 		struct sockaddr_in to = {.sin_family = AF_INET,
 					 .sin_port = htons(t.remote.port)};
@@ -335,6 +375,19 @@ static void read_sock(struct run *r, uint64_t now)
 	struct sockaddr_in from;
 	socklen_t fl = sizeof(from);
 	ssize_t n;
+	struct lr_dp_punt pu;
+
+	while (r->use_dp && lr_dp_poll_punt(r->dp, &pu)) {
+		struct lr_stun_addr l = stun_addr(&pu.local),
+				    rem = stun_addr(&pu.remote);
+
+		if (lr_pc_handle_packet(r->pc, now, &l, &rem, pu.buf, pu.len) ==
+		    -EXDEV)
+			lr_dp_inject(r->dp, &pu.local, &pu.remote, pu.buf,
+				     pu.len);
+	}
+	if (r->use_dp)
+		return;
 
 	while ((n = recvfrom(r->sock, buf, sizeof(buf), 0,
 			     (struct sockaddr *)&from, &fl)) > 0) {
@@ -383,6 +436,15 @@ static int setup(struct run *r)
 	    getrandom(&serial, sizeof(serial), 0) != sizeof(serial) ||
 	    bind_loopback(r))
 		return -1;
+	if (r->use_dp) {
+		struct lr_dp_addr lo = {.family = 4, .ip = {127, 0, 0, 1}}, b;
+		struct lr_dp_config dc = {
+			.backend = LR_DP_SOCK, .local = &lo, .nlocal = 1};
+
+		if (lr_dp_new(&dc, &r->dp) || lr_dp_local_addr(r->dp, 0, &b))
+			return -1;
+		r->local = stun_addr(&b);
+	}
 	if (lr_cert_generate(LR_CERT_ECDSA_P256, (int64_t)time(NULL), 30,
 			     serial | 1, &r->cert))
 		return -1;
@@ -398,6 +460,49 @@ static int setup(struct run *r)
 	return 0;
 }
 
+/* The in-process media path hands over to the data plane, which from
+ * now on echoes the peer's audio back on our SSRC, numbered on from ours
+ * (sequence and timestamp). */
+static int handover(struct run *r)
+{
+	struct lr_pc_handover h;
+	struct lr_dp_route rt = {
+		.ssrc = r->peer_ssrc, .to = 1, .pt_from = -1, .pt_to = -1};
+	struct lr_dp_session s = {0};
+	uint16_t next_in = 0;
+	int rc;
+
+	read_sock(r, now_us()); /* what is waiting goes through lr_pc */
+	events(r);
+	rc = lr_pc_media_handover(r->pc, &h);
+	if (rc)
+		return rc;
+	for (unsigned i = 0; i < h.nrx; i++)
+		if (h.rx[i].ssrc == r->peer_ssrc)
+			next_in = (uint16_t)(h.rx[i].rtp_index + 1);
+	rt.out_ssrc = lr_pc_transceiver_ssrc(r->pc, r->audio);
+	rt.seq_delta = (uint16_t)(h.next_seq[r->audio] - next_in);
+	rt.ts_delta = r->audio_sent * 960u - (r->peer_ts + 960u);
+	s.local = dp_addr(&r->kr.local);
+	s.remote = dp_addr(&r->kr.remote);
+	s.tx = r->kr.tx;
+	s.rx = r->kr.rx;
+	s.routes = &rt;
+	s.nroutes = 1;
+	s.rx_state = h.rx;
+	s.nrx_state = h.nrx;
+	s.tx_state = h.tx;
+	s.ntx_state = h.ntx;
+	rc = lr_dp_session_install(r->dp, 1, &s);
+	memset(&s, 0, sizeof(s));
+	fprintf(stderr,
+		"  linerate: media handed over to the data plane "
+		"(%d)\n",
+		rc);
+	r->handed = !rc;
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct run r = {0};
@@ -405,13 +510,16 @@ int main(int argc, char **argv)
 	uint64_t deadline, asked = 0;
 	int ok;
 
-	if (argc != 3 ||
+	if (argc < 3 || argc > 4 ||
 	    (strcmp(argv[1], "werift") && strcmp(argv[1], "chromium")) ||
-	    (strcmp(argv[2], "we-offer") && strcmp(argv[2], "they-offer"))) {
-		fprintf(stderr,
-			"usage: pc_peer <werift|chromium> <we-offer|they-offer>\n");
+	    (strcmp(argv[2], "we-offer") && strcmp(argv[2], "they-offer")) ||
+	    (argc == 4 &&
+	     (strcmp(argv[3], "--dp") || strcmp(argv[1], "chromium")))) {
+		fprintf(stderr, "usage: pc_peer <werift|chromium> "
+				"<we-offer|they-offer> [--dp (chromium)]\n");
 		return 2;
 	}
+	r.use_dp = argc == 4;
 	r.peer = argv[1];
 	r.mode = argv[2];
 	snprintf(script, sizeof(script), "%s/node_modules/%s", LR_INTEROP_NODE,
@@ -433,8 +541,10 @@ int main(int argc, char **argv)
 		send_offer_or_answer(&r, 1);
 	deadline = now_us() + DEADLINE_S * 1000000ull;
 	while (!r.failed && now_us() < deadline && !r.reported) {
-		struct pollfd p[2] = {{.fd = r.sock, .events = POLLIN},
-				      {.fd = r.from_child, .events = POLLIN}};
+		struct pollfd p[2] = {
+			{.fd = r.use_dp ? lr_dp_punt_fd(r.dp) : r.sock,
+			 .events = POLLIN},
+			{.fd = r.from_child, .events = POLLIN}};
 		uint64_t now = now_us(), t = lr_pc_poll_timeout(r.pc);
 		int ms = t == UINT64_MAX ? 20
 			 : t <= now	 ? 0
@@ -455,8 +565,11 @@ int main(int argc, char **argv)
 		}
 		flush(&r);
 		if (done(&r) && !asked) {
-			/* give the last packets a moment, then ask */
-			asked = now + 300000;
+			/* give the last packets a moment, then ask; with a
+			 * data plane, first hand over and let it echo 1.5 s */
+			if (r.use_dp && handover(&r))
+				r.failed = 1;
+			asked = now + (r.use_dp ? 1500000 : 300000);
 		}
 		if (asked && now >= asked && asked != 1) {
 			to_child(&r, "report", NULL, NULL, NULL, NULL);
@@ -465,6 +578,20 @@ int main(int argc, char **argv)
 	}
 	ok = !r.failed && done(&r) && r.reported && r.peer_rx >= 50 &&
 	     !r.bad_echoes && peer_agrees(&r);
+	if (r.use_dp) {
+		/* the browser got our 100 and then its own audio back, through
+		 * the data plane, and decrypted them (inbound-rtp counts
+		 * authentic packets only) */
+		lr_dp_session_stats(r.dp, 1, &r.dps);
+		ok = ok && r.handed && r.dps.tx_packets >= 50 &&
+		     r.peer_rx >= (long long)AUDIO_PACKETS + 50 &&
+		     /* no gap in our numbering across the switch */
+		     jsonl_int(r.peer_info, "packetsLost", -1) == 0;
+		printf("  data plane: %llu packets in, %llu out after the "
+		       "hand-over\n",
+		       (unsigned long long)r.dps.rx_packets,
+		       (unsigned long long)r.dps.tx_packets);
+	}
 	if (chromium(&r))
 		ok = ok && !strcmp(r.dtmf, "123#") && !r.dtmf_bad_duration;
 	if (!strcmp(r.peer, "werift"))
@@ -485,6 +612,7 @@ int main(int argc, char **argv)
 	kill(r.child, SIGTERM);
 	waitpid(r.child, NULL, 0);
 	lr_pc_free(r.pc);
+	lr_dp_free(r.dp);
 	lr_cert_free(r.cert);
 	close(r.sock);
 	return ok ? 0 : 1;
