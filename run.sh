@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 # Debian 12 packages the build, the tests and the benchmarks need.
 PKGS=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
       libssl-dev libsrtp2-dev libipsec-mb-dev libcunit1-dev liburing-dev
-      zlib1g-dev libnice-dev libusrsctp-dev
+      zlib1g-dev libnice-dev libusrsctp-dev libdpdk-dev
       linux-headers-amd64
       chromium)
 JOBS=$(nproc 2>/dev/null || echo 2)

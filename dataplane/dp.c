@@ -25,6 +25,10 @@ static const struct lr__dp_backend_ops *backend(enum lr_dp_backend b)
 	case LR_DP_URING:
 		return &lr__dp_uring_ops;
 #endif
+#ifdef LR_HAVE_DPDK
+	case LR_DP_DPDK:
+		return &lr__dp_dpdk_ops;
+#endif
 	default:
 		return NULL;
 	}

@@ -166,5 +166,6 @@ void *lr__dp_sock_run(void *dp);
 
 extern const struct lr__dp_backend_ops lr__dp_sock_ops;
 extern const struct lr__dp_backend_ops lr__dp_uring_ops;
+extern const struct lr__dp_backend_ops lr__dp_dpdk_ops;
 
 #endif

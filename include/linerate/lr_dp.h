@@ -84,6 +84,12 @@ struct lr_dp_config {
 	int srtp_impl;		 /* enum lr_srtp_impl; 0 = auto */
 	int pin;		 /* pin the worker thread to CPU `cpu` */
 	unsigned cpu;
+	/* dpdk: EAL arguments, space-separated (NULL: "--no-huge --no-pci
+	 * --no-shconf -m 256 --log-level=error"; not used if the process
+	 * already initialised the EAL), and the ethdev port (the local
+	 * addresses' ports must be given: no ephemeral ports here). */
+	const char *eal_args;
+	uint16_t dpdk_port;
 };
 
 struct lr_dp;

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The dpdk backend: one ethdev port, rx/tx bursts, and just enough of
+ * Ethernet, ARP, IPv6 neighbour discovery, IPv4, IPv6 and UDP for the
+ * configured local addresses. Received UDP for a local address:port goes
+ * through the engine like any datagram; everything else for us (ARP, ND)
+ * is answered here; anything else is dropped and counted. Outgoing
+ * datagrams need the peer's MAC: learnt from what it sent, from ARP or
+ * neighbour advertisements; when unknown, one is asked for and the
+ * datagram is counted tx_failed. Checksums in software.
+ *
+ * Payloads are copied between mbufs and the engine's buffers (one copy
+ * each way): the engine works on its own buffers for every backend.
+ * The worker polls; when a round finds nothing it sleeps 20 us.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dpdk_internal.h"
+
+static unsigned nhash(uint8_t family, const uint8_t *ip)
+{
+	uint32_t h = 2166136261u;
+
+	for (unsigned i = 0; i < (family == 6 ? 16u : 4u); i++)
+		h = (h ^ ip[i]) * 16777619u;
+	return h & (NEIGH - 1);
+}
+
+void lr__dpdk_learn(struct dpdk *d, uint8_t family, const uint8_t *ip,
+		    const struct rte_ether_addr *mac)
+{
+	struct neigh *n = &d->neigh[nhash(family, ip)];
+
+	n->family = family;
+	memset(n->ip, 0, sizeof(n->ip));
+	memcpy(n->ip, ip, family == 6 ? 16 : 4);
+	n->mac = *mac;
+	n->valid = 1;
+}
+
+const struct neigh *lr__dpdk_lookup(const struct dpdk *d,
+				    const struct lr_dp_addr *a)
+{
+	const struct neigh *n = &d->neigh[nhash(a->family, a->ip)];
+
+	if (n->valid && n->family == a->family &&
+	    !memcmp(n->ip, a->ip, a->family == 6 ? 16 : 4))
+		return n;
+	return NULL;
+}
+
+static void flush_out(struct lr_dp *dp, struct dpdk *d)
+{
+	unsigned sent = 0;
+
+	while (sent < d->nout) {
+		uint16_t k = rte_eth_tx_burst(d->port, 0, d->out + sent,
+					      (uint16_t)(d->nout - sent));
+
+		if (!k)
+			break;
+		sent += k;
+	}
+	dp->st.tx_packets += sent; /* frames, ARP and ND included */
+	for (unsigned i = sent; i < d->nout; i++) {
+		rte_pktmbuf_free(d->out[i]);
+		dp->st.drops[LR_DROP_TX_FAILED]++;
+	}
+	d->nout = 0;
+}
+
+void lr__dpdk_out(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m)
+{
+	if (d->nout == LR_DP_BURST)
+		flush_out(dp, d);
+	d->out[d->nout++] = m;
+}
+
+/* ---- ARP (RFC 826) and IPv6 ND (RFC 4861) ---- */
+
+int lr__dpdk_our_ipv4(const struct lr_dp *dp, uint32_t ip_be)
+{
+	for (unsigned i = 0; i < dp->nlocal; i++)
+		if (dp->local[i].family == 4 &&
+		    !memcmp(dp->local[i].ip, &ip_be, 4))
+			return (int)i;
+	return -1;
+}
+
+void lr__dpdk_arp_send(struct lr_dp *dp, struct dpdk *d, uint16_t op,
+		       const struct rte_ether_addr *tha, uint32_t tip_be,
+		       uint32_t sip_be)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(d->pool);
+	struct rte_ether_hdr *e;
+	struct rte_arp_hdr *a;
+
+	if (!m)
+		return;
+	e = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	a = (struct rte_arp_hdr *)(e + 1);
+	memset(&e->dst_addr, op == RTE_ARP_OP_REQUEST ? 0xff : 0,
+	       sizeof(e->dst_addr));
+	if (op == RTE_ARP_OP_REPLY)
+		e->dst_addr = *tha;
+	e->src_addr = d->mac;
+	e->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	a->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	a->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	a->arp_hlen = RTE_ETHER_ADDR_LEN;
+	a->arp_plen = 4;
+	a->arp_opcode = rte_cpu_to_be_16(op);
+	a->arp_data.arp_sha = d->mac;
+	a->arp_data.arp_sip = sip_be;
+	memset(&a->arp_data.arp_tha, 0, sizeof(a->arp_data.arp_tha));
+	if (op == RTE_ARP_OP_REPLY)
+		a->arp_data.arp_tha = *tha;
+	a->arp_data.arp_tip = tip_be;
+	m->data_len = m->pkt_len = sizeof(*e) + sizeof(*a);
+	lr__dpdk_out(dp, d, m);
+}
+
+void lr__dpdk_on_arp(struct lr_dp *dp, struct dpdk *d, const uint8_t *p,
+		     size_t len)
+{
+	const struct rte_arp_hdr *a = (const void *)p;
+	uint32_t sip, tip;
+
+	if (len < sizeof(*a) ||
+	    a->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
+	    a->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+		return;
+	sip = a->arp_data.arp_sip;
+	tip = a->arp_data.arp_tip;
+	lr__dpdk_learn(d, 4, (const uint8_t *)&sip, &a->arp_data.arp_sha);
+	if (a->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) &&
+	    lr__dpdk_our_ipv4(dp, tip) >= 0)
+		lr__dpdk_arp_send(dp, d, RTE_ARP_OP_REPLY, &a->arp_data.arp_sha,
+				  sip, tip);
+}
+
+/* ---- the loop ---- */
+
+static int eal_up(const struct lr_dp *dp)
+{
+	char buf[512], *argv[32], *save = NULL;
+	int argc = 0, r;
+	const char *args = dp->cfg.eal_args
+				   ? dp->cfg.eal_args
+				   : "--no-huge --no-pci --no-shconf -m 256 "
+				     "--log-level=error";
+
+	if (rte_eal_process_type() != RTE_PROC_INVALID)
+		return 0; /* the process already has an EAL */
+	snprintf(buf, sizeof(buf), "linerate %s", args);
+	for (char *t = strtok_r(buf, " ", &save); t && argc < 31;
+	     t = strtok_r(NULL, " ", &save))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	r = rte_eal_init(argc, argv);
+	return r < 0 ? -rte_errno : 0;
+}
+
+static int dpdk_open(struct lr_dp *dp)
+{
+	struct rte_eth_conf conf;
+	struct dpdk *d;
+	char name[32];
+	int r;
+
+	for (unsigned i = 0; i < dp->nlocal; i++)
+		if (!dp->local[i].port)
+			return -EINVAL; /* no ephemeral ports without a stack */
+	r = eal_up(dp);
+	if (r)
+		return r;
+	if (!rte_eth_dev_is_valid_port(dp->cfg.dpdk_port))
+		return -ENODEV;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	dp->backend = d;
+	d->port = dp->cfg.dpdk_port;
+	snprintf(name, sizeof(name), "lr_dp_%u_%p", d->port, (void *)dp);
+	d->pool = rte_pktmbuf_pool_create(name, NB_MBUF, 256, 0,
+					  RTE_MBUF_DEFAULT_BUF_SIZE,
+					  (int)rte_socket_id());
+	if (!d->pool)
+		return -ENOMEM;
+	memset(&conf, 0, sizeof(conf));
+	if (rte_eth_dev_configure(d->port, 1, 1, &conf) ||
+	    rte_eth_rx_queue_setup(d->port, 0, NB_DESC,
+				   (unsigned)rte_eth_dev_socket_id(d->port),
+				   NULL, d->pool) ||
+	    rte_eth_tx_queue_setup(d->port, 0, NB_DESC,
+				   (unsigned)rte_eth_dev_socket_id(d->port),
+				   NULL) ||
+	    rte_eth_dev_start(d->port) || rte_eth_macaddr_get(d->port, &d->mac))
+		return -EIO;
+	return 0;
+}
+
+static void dpdk_close(struct lr_dp *dp)
+{
+	struct dpdk *d = dp->backend;
+
+	if (!d)
+		return;
+	rte_eth_dev_stop(d->port);
+	rte_mempool_free(d->pool);
+	free(d);
+	dp->backend = NULL;
+}
+
+static void run_engine(struct lr_dp *dp, struct dpdk *d)
+{
+	unsigned n;
+
+	if (!d->nrx)
+		return;
+	n = lr__engine_burst(dp, d->rx, d->nrx, d->tx);
+	d->nrx = 0;
+	lr__dpdk_transmit(dp, d, d->tx, n);
+}
+
+static void *dpdk_run(void *arg)
+{
+	struct lr_dp *dp = arg;
+	struct dpdk *d = dp->backend;
+	struct rte_mbuf *m[LR_DP_BURST];
+
+	while (!atomic_load(&dp->stop)) {
+		unsigned ninj,
+			n = lr__dp_service(dp, d->tx, TX_MAX, d->rx, &ninj);
+		uint16_t got;
+
+		lr__dpdk_transmit(dp, d, d->tx, n);
+		if (ninj) {
+			d->nrx = ninj;
+			run_engine(dp, d);
+		}
+		got = rte_eth_rx_burst(d->port, 0, m, LR_DP_BURST);
+		for (uint16_t i = 0; i < got; i++) {
+			lr__dpdk_on_frame(dp, d, m[i]);
+			rte_pktmbuf_free(m[i]);
+		}
+		run_engine(dp, d);
+		flush_out(dp, d);
+		if (!got && !n && !ninj) {
+			struct timespec ts = {.tv_nsec = 20000};
+
+			nanosleep(&ts, NULL); /* idle: do not spin a test box */
+		}
+	}
+	return NULL;
+}
+
+const struct lr__dp_backend_ops lr__dp_dpdk_ops = {
+	.name = "dpdk",
+	.open = dpdk_open,
+	.close = dpdk_close,
+	.run = dpdk_run,
+};

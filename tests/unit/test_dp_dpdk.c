@@ -1,0 +1,566 @@
+/*
+ * The data plane's conformance suite on the dpdk backend. Two ethdev ports
+ * of the ring driver are wired back to back in this process: the data
+ * plane owns one, the test is the network on the other. The test's side
+ * is its own small Ethernet/ARP/ND/IPv4/IPv6/UDP stack (written apart
+ * from the backend's), with libsrtp2 peers sending and checking SRTP.
+ * No hugepages, no PCI, no NIC; addresses are loopback-range bytes that
+ * never leave the process.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_arp.h>
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "linerate/lr_dp.h"
+#include "linerate/lr_rtp.h"
+#include "lr_test.h"
+#include "lr_test_libsrtp.h"
+
+static uint16_t port_dp, port_wire;
+static struct rte_mempool *wpool;
+static struct rte_ether_addr dp_mac;
+static int eal_ok;
+
+struct wpeer {
+	uint8_t family;
+	uint8_t ip[16];
+	uint16_t port;
+	struct rte_ether_addr mac;
+	srtp_t tx, rx;
+	uint8_t txkey[46], rxkey[46];
+	struct lr_srtp_policy to_dp, from_dp;
+	uint32_t ssrc;
+	uint16_t seq;
+	uint8_t got[256][256];
+	size_t glen[256];
+	unsigned ngot;
+};
+
+static struct wpeer *peers[16];
+static unsigned npeers;
+static unsigned arp_requests_seen;
+
+static struct lr_dp_addr dp_local(int v6)
+{
+	struct lr_dp_addr a = {.family = v6 ? 6 : 4, .port = 5000};
+
+	if (v6)
+		a.ip[15] = 1;
+	else
+		a.ip[0] = 127, a.ip[3] = 1;
+	return a;
+}
+
+static void policy(struct lr_srtp_policy *p, unsigned suite)
+{
+	const struct lr_srtp_suite_info *si = lr_srtp_suite_get(suite);
+
+	memset(p, 0, sizeof(*p));
+	p->suite = (uint16_t)suite;
+	p->key_len = si->key_len;
+	p->salt_len = si->salt_len;
+	lr_test_fill(p->key, p->key_len);
+	lr_test_fill(p->salt, p->salt_len);
+}
+
+static void tx_frame(struct rte_mbuf *m)
+{
+	while (rte_eth_tx_burst(port_wire, 0, &m, 1) == 0)
+		;
+}
+
+/* Ethernet + IPv4/IPv6 + UDP from peer p to the data plane. */
+static void wire_udp(struct wpeer *p, const void *data, size_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(wpool);
+	struct rte_ether_hdr *e = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct lr_dp_addr to = dp_local(p->family == 6);
+	struct rte_udp_hdr *u;
+	size_t l3;
+
+	e->dst_addr = dp_mac;
+	e->src_addr = p->mac;
+	if (p->family == 4) {
+		struct rte_ipv4_hdr *ip = (void *)(e + 1);
+
+		e->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+		memset(ip, 0, sizeof(*ip));
+		ip->version_ihl = 0x45;
+		ip->total_length =
+			rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + 8 + len));
+		ip->time_to_live = 64;
+		ip->next_proto_id = IPPROTO_UDP;
+		memcpy(&ip->src_addr, p->ip, 4);
+		memcpy(&ip->dst_addr, to.ip, 4);
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		u = (void *)(ip + 1);
+		l3 = sizeof(*ip);
+	} else {
+		struct rte_ipv6_hdr *ip = (void *)(e + 1);
+
+		e->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+		memset(ip, 0, sizeof(*ip));
+		ip->vtc_flow = rte_cpu_to_be_32(0x60000000);
+		ip->payload_len = rte_cpu_to_be_16((uint16_t)(8 + len));
+		ip->proto = IPPROTO_UDP;
+		ip->hop_limits = 64;
+		memcpy(ip->src_addr, p->ip, 16);
+		memcpy(ip->dst_addr, to.ip, 16);
+		u = (void *)(ip + 1);
+		l3 = sizeof(*ip);
+	}
+	u->src_port = rte_cpu_to_be_16(p->port);
+	u->dst_port = rte_cpu_to_be_16(to.port);
+	u->dgram_len = rte_cpu_to_be_16((uint16_t)(8 + len));
+	u->dgram_cksum = 0;
+	memcpy(u + 1, data, len);
+	u->dgram_cksum = p->family == 4
+				 ? rte_ipv4_udptcp_cksum((void *)(e + 1), u)
+				 : rte_ipv6_udptcp_cksum((void *)(e + 1), u);
+	m->data_len = m->pkt_len = (uint32_t)(sizeof(*e) + l3 + 8 + len);
+	tx_frame(m);
+}
+
+/* ARP: a reply (op 2) to the data plane, or a gratuitous announcement. */
+static void wire_arp(struct wpeer *p, uint16_t op, const uint8_t *tip)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(wpool);
+	struct rte_ether_hdr *e = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_arp_hdr *a = (void *)(e + 1);
+
+	memset(&e->dst_addr, 0xff, 6);
+	if (op == 2)
+		e->dst_addr = dp_mac;
+	e->src_addr = p->mac;
+	e->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	a->arp_hardware = rte_cpu_to_be_16(1);
+	a->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	a->arp_hlen = 6;
+	a->arp_plen = 4;
+	a->arp_opcode = rte_cpu_to_be_16(op);
+	a->arp_data.arp_sha = p->mac;
+	memcpy(&a->arp_data.arp_sip, p->ip, 4);
+	a->arp_data.arp_tha = op == 2 ? dp_mac : (struct rte_ether_addr){{0}};
+	memcpy(&a->arp_data.arp_tip, tip, 4);
+	m->data_len = m->pkt_len = sizeof(*e) + sizeof(*a);
+	tx_frame(m);
+}
+
+/* IPv6: an unsolicited neighbour advertisement (RFC 4861 §7.2.6). */
+static void wire_na(struct wpeer *p)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(wpool);
+	struct rte_ether_hdr *e = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv6_hdr *ip = (void *)(e + 1);
+	uint8_t *icmp = (uint8_t *)(ip + 1);
+	static const uint8_t all_nodes[16] = {0xff, 2, [15] = 1};
+	uint16_t ck;
+
+	memset(&e->dst_addr, 0xff, 6);
+	e->src_addr = p->mac;
+	e->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	memset(ip, 0, sizeof(*ip));
+	ip->vtc_flow = rte_cpu_to_be_32(0x60000000);
+	ip->payload_len = rte_cpu_to_be_16(32);
+	ip->proto = 58;
+	ip->hop_limits = 255;
+	memcpy(ip->src_addr, p->ip, 16);
+	memcpy(ip->dst_addr, all_nodes, 16);
+	memset(icmp, 0, 32);
+	icmp[0] = 136;
+	icmp[4] = 0x20; /* override */
+	memcpy(icmp + 8, p->ip, 16);
+	icmp[24] = 2;
+	icmp[25] = 1;
+	memcpy(icmp + 26, &p->mac, 6);
+	ck = rte_ipv6_udptcp_cksum(ip, icmp);
+	memcpy(icmp + 2, &ck, 2);
+	m->data_len = m->pkt_len = sizeof(*e) + sizeof(*ip) + 32;
+	tx_frame(m);
+}
+
+static struct wpeer *peer_by(uint8_t family, const uint8_t *ip, uint16_t port)
+{
+	for (unsigned i = 0; i < npeers; i++)
+		if (peers[i]->family == family &&
+		    !memcmp(peers[i]->ip, ip, family == 6 ? 16 : 4) &&
+		    (!port || peers[i]->port == port))
+			return peers[i];
+	return NULL;
+}
+
+/* The network's side: answer ARP for our peers, deliver UDP to them. */
+static void wire_pump(void)
+{
+	struct rte_mbuf *m[32];
+	uint16_t n = rte_eth_rx_burst(port_wire, 0, m, 32);
+
+	for (uint16_t i = 0; i < n; i++) {
+		uint8_t *p = rte_pktmbuf_mtod(m[i], uint8_t *);
+		struct rte_ether_hdr *e = (void *)p;
+		uint16_t type = rte_be_to_cpu_16(e->ether_type);
+		const uint8_t *udp = NULL, *dst = NULL;
+		uint8_t fam = 0;
+
+		CU_ASSERT(!memcmp(&e->src_addr, &dp_mac, 6));
+		if (type == RTE_ETHER_TYPE_ARP) {
+			struct rte_arp_hdr *a = (void *)(e + 1);
+			struct wpeer *w = peer_by(
+				4, (const uint8_t *)&a->arp_data.arp_tip, 0);
+
+			if (a->arp_opcode == rte_cpu_to_be_16(1)) {
+				arp_requests_seen++;
+				if (w)
+					wire_arp(w, 2,
+						 (const uint8_t *)&a->arp_data
+							 .arp_sip);
+			}
+		} else if (type == RTE_ETHER_TYPE_IPV4) {
+			struct rte_ipv4_hdr *ip = (void *)(e + 1);
+
+			CU_ASSERT_EQUAL(rte_ipv4_cksum(ip), 0); /* valid */
+			fam = 4;
+			dst = (const uint8_t *)&ip->dst_addr;
+			udp = (const uint8_t *)(ip + 1);
+			/* over a correct datagram the sum folds to 0, which
+			 * UDP writes as 0xffff */
+			CU_ASSERT_EQUAL(
+				rte_ipv4_udptcp_cksum(ip, (const void *)udp),
+				0xffff);
+		} else if (type == RTE_ETHER_TYPE_IPV6) {
+			struct rte_ipv6_hdr *ip = (void *)(e + 1);
+
+			if (ip->proto == IPPROTO_UDP) {
+				fam = 6;
+				dst = ip->dst_addr;
+				udp = (const uint8_t *)(ip + 1);
+				CU_ASSERT_EQUAL(rte_ipv6_udptcp_cksum(
+							ip, (const void *)udp),
+						0xffff);
+			} else if (ip->proto == 58 &&
+				   ((uint8_t *)(ip + 1))[0] == 135) {
+				struct wpeer *w =
+					peer_by(6, (uint8_t *)(ip + 1) + 8, 0);
+
+				if (w)
+					wire_na(w);
+			}
+		}
+		if (udp) {
+			const struct rte_udp_hdr *u = (const void *)udp;
+			struct wpeer *w = peer_by(
+				fam, dst, rte_be_to_cpu_16(u->dst_port));
+			size_t len = rte_be_to_cpu_16(u->dgram_len) - 8;
+
+			if (w && w->ngot < 256 && len <= 256) {
+				memcpy(w->got[w->ngot], u + 1, len);
+				w->glen[w->ngot++] = len;
+			}
+		}
+		rte_pktmbuf_free(m[i]);
+	}
+}
+
+static void settle(unsigned ms)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		wire_pump();
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 +
+			 (t.tv_nsec - t0.tv_nsec) / 1000000 <
+		 ms);
+}
+
+static unsigned wait_for(struct wpeer *p, unsigned n)
+{
+	for (int i = 0; i < 400 && p->ngot < n; i++)
+		settle(5);
+	return p->ngot;
+}
+
+static struct wpeer *wpeer_new(int v6, unsigned suite, int announce)
+{
+	struct wpeer *p = calloc(1, sizeof(*p));
+	unsigned k = npeers;
+
+	p->family = v6 ? 6 : 4;
+	if (v6)
+		p->ip[0] = 0xfd, p->ip[15] = (uint8_t)(10 + k);
+	else
+		p->ip[0] = 127, p->ip[2] = 1, p->ip[3] = (uint8_t)(10 + k);
+	p->port = (uint16_t)(6000 + k);
+	p->mac = (struct rte_ether_addr){{0x02, 0, 0, 0, 0, (uint8_t)(10 + k)}};
+	policy(&p->to_dp, suite);
+	policy(&p->from_dp, suite);
+	CU_ASSERT_FATAL(lr_test_ls_session(&p->tx, &p->to_dp, p->txkey, 0) ==
+			srtp_err_status_ok);
+	CU_ASSERT_FATAL(lr_test_ls_session(&p->rx, &p->from_dp, p->rxkey, 1) ==
+			srtp_err_status_ok);
+	p->ssrc = (uint32_t)lr_test_rand() | 1;
+	peers[npeers++] = p;
+	if (announce) {
+		if (v6)
+			wire_na(p);
+		else
+			wire_arp(p, 1, p->ip); /* gratuitous */
+	}
+	return p;
+}
+
+static void wpeers_free(void)
+{
+	for (unsigned i = 0; i < npeers; i++) {
+		srtp_dealloc(peers[i]->tx);
+		srtp_dealloc(peers[i]->rx);
+		free(peers[i]);
+	}
+	npeers = 0;
+}
+
+static void send_rtp(struct wpeer *p, uint32_t k)
+{
+	uint8_t b[256] = {0x80, 111};
+	int len = 12 + 100;
+
+	lr_wr16(b + 2, p->seq++);
+	lr_wr32(b + 4, k * 960);
+	lr_wr32(b + 8, p->ssrc);
+	lr_wr32(b + 12, k);
+	CU_ASSERT_FATAL(srtp_protect(p->tx, b, &len) == srtp_err_status_ok);
+	wire_udp(p, b, (size_t)len);
+}
+
+static unsigned check_got(struct wpeer *p, uint32_t out_ssrc)
+{
+	unsigned ok = 0;
+
+	for (unsigned i = 0; i < p->ngot; i++) {
+		int len = (int)p->glen[i];
+
+		if (srtp_unprotect(p->rx, p->got[i], &len) !=
+		    srtp_err_status_ok)
+			continue;
+		ok += len == 112 && lr_rtp_ssrc(p->got[i]) == out_ssrc;
+	}
+	return ok;
+}
+
+static struct lr_dp *dp_open(void)
+{
+	struct lr_dp_addr l[2] = {dp_local(0), dp_local(1)};
+	struct lr_dp_config c = {.backend = LR_DP_DPDK,
+				 .local = l,
+				 .nlocal = 2,
+				 .dpdk_port = port_dp};
+	struct lr_dp *dp;
+
+	CU_ASSERT_EQUAL_FATAL(lr_dp_new(&c, &dp), 0);
+	return dp;
+}
+
+static int install(struct lr_dp *dp, uint64_t id, struct wpeer *p,
+		   const struct lr_dp_route *r, unsigned nr)
+{
+	struct lr_dp_session s = {
+		.local = dp_local(p->family == 6),
+		.remote = {.family = p->family, .port = p->port},
+		.tx = p->from_dp,
+		.rx = p->to_dp,
+		.routes = r,
+		.nroutes = nr};
+
+	memcpy(s.remote.ip, p->ip, 16);
+	return lr_dp_session_install(dp, id, &s);
+}
+
+static void leg(int v6, unsigned suite)
+{
+	struct lr_dp *dp = dp_open();
+	struct wpeer *pub = wpeer_new(v6, suite, 0);
+	struct wpeer *sub = wpeer_new(v6, suite, 1);
+	struct lr_dp_route r = {
+		.to = 2, .out_ssrc = 0x77, .pt_from = -1, .pt_to = -1};
+
+	settle(20); /* the data plane learns sub's MAC */
+	CU_ASSERT_EQUAL(install(dp, 2, sub, NULL, 0), 0);
+	CU_ASSERT_EQUAL(install(dp, 1, pub, &r, 1), 0);
+	for (uint32_t k = 0; k < 100; k++)
+		send_rtp(pub, k);
+	CU_ASSERT_EQUAL(wait_for(sub, 100), 100);
+	CU_ASSERT_EQUAL(check_got(sub, 0x77), 100);
+	wpeers_free();
+	lr_dp_free(dp);
+}
+
+static void test_forward_every_suite(void)
+{
+	static const unsigned suites[] = {
+		LR_SRTP_AES128_CM_SHA1_80, LR_SRTP_AES128_CM_SHA1_32,
+		LR_SRTP_AEAD_AES_128_GCM, LR_SRTP_AEAD_AES_256_GCM};
+
+	for (unsigned i = 0; i < 4; i++)
+		leg(0, suites[i]);
+}
+
+static void test_ipv6(void)
+{
+	leg(1, LR_SRTP_AEAD_AES_128_GCM);
+}
+
+static void test_fanout_10(void)
+{
+	struct lr_dp *dp = dp_open();
+	struct wpeer *pub = wpeer_new(0, LR_SRTP_AES128_CM_SHA1_80, 0),
+		     *sub[10];
+	struct lr_dp_route r[10];
+
+	for (unsigned i = 0; i < 10; i++) {
+		sub[i] = wpeer_new(0, LR_SRTP_AES128_CM_SHA1_80, 1);
+		r[i] = (struct lr_dp_route){.to = 100 + i,
+					    .out_ssrc = 1000 + i,
+					    .pt_from = -1,
+					    .pt_to = -1};
+	}
+	settle(20);
+	for (unsigned i = 0; i < 10; i++)
+		CU_ASSERT_EQUAL(install(dp, 100 + i, sub[i], NULL, 0), 0);
+	CU_ASSERT_EQUAL(install(dp, 1, pub, r, 10), 0);
+	for (uint32_t k = 0; k < 50; k++)
+		send_rtp(pub, k);
+	for (unsigned i = 0; i < 10; i++) {
+		CU_ASSERT_EQUAL(wait_for(sub[i], 50), 50);
+		CU_ASSERT_EQUAL(check_got(sub[i], 1000 + i), 50);
+	}
+	wpeers_free();
+	lr_dp_free(dp);
+}
+
+/* ARP for the data plane's address is answered; a peer it has not heard
+ * from is asked for (ARP), and once it answers, media reaches it. STUN is
+ * punted; a control-plane send leaves as a frame. Forged, replayed and
+ * unknown-flow packets are counted. */
+static void test_arp_punt_drops(void)
+{
+	struct lr_dp *dp = dp_open();
+	struct wpeer *pub = wpeer_new(0, LR_SRTP_AEAD_AES_128_GCM, 0);
+	struct wpeer *sub = wpeer_new(0, LR_SRTP_AEAD_AES_128_GCM, 0);
+	struct wpeer *stranger = wpeer_new(0, LR_SRTP_AEAD_AES_128_GCM, 0);
+	struct lr_dp_route r = {
+		.to = 2, .out_ssrc = 5, .pt_from = -1, .pt_to = -1};
+	struct lr_dp_session_stats ss;
+	struct lr_dp_stats st;
+	struct lr_dp_punt pu;
+	struct lr_dp_addr me = dp_local(0), to = {.family = 4};
+	uint8_t stun[20] = {0, 1, 0, 0, 0x21, 0x12, 0xa4, 0x42};
+	uint8_t b[256] = {0x80, 111};
+	int len = 112, got = 0;
+
+	install(dp, 2, sub, NULL, 0);
+	install(dp, 1, pub, &r, 1);
+	send_rtp(pub, 0); /* sub unknown: dropped, ARP sent, answered */
+	settle(50);
+	CU_ASSERT(arp_requests_seen >= 1);
+	for (uint32_t k = 1; k < 11; k++)
+		send_rtp(pub, k);
+	CU_ASSERT_EQUAL(wait_for(sub, 10), 10);
+	/* replay one, forge one, a stranger */
+	lr_wr16(b + 2, 9999);
+	lr_wr32(b + 8, pub->ssrc);
+	srtp_protect(pub->tx, b, &len);
+	wire_udp(pub, b, (size_t)len);
+	wire_udp(pub, b, (size_t)len);
+	b[30] ^= 1;
+	lr_wr16(b + 2, 10000);
+	wire_udp(pub, b, (size_t)len);
+	send_rtp(stranger, 1);
+	wire_udp(pub, stun, sizeof(stun));
+	settle(100);
+	while (lr_dp_poll_punt(dp, &pu))
+		got |= pu.why == LR_DP_PUNT_STUN	   ? 1
+		       : pu.why == LR_DP_PUNT_UNKNOWN_FLOW ? 2
+							   : 0;
+	CU_ASSERT_EQUAL(got, 3);
+	lr_dp_session_stats(dp, 1, &ss);
+	CU_ASSERT_EQUAL(ss.drops[LR_DROP_REPLAY], 1);
+	CU_ASSERT_EQUAL(ss.drops[LR_DROP_AUTH], 1);
+	lr_dp_stats(dp, &st);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_UNKNOWN_FLOW], 1);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_TX_FAILED], 1);
+	/* the control plane sends to sub */
+	to.port = sub->port;
+	memcpy(to.ip, sub->ip, 4);
+	sub->ngot = 0;
+	CU_ASSERT_EQUAL(lr_dp_send(dp, &me, &to, "dtls!", 5), 0);
+	CU_ASSERT_EQUAL(wait_for(sub, 1), 1);
+	CU_ASSERT(sub->glen[0] == 5 && !memcmp(sub->got[0], "dtls!", 5));
+	wpeers_free();
+	lr_dp_free(dp);
+}
+
+static int setup(void)
+{
+	char *argv[] = {"test_dp_dpdk",	     "--no-huge", "--no-pci",
+			"--no-shconf",	     "-m",	  "256",
+			"--log-level=error", NULL};
+	struct rte_ring *a, *b;
+	struct rte_eth_conf conf = {0};
+
+	if (srtp_init() != srtp_err_status_ok)
+		return -1;
+	if (rte_eal_init(7, argv) < 0)
+		return 0; /* the tests say why */
+	a = rte_ring_create("lr_wire_a", 1024, 0,
+			    RING_F_SP_ENQ | RING_F_SC_DEQ);
+	b = rte_ring_create("lr_wire_b", 1024, 0,
+			    RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (!a || !b)
+		return -1;
+	/* dp receives from a and sends to b; the wire the other way */
+	port_dp = (uint16_t)rte_eth_from_rings("lr_dp", &a, 1, &b, 1, 0);
+	port_wire = (uint16_t)rte_eth_from_rings("lr_wire", &b, 1, &a, 1, 0);
+	wpool = rte_pktmbuf_pool_create("lr_wire_pool", 4095, 128, 0,
+					RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	if (!wpool || rte_eth_dev_configure(port_wire, 1, 1, &conf) ||
+	    rte_eth_rx_queue_setup(port_wire, 0, 512, 0, NULL, wpool) ||
+	    rte_eth_tx_queue_setup(port_wire, 0, 512, 0, NULL) ||
+	    rte_eth_dev_start(port_wire))
+		return -1;
+	eal_ok = 1;
+	return 0;
+}
+
+static int teardown(void)
+{
+	srtp_shutdown();
+	return 0;
+}
+
+static void test_eal(void)
+{
+	if (!eal_ok)
+		lr_test_skip("DPDK's EAL would not start here");
+	/* the data plane's MAC, for the wire's frames */
+	CU_ASSERT_EQUAL(rte_eth_macaddr_get(port_dp, &dp_mac), 0);
+}
+
+void lr_test_register(void)
+{
+	CU_pSuite s = CU_add_suite("dp-dpdk", setup, teardown);
+
+	LR_ADD_TEST(s, test_eal);
+	LR_ADD_TEST(s, test_forward_every_suite);
+	LR_ADD_TEST(s, test_ipv6);
+	LR_ADD_TEST(s, test_fanout_10);
+	LR_ADD_TEST(s, test_arp_punt_drops);
+}
