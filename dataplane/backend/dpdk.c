@@ -20,6 +20,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <rte_errno.h>
+#include <rte_lcore.h>
+
 #include "dpdk_internal.h"
 
 static unsigned nhash(uint8_t family, const uint8_t *ip)
@@ -155,13 +158,13 @@ static int eal_up(const struct lr_dp *dp)
 				   : "--no-huge --no-pci --no-shconf -m 256 "
 				     "--log-level=error";
 
-	if (rte_eal_process_type() != RTE_PROC_INVALID)
-		return 0; /* the process already has an EAL */
 	snprintf(buf, sizeof(buf), "linerate %s", args);
 	for (char *t = strtok_r(buf, " ", &save); t && argc < 31;
 	     t = strtok_r(NULL, " ", &save))
 		argv[argc++] = t;
 	argv[argc] = NULL;
+	if (rte_lcore_count() > 0)
+		return 0; /* the process has an EAL already (one per process) */
 	r = rte_eal_init(argc, argv);
 	return r < 0 ? -rte_errno : 0;
 }

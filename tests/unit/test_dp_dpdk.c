@@ -13,20 +13,17 @@
 
 #include <rte_arp.h>
 #include <rte_eal.h>
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
-#include <rte_ring.h>
 
 #include "linerate/lr_dp.h"
 #include "linerate/lr_rtp.h"
 #include "lr_test.h"
 #include "lr_test_libsrtp.h"
+#include "lr_wire.h"
 
-static uint16_t port_dp, port_wire;
-static struct rte_mempool *wpool;
-static struct rte_ether_addr dp_mac;
+static struct lr_wire W; /* the network; W.dp_port is the data plane's */
 static int eal_ok;
 
 struct wpeer {
@@ -71,120 +68,28 @@ static void policy(struct lr_srtp_policy *p, unsigned suite)
 	lr_test_fill(p->salt, p->salt_len);
 }
 
-static void tx_frame(struct rte_mbuf *m)
+static void one(struct rte_mbuf *m)
 {
-	while (rte_eth_tx_burst(port_wire, 0, &m, 1) == 0)
-		;
+	CU_ASSERT_FATAL(m != NULL);
+	lr_wire_send(&W, &m, 1);
 }
 
-/* Ethernet + IPv4/IPv6 + UDP from peer p to the data plane. */
 static void wire_udp(struct wpeer *p, const void *data, size_t len)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(wpool);
-	struct rte_ether_hdr *e = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct lr_dp_addr to = dp_local(p->family == 6);
-	struct rte_udp_hdr *u;
-	size_t l3;
 
-	e->dst_addr = dp_mac;
-	e->src_addr = p->mac;
-	if (p->family == 4) {
-		struct rte_ipv4_hdr *ip = (void *)(e + 1);
-
-		e->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
-		memset(ip, 0, sizeof(*ip));
-		ip->version_ihl = 0x45;
-		ip->total_length =
-			rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + 8 + len));
-		ip->time_to_live = 64;
-		ip->next_proto_id = IPPROTO_UDP;
-		memcpy(&ip->src_addr, p->ip, 4);
-		memcpy(&ip->dst_addr, to.ip, 4);
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		u = (void *)(ip + 1);
-		l3 = sizeof(*ip);
-	} else {
-		struct rte_ipv6_hdr *ip = (void *)(e + 1);
-
-		e->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
-		memset(ip, 0, sizeof(*ip));
-		ip->vtc_flow = rte_cpu_to_be_32(0x60000000);
-		ip->payload_len = rte_cpu_to_be_16((uint16_t)(8 + len));
-		ip->proto = IPPROTO_UDP;
-		ip->hop_limits = 64;
-		memcpy(ip->src_addr, p->ip, 16);
-		memcpy(ip->dst_addr, to.ip, 16);
-		u = (void *)(ip + 1);
-		l3 = sizeof(*ip);
-	}
-	u->src_port = rte_cpu_to_be_16(p->port);
-	u->dst_port = rte_cpu_to_be_16(to.port);
-	u->dgram_len = rte_cpu_to_be_16((uint16_t)(8 + len));
-	u->dgram_cksum = 0;
-	memcpy(u + 1, data, len);
-	u->dgram_cksum = p->family == 4
-				 ? rte_ipv4_udptcp_cksum((void *)(e + 1), u)
-				 : rte_ipv6_udptcp_cksum((void *)(e + 1), u);
-	m->data_len = m->pkt_len = (uint32_t)(sizeof(*e) + l3 + 8 + len);
-	tx_frame(m);
+	one(lr_wire_udp(&W, &p->mac, p->family, p->ip, p->port, to.ip, to.port,
+			data, len, 1));
 }
 
-/* ARP: a reply (op 2) to the data plane, or a gratuitous announcement. */
 static void wire_arp(struct wpeer *p, uint16_t op, const uint8_t *tip)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(wpool);
-	struct rte_ether_hdr *e = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	struct rte_arp_hdr *a = (void *)(e + 1);
-
-	memset(&e->dst_addr, 0xff, 6);
-	if (op == 2)
-		e->dst_addr = dp_mac;
-	e->src_addr = p->mac;
-	e->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
-	a->arp_hardware = rte_cpu_to_be_16(1);
-	a->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
-	a->arp_hlen = 6;
-	a->arp_plen = 4;
-	a->arp_opcode = rte_cpu_to_be_16(op);
-	a->arp_data.arp_sha = p->mac;
-	memcpy(&a->arp_data.arp_sip, p->ip, 4);
-	a->arp_data.arp_tha = op == 2 ? dp_mac : (struct rte_ether_addr){{0}};
-	memcpy(&a->arp_data.arp_tip, tip, 4);
-	m->data_len = m->pkt_len = sizeof(*e) + sizeof(*a);
-	tx_frame(m);
+	one(lr_wire_arp(&W, &p->mac, p->ip, op, tip));
 }
 
-/* IPv6: an unsolicited neighbour advertisement (RFC 4861 §7.2.6). */
 static void wire_na(struct wpeer *p)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(wpool);
-	struct rte_ether_hdr *e = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	struct rte_ipv6_hdr *ip = (void *)(e + 1);
-	uint8_t *icmp = (uint8_t *)(ip + 1);
-	static const uint8_t all_nodes[16] = {0xff, 2, [15] = 1};
-	uint16_t ck;
-
-	memset(&e->dst_addr, 0xff, 6);
-	e->src_addr = p->mac;
-	e->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
-	memset(ip, 0, sizeof(*ip));
-	ip->vtc_flow = rte_cpu_to_be_32(0x60000000);
-	ip->payload_len = rte_cpu_to_be_16(32);
-	ip->proto = 58;
-	ip->hop_limits = 255;
-	memcpy(ip->src_addr, p->ip, 16);
-	memcpy(ip->dst_addr, all_nodes, 16);
-	memset(icmp, 0, 32);
-	icmp[0] = 136;
-	icmp[4] = 0x20; /* override */
-	memcpy(icmp + 8, p->ip, 16);
-	icmp[24] = 2;
-	icmp[25] = 1;
-	memcpy(icmp + 26, &p->mac, 6);
-	ck = rte_ipv6_udptcp_cksum(ip, icmp);
-	memcpy(icmp + 2, &ck, 2);
-	m->data_len = m->pkt_len = sizeof(*e) + sizeof(*ip) + 32;
-	tx_frame(m);
+	one(lr_wire_na(&W, &p->mac, p->ip));
 }
 
 static struct wpeer *peer_by(uint8_t family, const uint8_t *ip, uint16_t port)
@@ -201,7 +106,7 @@ static struct wpeer *peer_by(uint8_t family, const uint8_t *ip, uint16_t port)
 static void wire_pump(void)
 {
 	struct rte_mbuf *m[32];
-	uint16_t n = rte_eth_rx_burst(port_wire, 0, m, 32);
+	uint16_t n = rte_eth_rx_burst(W.port, 0, m, 32);
 
 	for (uint16_t i = 0; i < n; i++) {
 		uint8_t *p = rte_pktmbuf_mtod(m[i], uint8_t *);
@@ -210,7 +115,7 @@ static void wire_pump(void)
 		const uint8_t *udp = NULL, *dst = NULL;
 		uint8_t fam = 0;
 
-		CU_ASSERT(!memcmp(&e->src_addr, &dp_mac, 6));
+		CU_ASSERT(!memcmp(&e->src_addr, &W.dp_mac, 6));
 		if (type == RTE_ETHER_TYPE_ARP) {
 			struct rte_arp_hdr *a = (void *)(e + 1);
 			struct wpeer *w = peer_by(
@@ -362,7 +267,7 @@ static struct lr_dp *dp_open(void)
 	struct lr_dp_config c = {.backend = LR_DP_DPDK,
 				 .local = l,
 				 .nlocal = 2,
-				 .dpdk_port = port_dp};
+				 .dpdk_port = W.dp_port};
 	struct lr_dp *dp;
 
 	CU_ASSERT_EQUAL_FATAL(lr_dp_new(&c, &dp), 0);
@@ -510,33 +415,9 @@ static void test_arp_punt_drops(void)
 
 static int setup(void)
 {
-	char *argv[] = {"test_dp_dpdk",	     "--no-huge", "--no-pci",
-			"--no-shconf",	     "-m",	  "256",
-			"--log-level=error", NULL};
-	struct rte_ring *a, *b;
-	struct rte_eth_conf conf = {0};
-
 	if (srtp_init() != srtp_err_status_ok)
 		return -1;
-	if (rte_eal_init(7, argv) < 0)
-		return 0; /* the tests say why */
-	a = rte_ring_create("lr_wire_a", 1024, 0,
-			    RING_F_SP_ENQ | RING_F_SC_DEQ);
-	b = rte_ring_create("lr_wire_b", 1024, 0,
-			    RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (!a || !b)
-		return -1;
-	/* dp receives from a and sends to b; the wire the other way */
-	port_dp = (uint16_t)rte_eth_from_rings("lr_dp", &a, 1, &b, 1, 0);
-	port_wire = (uint16_t)rte_eth_from_rings("lr_wire", &b, 1, &a, 1, 0);
-	wpool = rte_pktmbuf_pool_create("lr_wire_pool", 4095, 128, 0,
-					RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	if (!wpool || rte_eth_dev_configure(port_wire, 1, 1, &conf) ||
-	    rte_eth_rx_queue_setup(port_wire, 0, 512, 0, NULL, wpool) ||
-	    rte_eth_tx_queue_setup(port_wire, 0, 512, 0, NULL) ||
-	    rte_eth_dev_start(port_wire))
-		return -1;
-	eal_ok = 1;
+	eal_ok = !lr_wire_open(&W, "lrt"); /* test_eal says if not */
 	return 0;
 }
 
@@ -550,8 +431,7 @@ static void test_eal(void)
 {
 	if (!eal_ok)
 		lr_test_skip("DPDK's EAL would not start here");
-	/* the data plane's MAC, for the wire's frames */
-	CU_ASSERT_EQUAL(rte_eth_macaddr_get(port_dp, &dp_mac), 0);
+	CU_ASSERT(rte_eth_dev_is_valid_port(W.dp_port));
 }
 
 void lr_test_register(void)
