@@ -24,7 +24,7 @@
  *    "cpu_pct":..}
  * then a table with the ratios the issue asks about.
  *
- *   lr-bench-fwd [--secs S] [--quick]
+ *   lr-bench-fwd [--secs S] [--quick] [--only sock|uring|dpdk|...]
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -712,6 +712,8 @@ static void check(const char *what, double a, double b, double want)
 	       ratio >= want ? "PASS" : "MISS", what, ratio, want);
 }
 
+static const char *only; /* --only BACKEND: that row (and baselines) */
+
 static void emit(const char *be, unsigned size, unsigned fanout, unsigned flows,
 		 unsigned suite, struct result r)
 {
@@ -737,6 +739,8 @@ int main(int argc, char **argv)
 			secs_per_run = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--quick"))
 			secs_per_run = 0.3;
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+			only = argv[++i];
 	for (int k = 0; k < NSINK; k++)
 		sink_fd[k] = udp_socket(&sink_port[k]);
 	for (unsigned su = 0; su < 2; su++)
@@ -750,21 +754,29 @@ int main(int argc, char **argv)
 					/* CM_80: the headline cell only */
 					if (su && (si == 0 || fo || fl))
 						continue;
-					emit("sock", z, o, f, s,
-					     run_dp(LR_DP_SOCK, s, z, o, f));
+#define WANT(b) (!only || !strcmp(only, b))
+					if (WANT("sock"))
+						emit("sock", z, o, f, s,
+						     run_dp(LR_DP_SOCK, s, z, o,
+							    f));
 #ifdef LR_HAVE_URING
-					emit("uring", z, o, f, s,
-					     run_dp(LR_DP_URING, s, z, o, f));
+					if (WANT("uring"))
+						emit("uring", z, o, f, s,
+						     run_dp(LR_DP_URING, s, z,
+							    o, f));
 #endif
 #ifdef LR_HAVE_DPDK
-					emit("dpdk", z, o, f, s,
-					     run_dpdk(s, z, o, f));
+					if (WANT("dpdk"))
+						emit("dpdk", z, o, f, s,
+						     run_dpdk(s, z, o, f));
 #endif
-					emit("recvfrom", z, o, f, s,
-					     run_naive(0, s, z, o, f));
-					emit("relay-mmsg", z, o, f, s,
-					     run_naive(1, s, z, o, f));
-					if (!fl)
+					if (WANT("recvfrom"))
+						emit("recvfrom", z, o, f, s,
+						     run_naive(0, s, z, o, f));
+					if (WANT("relay-mmsg"))
+						emit("relay-mmsg", z, o, f, s,
+						     run_naive(1, s, z, o, f));
+					if (!fl && WANT("crypto-only"))
 						emit("crypto-only", z, o, 1, s,
 						     run_crypto(s, z, o));
 				}
