@@ -241,6 +241,28 @@ struct result {
 	double pps, cpu_pct;
 };
 
+/* Warm up, then legs forwarded per second and the worker's CPU share
+ * over secs_per_run. */
+static struct result measure(struct lr_dp *dp)
+{
+	struct lr_dp_stats st0, st1;
+	struct result res;
+	uint64_t t0, c0, t1;
+
+	usleep(200000);
+	lr_dp_stats(dp, &st0);
+	c0 = lr_dp_worker_cpu_ns(dp);
+	t0 = now_ns();
+	usleep((useconds_t)(secs_per_run * 1e6));
+	lr_dp_stats(dp, &st1);
+	t1 = now_ns();
+	res.cpu_pct = (double)(lr_dp_worker_cpu_ns(dp) - c0) * 100.0 /
+		      (double)(t1 - t0);
+	res.pps = (double)(st1.forwarded - st0.forwarded) * 1e9 /
+		  (double)(t1 - t0);
+	return res;
+}
+
 static int sink_fd[NSINK];
 static uint16_t sink_port[NSINK];
 
@@ -256,10 +278,8 @@ static struct result run_dp(enum lr_dp_backend be, unsigned suite,
 				 .cpu = (unsigned)(ncpu() - 1),
 				 .max_tx_streams = 256};
 	struct result res = {0};
-	struct lr_dp_stats st0, st1;
 	struct lr_dp *dp;
 	struct gen g;
-	uint64_t t0, c0;
 	unsigned nsink;
 
 	if (lr_dp_new(&c, &dp))
@@ -299,16 +319,7 @@ static struct result run_dp(enum lr_dp_backend be, unsigned suite,
 		lr_dp_session_install(dp, 1 + f, &s);
 	}
 	pthread_create(&g.th, NULL, gen_run, &g);
-	usleep(200000); /* warm up */
-	lr_dp_stats(dp, &st0);
-	c0 = lr_dp_worker_cpu_ns(dp);
-	t0 = now_ns();
-	usleep((useconds_t)(secs_per_run * 1e6));
-	lr_dp_stats(dp, &st1);
-	res.cpu_pct = (double)(lr_dp_worker_cpu_ns(dp) - c0) * 100.0 /
-		      (double)(now_ns() - t0);
-	res.pps = (double)(st1.forwarded - st0.forwarded) * 1e9 /
-		  (double)(now_ns() - t0);
+	res = measure(dp);
 	atomic_store(&g.stop, 1);
 	pthread_join(g.th, NULL);
 	gen_close(&g);
@@ -601,10 +612,8 @@ static struct result run_dpdk(unsigned suite, unsigned size, unsigned fanout,
 				 .cpu = (unsigned)(ncpu() - 1),
 				 .max_tx_streams = 256};
 	struct result res = {0};
-	struct lr_dp_stats st0, st1;
 	struct lr_dp *dp;
 	struct wgen g;
-	uint64_t t0, c0;
 	unsigned nsink;
 
 	if (wire_ok < 0)
@@ -658,16 +667,7 @@ static struct result run_dpdk(unsigned suite, unsigned size, unsigned fanout,
 		lr_srtp_session_new(&g.tx[f], &gc);
 	}
 	pthread_create(&g.th, NULL, wgen_run, &g);
-	usleep(200000);
-	lr_dp_stats(dp, &st0);
-	c0 = lr_dp_worker_cpu_ns(dp);
-	t0 = now_ns();
-	usleep((useconds_t)(secs_per_run * 1e6));
-	lr_dp_stats(dp, &st1);
-	res.cpu_pct = (double)(lr_dp_worker_cpu_ns(dp) - c0) * 100.0 /
-		      (double)(now_ns() - t0);
-	res.pps = (double)(st1.forwarded - st0.forwarded) * 1e9 /
-		  (double)(now_ns() - t0);
+	res = measure(dp);
 	atomic_store(&g.stop, 1);
 	pthread_join(g.th, NULL);
 	lr_dp_free(dp);

@@ -1,6 +1,7 @@
 /* libsrtp2 as the independent party in tests (see lr_test_libsrtp.h). */
 #include <string.h>
 
+#include "lr_test.h"
 #include "lr_test_libsrtp.h"
 
 void lr_test_ls_policy(srtp_policy_t *p, unsigned suite, uint8_t *key,
@@ -43,4 +44,16 @@ int lr_test_ls_session(srtp_t *s, const struct lr_srtp_policy *pol,
 	memcpy(keybuf + pol->key_len, pol->salt, pol->salt_len);
 	lr_test_ls_policy(&p, pol->suite, keybuf, inbound);
 	return srtp_create(s, &p);
+}
+
+void lr_test_policy(struct lr_srtp_policy *p, unsigned suite)
+{
+	const struct lr_srtp_suite_info *si = lr_srtp_suite_get(suite);
+
+	memset(p, 0, sizeof(*p));
+	p->suite = (uint16_t)suite;
+	p->key_len = si->key_len;
+	p->salt_len = si->salt_len;
+	lr_test_fill(p->key, p->key_len);
+	lr_test_fill(p->salt, p->salt_len);
 }

@@ -15,4 +15,7 @@ void lr_test_ls_policy(srtp_policy_t *p, unsigned suite, uint8_t *key,
 int lr_test_ls_session(srtp_t *s, const struct lr_srtp_policy *pol,
 		       uint8_t *keybuf, int inbound);
 
+/* A policy for suite with random keys (lr_test_fill). */
+void lr_test_policy(struct lr_srtp_policy *p, unsigned suite);
+
 #endif

@@ -65,18 +65,6 @@ static socklen_t to_sa(const struct lr_dp_addr *a, struct sockaddr_storage *s)
 	return sizeof(*s4);
 }
 
-static void policy(struct lr_srtp_policy *p, unsigned suite)
-{
-	const struct lr_srtp_suite_info *si = lr_srtp_suite_get(suite);
-
-	memset(p, 0, sizeof(*p));
-	p->suite = (uint16_t)suite;
-	p->key_len = si->key_len;
-	p->salt_len = si->salt_len;
-	lr_test_fill(p->key, p->key_len);
-	lr_test_fill(p->salt, p->salt_len);
-}
-
 static void peer_open(struct peer *p, int v6, unsigned suite)
 {
 	struct sockaddr_storage ss;
@@ -101,8 +89,8 @@ static void peer_open(struct peer *p, int v6, unsigned suite)
 	CU_ASSERT_FATAL(!getsockname(p->fd, (struct sockaddr *)&ss, &sl));
 	p->addr.port = ntohs(v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 				: ((struct sockaddr_in *)&ss)->sin_port);
-	policy(&p->to_dp, suite);
-	policy(&p->from_dp, suite);
+	lr_test_policy(&p->to_dp, suite);
+	lr_test_policy(&p->from_dp, suite);
 	CU_ASSERT_FATAL(lr_test_ls_session(&p->tx, &p->to_dp, p->txkey, 0) ==
 			srtp_err_status_ok);
 	CU_ASSERT_FATAL(lr_test_ls_session(&p->rx, &p->from_dp, p->rxkey, 1) ==
@@ -454,7 +442,7 @@ static void test_rekey_mid_stream(void)
 	for (uint32_t k = 100; k < 150; k++) {
 		late_len[k - 100] = make_rtp(&pub, k, late[k - 100]);
 	}
-	policy(&newpol, LR_SRTP_AEAD_AES_128_GCM);
+	lr_test_policy(&newpol, LR_SRTP_AEAD_AES_128_GCM);
 	up.local = to;
 	up.remote = pub.addr;
 	up.rx = newpol;

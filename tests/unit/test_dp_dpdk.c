@@ -56,18 +56,6 @@ static struct lr_dp_addr dp_local(int v6)
 	return a;
 }
 
-static void policy(struct lr_srtp_policy *p, unsigned suite)
-{
-	const struct lr_srtp_suite_info *si = lr_srtp_suite_get(suite);
-
-	memset(p, 0, sizeof(*p));
-	p->suite = (uint16_t)suite;
-	p->key_len = si->key_len;
-	p->salt_len = si->salt_len;
-	lr_test_fill(p->key, p->key_len);
-	lr_test_fill(p->salt, p->salt_len);
-}
-
 static void one(struct rte_mbuf *m)
 {
 	CU_ASSERT_FATAL(m != NULL);
@@ -206,8 +194,8 @@ static struct wpeer *wpeer_new(int v6, unsigned suite, int announce)
 		p->ip[0] = 127, p->ip[2] = 1, p->ip[3] = (uint8_t)(10 + k);
 	p->port = (uint16_t)(6000 + k);
 	p->mac = (struct rte_ether_addr){{0x02, 0, 0, 0, 0, (uint8_t)(10 + k)}};
-	policy(&p->to_dp, suite);
-	policy(&p->from_dp, suite);
+	lr_test_policy(&p->to_dp, suite);
+	lr_test_policy(&p->from_dp, suite);
 	CU_ASSERT_FATAL(lr_test_ls_session(&p->tx, &p->to_dp, p->txkey, 0) ==
 			srtp_err_status_ok);
 	CU_ASSERT_FATAL(lr_test_ls_session(&p->rx, &p->from_dp, p->rxkey, 1) ==
