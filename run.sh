@@ -109,8 +109,9 @@ demo)
 	build-release/bench/lr-bench-srtp --quick
 	log "demo 2/3: WebRTC session set-ups per second (two lr_pc in process)"
 	build-release/bench/lr-bench-handshake --quick
-	log "demo 3/3: lr_pc <-> headless Chromium over 127.0.0.1 (audio + data)"
-	build-release/tests/interop/interop_pc_peer chromium we-offer
+	log "demo 3/3: lr_pc <-> headless Chromium over 127.0.0.1 (audio, data," \
+		"DTMF), then the media handed over to the data plane"
+	build-release/tests/interop/interop_pc_peer chromium we-offer --dp
 	;;
 test)
 	install_deps
