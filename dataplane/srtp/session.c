@@ -183,6 +183,12 @@ static void core_destroy(struct lr_srtp_session *s)
 	free(cs);
 }
 
+static int core_export(struct lr_srtp_session *s, uint32_t ssrc,
+		       struct lr_srtp_stream_state *out)
+{
+	return lr_srtp_stream_export(core_ctx(s), ssrc, out);
+}
+
 static const struct lr__srtp_session_ops core_ops = {
 	.protect = core_protect,
 	.unprotect = core_unprotect,
@@ -190,6 +196,7 @@ static const struct lr__srtp_session_ops core_ops = {
 	.unprotect_rtcp = core_unprotect_rtcp,
 	.rekey = core_rekey,
 	.add_stream = core_add_stream,
+	.export_stream = core_export,
 	.stats = core_stats,
 	.destroy = core_destroy,
 };
@@ -325,7 +332,7 @@ enum lr_srtp_impl lr_srtp_session_impl(const struct lr_srtp_session *s)
 int lr_srtp_session_export(struct lr_srtp_session *s, uint32_t ssrc,
 			   struct lr_srtp_stream_state *out)
 {
-	if (s->impl == LR_SRTP_IMPL_LIBSRTP2)
+	if (!s->ops->export_stream)
 		return -ENOTSUP;
-	return lr_srtp_stream_export(core_ctx(s), ssrc, out);
+	return s->ops->export_stream(s, ssrc, out);
 }

@@ -20,6 +20,9 @@ struct lr__srtp_session_ops {
 	int (*rekey)(struct lr_srtp_session *s,
 		     const struct lr_srtp_policy *pol);
 	int (*add_stream)(struct lr_srtp_session *s, uint32_t ssrc);
+	/* NULL: the implementation cannot hand its streams over */
+	int (*export_stream)(struct lr_srtp_session *s, uint32_t ssrc,
+			     struct lr_srtp_stream_state *out);
 	void (*stats)(const struct lr_srtp_session *s,
 		      struct lr_srtp_stats *out);
 	void (*destroy)(struct lr_srtp_session *s);
