@@ -299,3 +299,33 @@ int lr_pc_media_handover(struct lr_pc *pc, struct lr_pc_handover *h)
 	pc->offloaded = 1;
 	return 0;
 }
+
+static struct lr_dp_addr dp_addr(const struct lr_stun_addr *a)
+{
+	struct lr_dp_addr d = {.family = a->family, .port = a->port};
+
+	memcpy(d.ip, a->ip, sizeof(d.ip));
+	return d;
+}
+
+void lr_pc_dp_session(const struct lr_pc_keys *k,
+		      const struct lr_pc_handover *h, struct lr_dp_session *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->local = dp_addr(&k->local);
+	out->remote = dp_addr(&k->remote);
+	out->tx = k->tx;
+	out->rx = k->rx;
+	out->rx_state = h->rx;
+	out->nrx_state = h->nrx;
+	out->tx_state = h->tx;
+	out->ntx_state = h->ntx;
+}
+
+int lr_pc_handover_next_seq_in(const struct lr_pc_handover *h, uint32_t ssrc)
+{
+	for (unsigned i = 0; i < h->nrx; i++)
+		if (h->rx[i].ssrc == ssrc)
+			return (uint16_t)(h->rx[i].rtp_index + 1);
+	return -ENOENT;
+}

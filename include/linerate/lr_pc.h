@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lr_dp.h"
 #include "lr_dtls.h"
 #include "lr_ice.h"
 #include "lr_sctp.h"
@@ -251,6 +252,15 @@ struct lr_pc_handover {
 	uint16_t next_seq[LR_PC_MAX_TRANSCEIVERS]; /* by transceiver */
 };
 int lr_pc_media_handover(struct lr_pc *pc, struct lr_pc_handover *h);
+/* The data plane session for a hand-over: addresses and keys from k,
+ * stream state from h (pointed at: h must outlive the install call).
+ * Routes are the caller's to add. */
+void lr_pc_dp_session(const struct lr_pc_keys *k,
+		      const struct lr_pc_handover *h,
+		      struct lr_dp_session *out);
+/* The next sequence number the peer's stream ssrc will bring (what a
+ * route's seq_delta is measured against), or -ENOENT. */
+int lr_pc_handover_next_seq_in(const struct lr_pc_handover *h, uint32_t ssrc);
 
 /* getStats(): an RTCStatsReport as a JSON array of stats objects. */
 int lr_pc_get_stats(const struct lr_pc *pc, char *buf, size_t cap);

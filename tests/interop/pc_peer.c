@@ -468,31 +468,23 @@ static int handover(struct run *r)
 	struct lr_pc_handover h;
 	struct lr_dp_route rt = {
 		.ssrc = r->peer_ssrc, .to = 1, .pt_from = -1, .pt_to = -1};
-	struct lr_dp_session s = {0};
-	uint16_t next_in = 0;
-	int rc;
+	struct lr_dp_session s;
+	int next_in, rc;
 
 	read_sock(r, now_us()); /* what is waiting goes through lr_pc */
 	events(r);
 	rc = lr_pc_media_handover(r->pc, &h);
 	if (rc)
 		return rc;
-	for (unsigned i = 0; i < h.nrx; i++)
-		if (h.rx[i].ssrc == r->peer_ssrc)
-			next_in = (uint16_t)(h.rx[i].rtp_index + 1);
+	next_in = lr_pc_handover_next_seq_in(&h, r->peer_ssrc);
+	if (next_in < 0)
+		return next_in;
 	rt.out_ssrc = lr_pc_transceiver_ssrc(r->pc, r->audio);
-	rt.seq_delta = (uint16_t)(h.next_seq[r->audio] - next_in);
+	rt.seq_delta = (uint16_t)(h.next_seq[r->audio] - (uint16_t)next_in);
 	rt.ts_delta = r->audio_sent * 960u - (r->peer_ts + 960u);
-	s.local = dp_addr(&r->kr.local);
-	s.remote = dp_addr(&r->kr.remote);
-	s.tx = r->kr.tx;
-	s.rx = r->kr.rx;
+	lr_pc_dp_session(&r->kr, &h, &s);
 	s.routes = &rt;
 	s.nroutes = 1;
-	s.rx_state = h.rx;
-	s.nrx_state = h.nrx;
-	s.tx_state = h.tx;
-	s.ntx_state = h.ntx;
 	rc = lr_dp_session_install(r->dp, 1, &s);
 	memset(&s, 0, sizeof(s));
 	fprintf(stderr,

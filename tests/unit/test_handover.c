@@ -171,32 +171,24 @@ static void handover(struct world *w)
 {
 	struct lr_pc_handover h;
 	struct lr_dp_route r = {.to = 1, .pt_from = -1, .pt_to = -1};
-	struct lr_dp_session s = {0};
+	struct lr_dp_session s;
 	uint32_t pssrc = lr_pc_transceiver_ssrc(w->p, 0);
-	uint16_t next_in = 0;
+	int next_in;
 
 	/* what is already waiting goes through lr_pc first */
 	pump(w);
 	CU_ASSERT_EQUAL_FATAL(lr_pc_media_handover(w->g, &h), 0);
 	w->switched = 1;
-	for (unsigned i = 0; i < h.nrx; i++)
-		if (h.rx[i].ssrc == pssrc)
-			next_in = (uint16_t)(h.rx[i].rtp_index + 1);
+	next_in = lr_pc_handover_next_seq_in(&h, pssrc);
+	CU_ASSERT_FATAL(next_in >= 0);
 	/* G's echo: P's packets back to P, on G's SSRC, numbered on from
 	 * where lr_pc stopped; timestamps as they came (as the echo did) */
 	r.ssrc = pssrc;
 	r.out_ssrc = lr_pc_transceiver_ssrc(w->g, 0);
-	r.seq_delta = (uint16_t)(h.next_seq[0] - next_in);
-	s.local = dp_of(&w->gkeys.local);
-	s.remote = dp_of(&w->gkeys.remote);
-	s.tx = w->gkeys.tx;
-	s.rx = w->gkeys.rx;
+	r.seq_delta = (uint16_t)(h.next_seq[0] - (uint16_t)next_in);
+	lr_pc_dp_session(&w->gkeys, &h, &s);
 	s.routes = &r;
 	s.nroutes = 1;
-	s.rx_state = h.rx;
-	s.nrx_state = h.nrx;
-	s.tx_state = h.tx;
-	s.ntx_state = h.ntx;
 	CU_ASSERT_EQUAL(lr_dp_session_install(w->dp, 1, &s), 0);
 }
 
