@@ -266,36 +266,39 @@ static struct result measure(struct lr_dp *dp)
 static int sink_fd[NSINK];
 static uint16_t sink_port[NSINK];
 
-static struct result run_dp(enum lr_dp_backend be, unsigned suite,
-			    unsigned size, unsigned fanout, unsigned flows)
+/* The data plane as every run sets it up: worker pinned to the last CPU,
+ * room for the sessions and for many SSRCs to one subscriber. */
+static struct lr_dp_config fwd_config(enum lr_dp_backend be,
+				      const struct lr_dp_addr *local)
 {
-	struct lr_dp_addr local = lo(0), bound;
 	struct lr_dp_config c = {.backend = be,
-				 .local = &local,
+				 .local = local,
 				 .nlocal = 1,
 				 .max_sessions = MAXFLOWS + NSINK + 16,
 				 .pin = 1,
 				 .cpu = (unsigned)(ncpu() - 1),
 				 .max_tx_streams = 256};
-	struct result res = {0};
-	struct lr_dp *dp;
-	struct gen g;
-	unsigned nsink;
 
-	if (lr_dp_new(&c, &dp))
-		return res;
-	lr_dp_local_addr(dp, 0, &bound);
-	if (gen_open(&g, suite, size, flows, 0)) {
-		lr_dp_free(dp);
-		return res;
-	}
-	g.to = bound;
-	/* subscribers: flows x fanout legs spread over up to NSINK peers,
-	 * each leg its own SSRC */
-	nsink = flows * fanout < NSINK ? flows * fanout : NSINK;
+	return c;
+}
+
+static unsigned sinks_for(unsigned fanout, unsigned flows)
+{
+	return flows * fanout < NSINK ? flows * fanout : NSINK;
+}
+
+/* The topology: subscribers at sinks[] (flows x fanout legs spread over
+ * sinks_for() peers, each leg its own SSRC) and one publisher per flow at
+ * pubs[]; publisher f's rx keys are policy(suite, f). */
+static void install_topology(struct lr_dp *dp, const struct lr_dp_addr *local,
+			     unsigned suite, unsigned fanout, unsigned flows,
+			     const struct lr_dp_addr *sinks,
+			     const struct lr_dp_addr *pubs)
+{
+	unsigned nsink = sinks_for(fanout, flows);
+
 	for (unsigned k = 0; k < nsink; k++) {
-		struct lr_dp_session s = {.local = bound,
-					  .remote = lo(sink_port[k])};
+		struct lr_dp_session s = {.local = *local, .remote = sinks[k]};
 
 		policy(&s.tx, suite, 5000 + k);
 		policy(&s.rx, suite, 6000 + k);
@@ -303,8 +306,8 @@ static struct result run_dp(enum lr_dp_backend be, unsigned suite,
 	}
 	for (unsigned f = 0; f < flows; f++) {
 		struct lr_dp_route r[10];
-		struct lr_dp_session s = {.local = bound,
-					  .remote = lo(g.port[f]),
+		struct lr_dp_session s = {.local = *local,
+					  .remote = pubs[f],
 					  .routes = r,
 					  .nroutes = fanout};
 
@@ -318,6 +321,30 @@ static struct result run_dp(enum lr_dp_backend be, unsigned suite,
 		policy(&s.tx, suite, 7000 + f);
 		lr_dp_session_install(dp, 1 + f, &s);
 	}
+}
+
+static struct result run_dp(enum lr_dp_backend be, unsigned suite,
+			    unsigned size, unsigned fanout, unsigned flows)
+{
+	struct lr_dp_addr local = lo(0), bound, sinks[NSINK], pubs[MAXFLOWS];
+	struct lr_dp_config c = fwd_config(be, &local);
+	struct result res = {0};
+	struct lr_dp *dp;
+	struct gen g;
+
+	if (lr_dp_new(&c, &dp))
+		return res;
+	lr_dp_local_addr(dp, 0, &bound);
+	if (gen_open(&g, suite, size, flows, 0)) {
+		lr_dp_free(dp);
+		return res;
+	}
+	g.to = bound;
+	for (unsigned k = 0; k < NSINK; k++)
+		sinks[k] = lo(sink_port[k]);
+	for (unsigned f = 0; f < flows; f++)
+		pubs[f] = lo(g.port[f]);
+	install_topology(dp, &bound, suite, fanout, flows, sinks, pubs);
 	pthread_create(&g.th, NULL, gen_run, &g);
 	res = measure(dp);
 	atomic_store(&g.stop, 1);
@@ -604,17 +631,11 @@ static struct result run_dpdk(unsigned suite, unsigned size, unsigned fanout,
 {
 	struct lr_dp_addr local = {
 		.family = 4, .port = 5000, .ip = {127, 0, 0, 1}};
-	struct lr_dp_config c = {.backend = LR_DP_DPDK,
-				 .local = &local,
-				 .nlocal = 1,
-				 .max_sessions = MAXFLOWS + NSINK + 16,
-				 .pin = 1,
-				 .cpu = (unsigned)(ncpu() - 1),
-				 .max_tx_streams = 256};
+	struct lr_dp_config c = fwd_config(LR_DP_DPDK, &local);
+	struct lr_dp_addr sinks[NSINK], pubs[MAXFLOWS];
 	struct result res = {0};
 	struct lr_dp *dp;
 	struct wgen g;
-	unsigned nsink;
 
 	if (wire_ok < 0)
 		wire_ok = !lr_wire_open(&W, "lrbench");
@@ -627,45 +648,28 @@ static struct result run_dpdk(unsigned suite, unsigned size, unsigned fanout,
 	g.suite = suite;
 	g.size = size;
 	g.flows = flows;
-	nsink = flows * fanout < NSINK ? flows * fanout : NSINK;
-	for (unsigned k = 0; k < nsink; k++) {
-		struct lr_dp_session s = {
-			.local = local,
-			.remote = {.family = 4,
-				   .port = 7000,
-				   .ip = {127, 2, 0, (uint8_t)(k + 1)}}};
+	for (unsigned k = 0; k < sinks_for(fanout, flows); k++) {
 		struct rte_ether_addr mac = {{2, 0, 0, 2, 0, (uint8_t)k}};
-		struct rte_mbuf *a =
-			lr_wire_arp(&W, &mac, s.remote.ip, 1, s.remote.ip);
+		struct rte_mbuf *a;
 
+		sinks[k] = (struct lr_dp_addr){
+			.family = 4,
+			.port = 7000,
+			.ip = {127, 2, 0, (uint8_t)(k + 1)}};
+		a = lr_wire_arp(&W, &mac, sinks[k].ip, 1, sinks[k].ip);
 		lr_wire_send(&W, &a, 1); /* the sink announces itself */
-		policy(&s.tx, suite, 5000 + k);
-		policy(&s.rx, suite, 6000 + k);
-		lr_dp_session_install(dp, 100000 + k, &s);
 	}
 	for (unsigned f = 0; f < flows; f++) {
-		struct lr_dp_route r[10];
-		struct lr_dp_session s = {.local = local,
-					  .remote = {.family = 4, .port = 6000},
-					  .routes = r,
-					  .nroutes = fanout};
 		struct lr_srtp_config gc = {.dir = LR_SRTP_OUTBOUND,
 					    .any_ssrc = 1,
 					    .max_streams = 1};
 
-		flow_ip(f, s.remote.ip);
-		for (unsigned k = 0; k < fanout; k++)
-			r[k] = (struct lr_dp_route){
-				.to = 100000 + (f * fanout + k) % nsink,
-				.out_ssrc = 0x20000 + f * 16 + k,
-				.pt_from = -1,
-				.pt_to = -1};
-		policy(&s.rx, suite, f);
-		policy(&s.tx, suite, 7000 + f);
-		lr_dp_session_install(dp, 1 + f, &s);
-		gc.policy = s.rx;
+		pubs[f] = (struct lr_dp_addr){.family = 4, .port = 6000};
+		flow_ip(f, pubs[f].ip);
+		policy(&gc.policy, suite, f); /* the publisher's rx keys */
 		lr_srtp_session_new(&g.tx[f], &gc);
 	}
+	install_topology(dp, &local, suite, fanout, flows, sinks, pubs);
 	pthread_create(&g.th, NULL, wgen_run, &g);
 	res = measure(dp);
 	atomic_store(&g.stop, 1);
