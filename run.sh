@@ -62,16 +62,28 @@ configure() {
 	printf '%s\n' "$out" | grep 'linerate:' >&2 || true
 }
 
+# ninja_build DIR [targets...]: ninja, quiet unless it fails (then its whole
+# output, which is where the compiler's errors are)
+ninja_build() {
+	local dir=$1 out
+	shift
+	if ! out=$(ninja -C "$dir" -j"$JOBS" "$@" 2>&1); then
+		printf '%s\n' "$out" | grep -v '^\[[0-9]*/[0-9]*\] ' >&2
+		log "build failed in $dir/"
+		return 1
+	fi
+}
+
 build_main() {
 	configure build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-	ninja -C build -j"$JOBS" >/dev/null
+	ninja_build build
 	log "built build/"
 }
 
 build_bench() {
 	configure build-release -DCMAKE_BUILD_TYPE=Release
-	ninja -C build-release -j"$JOBS" lr-bench-srtp lr-bench-handshake \
-		lr-bench-fwd interop_pc_peer >/dev/null
+	ninja_build build-release lr-bench-srtp lr-bench-handshake \
+		lr-bench-fwd interop_pc_peer
 }
 
 # The sanitizer build also carries the libFuzzer targets (clang).
@@ -80,7 +92,7 @@ build_asan() {
 	configure build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		-DCMAKE_C_COMPILER=clang -DLR_SANITIZE=address,undefined \
 		-DLR_FUZZ=ON -DLR_FUZZ_SECONDS="$secs"
-	ninja -C build-asan -j"$JOBS" >/dev/null
+	ninja_build build-asan
 	log "built build-asan/ (address,undefined; fuzz ${secs}s)"
 }
 
@@ -88,7 +100,7 @@ build_asan() {
 build_tsan() {
 	configure build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		-DCMAKE_C_COMPILER=clang -DLR_SANITIZE=thread
-	ninja -C build-tsan -j"$JOBS" test_dp test_handover >/dev/null
+	ninja_build build-tsan test_dp test_handover
 	log "built build-tsan/ (thread: data plane tests)"
 }
 

@@ -632,7 +632,7 @@ static struct result run_dpdk(unsigned suite, unsigned size, unsigned fanout,
 	struct lr_dp_addr local = {
 		.family = 4, .port = 5000, .ip = {127, 0, 0, 1}};
 	struct lr_dp_config c = fwd_config(LR_DP_DPDK, &local);
-	struct lr_dp_addr sinks[NSINK], pubs[MAXFLOWS];
+	struct lr_dp_addr sinks[NSINK] = {{0}}, pubs[MAXFLOWS] = {{0}};
 	struct result res = {0};
 	struct lr_dp *dp;
 	struct wgen g;
