@@ -64,6 +64,8 @@ int lr_dp_new(const struct lr_dp_config *cfg, struct lr_dp **out)
 	int r;
 
 	*out = NULL;
+	if (cfg->max_tx_streams > LR_DP_MAX_TX_SSRCS)
+		return -EINVAL;
 	if (!cfg->nlocal || cfg->nlocal > DP_MAX_LOCAL ||
 	    !backend(cfg->backend))
 		return cfg->nlocal ? -ENOTSUP : -EINVAL;
@@ -350,10 +352,7 @@ static void apply(struct lr_dp *dp, struct lr__dpcmd *c)
 	case DP_STATS:
 		*c->stats = dp->st;
 		c->stats->sessions = dp->nsessions;
-		c->stats->session_bytes =
-			sizeof(struct lr__dpsess) +
-			dp->cfg.max_tx_streams *
-				sizeof(((struct lr__dpsess *)0)->tx_streams[0]);
+		c->stats->session_bytes = dp->session_bytes;
 		c->result = 0;
 		break;
 	case DP_SSTATS:

@@ -18,8 +18,11 @@
 
 struct lr__dpsess;
 
+/* A datagram in the worker. pkt.data is data[], or, when pkt.priv is set,
+ * storage the backend lent (an mbuf, a ring buffer) that goes back
+ * through ops->release when the buffer is put. */
 struct lr__dpbuf {
-	struct lr_pkt pkt; /* pkt.data == data */
+	struct lr_pkt pkt;
 	struct lr_dp_addr local, remote;
 	uint16_t lidx; /* which local address */
 	struct lr__dpsess *sess;
@@ -36,8 +39,9 @@ struct lr__dpsess {
 	unsigned nroutes;
 	struct lr_dp_session_stats st;
 	struct lr__dpsess *next_id, *next_tuple;
-	struct lr_srtp_stream rx_streams[LR_DP_MAX_SSRCS];
-	struct lr_srtp_stream tx_streams[]; /* cfg.max_tx_streams */
+	size_t bytes; /* this allocation */
+	uint16_t rx_slots, tx_slots;
+	struct lr_srtp_stream streams[]; /* rx_slots for rx, then tx's */
 };
 
 /* What the control thread asks of the worker. */
@@ -82,6 +86,9 @@ struct lr__dp_backend_ops {
 	int (*open)(struct lr_dp *dp);
 	void (*close)(struct lr_dp *dp);
 	void *(*run)(void *dp); /* the worker thread */
+	/* Storage a buffer borrowed (pkt.priv) is done with; only for
+	 * backends that lend their own (NULL otherwise). Worker thread. */
+	void (*release)(struct lr_dp *dp, void *priv);
 };
 
 struct lr_dp {
@@ -106,6 +113,7 @@ struct lr_dp {
 	struct lr_srtp_worker *crypto;
 	struct lr__dpsess **by_id, **by_tuple;
 	unsigned nbuckets, nsessions;
+	uint64_t session_bytes;
 	struct lr__dpbuf *bufs, *free_bufs;
 	unsigned nfree;
 	struct lr_dp_stats st;

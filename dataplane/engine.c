@@ -32,11 +32,16 @@ struct lr__dpbuf *lr__buf_get(struct lr_dp *dp)
 	b->pkt.data = b->data;
 	b->pkt.room = sizeof(b->data);
 	b->pkt.drop = 0;
+	b->pkt.priv = NULL;
 	return b;
 }
 
 void lr__buf_put(struct lr_dp *dp, struct lr__dpbuf *b)
 {
+	if (b->pkt.priv) {
+		dp->ops->release(dp, b->pkt.priv);
+		b->pkt.priv = NULL;
+	}
 	b->next = dp->free_bufs;
 	dp->free_bufs = b;
 	dp->nfree++;
@@ -120,7 +125,7 @@ static unsigned route(struct lr_dp *dp, struct lr__dpsess *s,
 				s->st.drops[LR_DROP_NO_BUFFER]++;
 				continue;
 			}
-			memcpy(c->data, b->data, b->pkt.len);
+			memcpy(c->data, b->pkt.data, b->pkt.len);
 			c->pkt.len = b->pkt.len;
 		}
 		rewrite(c, legs[i]);

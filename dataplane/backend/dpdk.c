@@ -7,10 +7,14 @@
  * is answered here; anything else is dropped and counted. Outgoing
  * datagrams need the peer's MAC: learnt from what it sent, from ARP or
  * neighbour advertisements; when unknown, one is asked for and the
- * datagram is counted tx_failed. Checksums in software.
+ * datagram is counted tx_failed. IPv4 and UDP checksums go to the port
+ * when it offers to compute them, and are computed here otherwise.
  *
- * Payloads are copied between mbufs and the engine's buffers (one copy
- * each way): the engine works on its own buffers for every backend.
+ * No copies on the media path: a received datagram stays in its mbuf,
+ * which the engine's buffer borrows (pkt.priv); the engine decrypts and
+ * re-encrypts in place and the frame leaves in the same mbuf, its
+ * headers rewritten in the headroom. Only fan-out legs beyond the first
+ * are copies (each leg is encrypted with its own keys).
  * The worker polls; when a round finds nothing it sleeps 20 us.
  */
 #define _GNU_SOURCE
@@ -39,6 +43,10 @@ void lr__dpdk_learn(struct dpdk *d, uint8_t family, const uint8_t *ip,
 {
 	struct neigh *n = &d->neigh[nhash(family, ip)];
 
+	if (n->valid && n->family == family &&
+	    !memcmp(n->ip, ip, family == 6 ? 16 : 4) &&
+	    rte_is_same_ether_addr(&n->mac, mac))
+		return; /* known already: the common case, per packet */
 	n->family = family;
 	memset(n->ip, 0, sizeof(n->ip));
 	memcpy(n->ip, ip, family == 6 ? 16 : 4);
@@ -169,8 +177,12 @@ static int eal_up(const struct lr_dp *dp)
 	return r < 0 ? -rte_errno : 0;
 }
 
+#define CSUM_OFFLOAD                                                           \
+	(RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM)
+
 static int dpdk_open(struct lr_dp *dp)
 {
+	struct rte_eth_dev_info info;
 	struct rte_eth_conf conf;
 	struct dpdk *d;
 	char name[32];
@@ -196,6 +208,11 @@ static int dpdk_open(struct lr_dp *dp)
 	if (!d->pool)
 		return -ENOMEM;
 	memset(&conf, 0, sizeof(conf));
+	if (!rte_eth_dev_info_get(d->port, &info) &&
+	    (info.tx_offload_capa & CSUM_OFFLOAD) == CSUM_OFFLOAD) {
+		conf.txmode.offloads = CSUM_OFFLOAD;
+		d->csum_offload = 1;
+	}
 	if (rte_eth_dev_configure(d->port, 1, 1, &conf) ||
 	    rte_eth_rx_queue_setup(d->port, 0, NB_DESC,
 				   (unsigned)rte_eth_dev_socket_id(d->port),
@@ -248,10 +265,9 @@ static void *dpdk_run(void *arg)
 			run_engine(dp, d);
 		}
 		got = rte_eth_rx_burst(d->port, 0, m, LR_DP_BURST);
-		for (uint16_t i = 0; i < got; i++) {
-			lr__dpdk_on_frame(dp, d, m[i]);
-			rte_pktmbuf_free(m[i]);
-		}
+		for (uint16_t i = 0; i < got; i++)
+			if (!lr__dpdk_on_frame(dp, d, m[i]))
+				rte_pktmbuf_free(m[i]);
 		run_engine(dp, d);
 		flush_out(dp, d);
 		if (!got && !n && !ninj) {
@@ -263,9 +279,16 @@ static void *dpdk_run(void *arg)
 	return NULL;
 }
 
+static void dpdk_release(struct lr_dp *dp, void *mbuf)
+{
+	(void)dp;
+	rte_pktmbuf_free(mbuf);
+}
+
 const struct lr__dp_backend_ops lr__dp_dpdk_ops = {
 	.name = "dpdk",
 	.open = dpdk_open,
 	.close = dpdk_close,
 	.run = dpdk_run,
+	.release = dpdk_release,
 };

@@ -29,6 +29,7 @@ struct dpdk {
 	uint16_t port;
 	struct rte_mempool *pool;
 	struct rte_ether_addr mac;
+	int csum_offload; /* the port computes IPv4 and UDP checksums */
 	struct neigh neigh[NEIGH];
 	struct lr__dpbuf *rx[LR_DP_BURST], *tx[TX_MAX];
 	unsigned nrx;
@@ -48,7 +49,9 @@ void lr__dpdk_arp_send(struct lr_dp *dp, struct dpdk *d, uint16_t op,
 void lr__dpdk_on_arp(struct lr_dp *dp, struct dpdk *d, const uint8_t *p,
 		     size_t len);
 /* dpdk_l3.c */
-void lr__dpdk_on_frame(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m);
+/* 1 if the frame's mbuf became an engine buffer (rx), 0 if the caller
+ * still owns it (answered, or dropped and counted). */
+int lr__dpdk_on_frame(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m);
 void lr__dpdk_transmit(struct lr_dp *dp, struct dpdk *d, struct lr__dpbuf **tx,
 		       unsigned n);
 

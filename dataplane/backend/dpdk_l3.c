@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "csum.h"
 #include "dpdk_internal.h"
 
 #define ICMP6 58
@@ -33,22 +34,28 @@ static int our_ipv6(const struct lr_dp *dp, const uint8_t *ip)
 	return -1;
 }
 
-/* A UDP datagram for local address li: into an engine buffer. */
-static void take(struct lr_dp *dp, struct dpdk *d, int li, uint8_t family,
-		 const uint8_t *src, const struct rte_udp_hdr *u, size_t ulen)
+/* A UDP datagram for local address li becomes an engine buffer over the
+ * mbuf itself (no copy): 1 if the mbuf was taken, 0 if it is the
+ * caller's still. */
+static int take(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m, int li,
+		uint8_t family, const uint8_t *src, const struct rte_udp_hdr *u,
+		size_t ulen)
 {
 	struct lr__dpbuf *b;
+	uint8_t *payload = (uint8_t *)(uintptr_t)(u + 1);
 	size_t plen = ulen - sizeof(*u);
 
 	if (plen > 1500 || d->nrx == LR_DP_BURST)
-		return;
+		return 0;
 	b = lr__buf_get(dp);
 	if (!b) {
 		dp->st.drops[LR_DROP_NO_BUFFER]++;
-		return;
+		return 0;
 	}
-	memcpy(b->data, u + 1, plen);
+	b->pkt.data = payload;
 	b->pkt.len = (uint32_t)plen;
+	b->pkt.room = (uint32_t)((uint8_t *)m->buf_addr + m->buf_len - payload);
+	b->pkt.priv = m;
 	memset(&b->remote, 0, sizeof(b->remote));
 	b->remote.family = family;
 	b->remote.port = rte_be_to_cpu_16(u->src_port);
@@ -56,10 +63,19 @@ static void take(struct lr_dp *dp, struct dpdk *d, int li, uint8_t family,
 	b->lidx = (uint16_t)li;
 	b->local = dp->local[li];
 	d->rx[d->nrx++] = b;
+	return 1;
 }
 
-static void on_ipv4(struct lr_dp *dp, struct dpdk *d,
-		    const struct rte_ether_hdr *e, const uint8_t *p, size_t len)
+/* A frame dropped here: counted for the worker, the mbuf stays the
+ * caller's (0). */
+static int drop(struct lr_dp *dp, enum lr_drop_reason why)
+{
+	dp->st.drops[why]++;
+	return 0;
+}
+
+static int on_ipv4(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m,
+		   const struct rte_ether_hdr *e, const uint8_t *p, size_t len)
 {
 	const struct rte_ipv4_hdr *ip = (const void *)p;
 	const struct rte_udp_hdr *u;
@@ -67,26 +83,26 @@ static void on_ipv4(struct lr_dp *dp, struct dpdk *d,
 	int li;
 
 	if (len < sizeof(*ip) || (ip->version_ihl >> 4) != 4)
-		return;
+		return drop(dp, LR_DROP_BAD_FRAME);
 	hl = (size_t)(ip->version_ihl & 0x0f) * 4;
 	tl = rte_be_to_cpu_16(ip->total_length);
-	if (hl < sizeof(*ip) || tl < hl || tl > len ||
-	    ip->next_proto_id != IPPROTO_UDP ||
-	    (rte_be_to_cpu_16(ip->fragment_offset) & 0x3fff) ||
-	    rte_ipv4_cksum(ip) != 0)
-		return; /* not UDP for us, a fragment, or damaged (the sum
-			 * over a header with a right checksum folds to 0) */
+	/* the sum over a header with a right checksum folds to 0 */
+	if (hl < sizeof(*ip) || tl < hl || tl > len || rte_ipv4_cksum(ip))
+		return drop(dp, LR_DROP_BAD_FRAME);
+	if (ip->next_proto_id != IPPROTO_UDP ||
+	    (rte_be_to_cpu_16(ip->fragment_offset) & 0x3fff))
+		return drop(dp, LR_DROP_NOT_OURS); /* not UDP, a fragment */
 	if (tl < hl + sizeof(*u))
-		return;
+		return drop(dp, LR_DROP_BAD_FRAME);
 	u = (const void *)(p + hl);
 	ulen = rte_be_to_cpu_16(u->dgram_len);
 	if (ulen < sizeof(*u) || ulen > tl - hl)
-		return;
+		return drop(dp, LR_DROP_BAD_FRAME);
 	li = local_index(dp, 4, (const uint8_t *)&ip->dst_addr, u->dst_port);
 	if (li < 0)
-		return;
+		return drop(dp, LR_DROP_NOT_OURS);
 	lr__dpdk_learn(d, 4, (const uint8_t *)&ip->src_addr, &e->src_addr);
-	take(dp, d, li, 4, (const uint8_t *)&ip->src_addr, u, ulen);
+	return take(dp, d, m, li, 4, (const uint8_t *)&ip->src_addr, u, ulen);
 }
 
 static void nd_send(struct lr_dp *dp, struct dpdk *d, uint8_t type,
@@ -148,8 +164,8 @@ static void on_nd(struct lr_dp *dp, struct dpdk *d,
 	}
 }
 
-static void on_ipv6(struct lr_dp *dp, struct dpdk *d,
-		    const struct rte_ether_hdr *e, const uint8_t *p, size_t len)
+static int on_ipv6(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m,
+		   const struct rte_ether_hdr *e, const uint8_t *p, size_t len)
 {
 	const struct rte_ipv6_hdr *ip = (const void *)p;
 	const struct rte_udp_hdr *u;
@@ -157,28 +173,30 @@ static void on_ipv6(struct lr_dp *dp, struct dpdk *d,
 	int li;
 
 	if (len < sizeof(*ip) || (rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6)
-		return;
+		return drop(dp, LR_DROP_BAD_FRAME);
 	pl = rte_be_to_cpu_16(ip->payload_len);
 	if (pl > len - sizeof(*ip))
-		return;
+		return drop(dp, LR_DROP_BAD_FRAME);
 	if (ip->proto == ICMP6) {
 		on_nd(dp, d, e, ip, p + sizeof(*ip), pl);
-		return;
+		return 0;
 	}
-	if (ip->proto != IPPROTO_UDP || pl < sizeof(*u))
-		return; /* extension headers are not handled: dropped */
+	if (ip->proto != IPPROTO_UDP)
+		return drop(dp, LR_DROP_NOT_OURS); /* extension headers too */
+	if (pl < sizeof(*u))
+		return drop(dp, LR_DROP_BAD_FRAME);
 	u = (const void *)(p + sizeof(*ip));
 	ulen = rte_be_to_cpu_16(u->dgram_len);
 	if (ulen < sizeof(*u) || ulen > pl)
-		return;
+		return drop(dp, LR_DROP_BAD_FRAME);
 	li = local_index(dp, 6, ip->dst_addr, u->dst_port);
 	if (li < 0)
-		return;
+		return drop(dp, LR_DROP_NOT_OURS);
 	lr__dpdk_learn(d, 6, ip->src_addr, &e->src_addr);
-	take(dp, d, li, 6, ip->src_addr, u, ulen);
+	return take(dp, d, m, li, 6, ip->src_addr, u, ulen);
 }
 
-void lr__dpdk_on_frame(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m)
+int lr__dpdk_on_frame(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	size_t len = rte_pktmbuf_data_len(m);
@@ -186,16 +204,19 @@ void lr__dpdk_on_frame(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m)
 	uint16_t type;
 
 	if (m->nb_segs != 1 || len < sizeof(*e))
-		return;
+		return drop(dp, LR_DROP_BAD_FRAME);
 	type = rte_be_to_cpu_16(e->ether_type);
 	p += sizeof(*e);
 	len -= sizeof(*e);
+	if (type == RTE_ETHER_TYPE_IPV4)
+		return on_ipv4(dp, d, m, e, p, len);
+	if (type == RTE_ETHER_TYPE_IPV6)
+		return on_ipv6(dp, d, m, e, p, len);
 	if (type == RTE_ETHER_TYPE_ARP)
 		lr__dpdk_on_arp(dp, d, p, len);
-	else if (type == RTE_ETHER_TYPE_IPV4)
-		on_ipv4(dp, d, e, p, len);
-	else if (type == RTE_ETHER_TYPE_IPV6)
-		on_ipv6(dp, d, e, p, len);
+	else
+		drop(dp, LR_DROP_NOT_OURS);
+	return 0;
 }
 
 /* Ask who has a: ARP request, or NS to the solicited-node address. */
@@ -218,20 +239,63 @@ static void solicit(struct lr_dp *dp, struct dpdk *d, const struct lr__dpbuf *b)
 	}
 }
 
-static struct rte_mbuf *frame(struct dpdk *d, const struct lr__dpbuf *b,
+/* The UDP checksum: the port's where it can (the pseudo-header sum goes
+ * in the field and the flags ask for the rest), ours otherwise. */
+static void udp_csum(const struct dpdk *d, struct rte_mbuf *m, int v4, void *ip,
+		     struct rte_udp_hdr *u, size_t ulen)
+{
+	uint64_t fl = v4 ? RTE_MBUF_F_TX_IPV4 : RTE_MBUF_F_TX_IPV6;
+	uint16_t ph, ck;
+
+	if (d->csum_offload) {
+		if (v4)
+			fl |= RTE_MBUF_F_TX_IP_CKSUM;
+		fl |= RTE_MBUF_F_TX_UDP_CKSUM;
+		m->ol_flags = fl;
+		u->dgram_cksum = v4 ? rte_ipv4_phdr_cksum(ip, fl)
+				    : rte_ipv6_phdr_cksum(ip, fl);
+		return;
+	}
+	m->ol_flags = 0;
+	ph = v4 ? rte_ipv4_phdr_cksum(ip, 0) : rte_ipv6_phdr_cksum(ip, 0);
+	ck = (uint16_t)~lr__csum(u, ulen, ph);
+	u->dgram_cksum = ck ? ck : 0xffff; /* 0 means "none" (RFC 768) */
+}
+
+/* Datagram b to dst as one frame: in b's own mbuf when it came in one
+ * (the headers are rewritten in its headroom, no copy), else in a new
+ * mbuf with the payload copied. NULL when no mbuf is to be had. */
+static struct rte_mbuf *frame(struct dpdk *d, struct lr__dpbuf *b,
 			      const struct rte_ether_addr *dst)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(d->pool);
+	int v4 = b->remote.family == 4;
+	size_t l3 =
+		v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
+	size_t hl = sizeof(struct rte_ether_hdr) + l3 +
+		    sizeof(struct rte_udp_hdr),
+	       ulen = sizeof(struct rte_udp_hdr) + b->pkt.len;
+	struct rte_mbuf *m = b->pkt.priv;
 	struct rte_ether_hdr *e;
 	struct rte_udp_hdr *u;
-	size_t ulen = sizeof(*u) + b->pkt.len, l3;
 
-	if (!m)
-		return NULL;
-	e = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	if (m && (size_t)(b->pkt.data - (uint8_t *)m->buf_addr) >= hl) {
+		b->pkt.priv = NULL; /* the mbuf leaves with the frame */
+		e = (void *)(b->pkt.data - hl);
+		m->data_off = (uint16_t)((uint8_t *)e - (uint8_t *)m->buf_addr);
+	} else {
+		m = rte_pktmbuf_alloc(d->pool);
+		if (!m)
+			return NULL;
+		e = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+		memcpy((uint8_t *)e + hl, b->pkt.data, b->pkt.len);
+	}
+	m->data_len = (uint16_t)(hl + b->pkt.len);
+	m->pkt_len = m->data_len;
+	m->l2_len = sizeof(*e);
+	m->l3_len = l3;
 	e->dst_addr = *dst;
 	e->src_addr = d->mac;
-	if (b->remote.family == 4) {
+	if (v4) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(e + 1);
 
 		e->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
@@ -244,9 +308,9 @@ static struct rte_mbuf *frame(struct dpdk *d, const struct lr__dpbuf *b,
 		ip->next_proto_id = IPPROTO_UDP;
 		memcpy(&ip->src_addr, b->local.ip, 4);
 		memcpy(&ip->dst_addr, b->remote.ip, 4);
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		if (!d->csum_offload)
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
 		u = (struct rte_udp_hdr *)(ip + 1);
-		l3 = sizeof(*ip);
 	} else {
 		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(e + 1);
 
@@ -258,18 +322,12 @@ static struct rte_mbuf *frame(struct dpdk *d, const struct lr__dpbuf *b,
 		memcpy(ip->src_addr, b->local.ip, 16);
 		memcpy(ip->dst_addr, b->remote.ip, 16);
 		u = (struct rte_udp_hdr *)(ip + 1);
-		l3 = sizeof(*ip);
 	}
 	u->src_port = rte_cpu_to_be_16(b->local.port);
 	u->dst_port = rte_cpu_to_be_16(b->remote.port);
 	u->dgram_len = rte_cpu_to_be_16((uint16_t)ulen);
 	u->dgram_cksum = 0;
-	memcpy(u + 1, b->pkt.data, b->pkt.len);
-	u->dgram_cksum =
-		b->remote.family == 4
-			? rte_ipv4_udptcp_cksum((const void *)(e + 1), u)
-			: rte_ipv6_udptcp_cksum((const void *)(e + 1), u);
-	m->data_len = m->pkt_len = (uint32_t)(sizeof(*e) + l3 + ulen);
+	udp_csum(d, m, v4, e + 1, u, ulen);
 	return m;
 }
 

@@ -54,7 +54,7 @@ static void sess_free(struct lr__dpsess *s)
 {
 	lr_srtp_ctx_clear(&s->rx);
 	lr_srtp_ctx_clear(&s->tx);
-	memset(s, 0, sizeof(*s)); /* no keys left in freed memory */
+	memset(s, 0, s->bytes); /* no keys or indices left in freed memory */
 	free(s);
 }
 
@@ -128,6 +128,7 @@ static int check(const struct lr_dp *dp, const struct lr_dp_session *d,
 	    d->nroutes > LR_DP_MAX_ROUTES ||
 	    d->nremote_ssrcs > LR_DP_MAX_SSRCS ||
 	    d->nrx_state > LR_DP_MAX_SSRCS || d->ntx_state > DP_TX_STREAMS ||
+	    d->rx_ssrcs > LR_DP_MAX_SSRCS || d->tx_ssrcs > LR_DP_MAX_TX_SSRCS ||
 	    d->tx.suite != d->rx.suite || d->tx.key_len != d->rx.key_len)
 		return -EINVAL;
 	for (unsigned i = 0; i < d->nroutes; i++)
@@ -148,7 +149,8 @@ int lr__flow_install(struct lr_dp *dp, uint64_t id,
 {
 	struct lr__dpsess *s;
 	int lidx, r;
-	unsigned b;
+	unsigned b, nrx, ntx;
+	size_t bytes;
 
 	if (!id)
 		return -EINVAL;
@@ -161,20 +163,25 @@ int lr__flow_install(struct lr_dp *dp, uint64_t id,
 		return -EEXIST; /* one session per 5-tuple */
 	if (dp->nsessions >= dp->nbuckets / 2)
 		return -ENOSPC;
-	s = calloc(1, sizeof(*s) + dp->cfg.max_tx_streams *
-					   sizeof(s->tx_streams[0]));
+	nrx = d->rx_ssrcs ? d->rx_ssrcs : LR_DP_MAX_SSRCS;
+	ntx = d->tx_ssrcs ? d->tx_ssrcs : dp->cfg.max_tx_streams;
+	if (d->nremote_ssrcs > nrx || d->nrx_state > nrx || d->ntx_state > ntx)
+		return -EINVAL;
+	bytes = sizeof(*s) + (nrx + ntx) * sizeof(s->streams[0]);
+	s = calloc(1, bytes);
 	if (!s)
 		return -ENOMEM;
 	s->id = id;
 	s->remote = d->remote;
 	s->lidx = (uint16_t)lidx;
+	s->bytes = bytes;
+	s->rx_slots = (uint16_t)nrx;
+	s->tx_slots = (uint16_t)ntx;
 	r = lr_srtp_ctx_init(&s->rx, dp->crypto, LR_SRTP_INBOUND, &d->rx,
-			     s->rx_streams, LR_DP_MAX_SSRCS,
-			     d->nremote_ssrcs == 0);
+			     s->streams, nrx, d->nremote_ssrcs == 0);
 	if (!r)
 		r = lr_srtp_ctx_init(&s->tx, dp->crypto, LR_SRTP_OUTBOUND,
-				     &d->tx, s->tx_streams,
-				     dp->cfg.max_tx_streams, 1);
+				     &d->tx, s->streams + nrx, ntx, 1);
 	for (unsigned i = 0; !r && i < d->nremote_ssrcs; i++)
 		r = lr_srtp_stream_add(&s->rx, d->remote_ssrcs[i]);
 	for (unsigned i = 0; !r && i < d->nrx_state; i++)
@@ -191,6 +198,7 @@ int lr__flow_install(struct lr_dp *dp, uint64_t id,
 	dp->by_id[b] = s;
 	link_tuple(dp, s);
 	dp->nsessions++;
+	dp->session_bytes += s->bytes;
 	return 0;
 }
 
@@ -238,6 +246,7 @@ int lr__flow_remove(struct lr_dp *dp, uint64_t id)
 	*pp = s->next_id;
 	unlink_tuple(dp, s);
 	dp->nsessions--;
+	dp->session_bytes -= s->bytes;
 	sess_free(s);
 	return 0;
 }

@@ -18,6 +18,8 @@ static const char *const drop_names[LR_DROP__MAX] = {
 	[LR_DROP_NO_ROUTE] = "no_route",
 	[LR_DROP_NO_BUFFER] = "no_buffer",
 	[LR_DROP_TX_FAILED] = "tx_failed",
+	[LR_DROP_BAD_FRAME] = "bad_frame",
+	[LR_DROP_NOT_OURS] = "not_ours",
 };
 
 const char *lr_drop_reason_name(unsigned reason)

@@ -29,9 +29,10 @@
 #include "lr_pkt.h"
 #include "lr_srtp_core.h"
 
-#define LR_DP_BURST	 64
-#define LR_DP_MAX_ROUTES 32
-#define LR_DP_MAX_SSRCS	 16
+#define LR_DP_BURST	   64
+#define LR_DP_MAX_ROUTES   32
+#define LR_DP_MAX_SSRCS	   16
+#define LR_DP_MAX_TX_SSRCS 4096
 
 struct lr_dp_addr {
 	uint8_t family; /* 4 or 6 */
@@ -66,6 +67,13 @@ struct lr_dp_session {
 	 * (lr_pc_media_handover), so indices and replay state carry on. */
 	const struct lr_srtp_stream_state *rx_state, *tx_state;
 	unsigned nrx_state, ntx_state;
+	/* Install only: SSRC slots, the most SSRCs the peer may send us
+	 * (0: LR_DP_MAX_SSRCS, the most) and we may send the peer (0: the
+	 * config's max_tx_streams; at most LR_DP_MAX_TX_SSRCS). A session's
+	 * memory is mostly these (~200 bytes a slot): a publisher of one
+	 * audio and one video track wants 2 and 2, a subscriber as many tx
+	 * slots as SSRCs routed to it. */
+	unsigned rx_ssrcs, tx_ssrcs;
 };
 
 enum lr_dp_backend {
@@ -149,7 +157,8 @@ struct lr_dp_stats {
 	uint64_t punted, punt_dropped;
 	uint64_t drops[LR_DROP__MAX];
 	uint64_t bursts;
-	uint64_t sessions, session_bytes; /* installed; memory of each */
+	uint64_t sessions;	/* installed */
+	uint64_t session_bytes; /* their memory: sessions, streams, routes */
 };
 void lr_dp_stats(struct lr_dp *dp, struct lr_dp_stats *out);
 

@@ -32,6 +32,10 @@ enum lr_drop_reason {
 	LR_DROP_NO_ROUTE,     /* authentic media nobody subscribed to */
 	LR_DROP_NO_BUFFER,    /* packet pool empty (fan-out copy) */
 	LR_DROP_TX_FAILED,    /* the backend could not send it */
+	/* backends with their own network stack (dpdk) */
+	LR_DROP_BAD_FRAME, /* malformed L2/L3/UDP (lengths, IPv4 checksum) */
+	LR_DROP_NOT_OURS,  /* not UDP to a local address and port, or a
+			    * fragment, or an unknown EtherType */
 	LR_DROP__MAX
 };
 

@@ -412,6 +412,76 @@ static void test_drops(void)
 	lr_dp_free(dp);
 }
 
+/* SSRC slots sized per session: memory follows them, a subscriber with
+ * one tx slot takes the first SSRC routed to it and counts the second
+ * as no_stream_slot, sizes past the limits are refused. */
+static void test_session_slots(void)
+{
+	struct lr_dp *dp = dp_open(0);
+	struct lr_dp_addr to = dp_local(dp, 0);
+	struct peer pub, pub2, sub;
+	struct lr_dp_route r1 = {.to = 2, .pt_from = -1, .pt_to = -1};
+	struct lr_dp_stats st0, st1, st2;
+	struct lr_dp_session_stats ss;
+	struct lr_dp_session s;
+	uint8_t buf[2048];
+	int len;
+
+	peer_open(&pub, 0, LR_SRTP_AEAD_AES_128_GCM);
+	peer_open(&pub2, 0, LR_SRTP_AEAD_AES_128_GCM);
+	peer_open(&sub, 0, LR_SRTP_AEAD_AES_128_GCM);
+	lr_dp_stats(dp, &st0);
+	CU_ASSERT_EQUAL(st0.sessions, 0);
+	CU_ASSERT_EQUAL(st0.session_bytes, 0);
+	s = (struct lr_dp_session){.local = to,
+				   .remote = sub.addr,
+				   .tx = sub.from_dp,
+				   .rx = sub.to_dp,
+				   .rx_ssrcs = 1,
+				   .tx_ssrcs = 1};
+	CU_ASSERT_EQUAL(lr_dp_session_install(dp, 2, &s), 0);
+	lr_dp_stats(dp, &st1);
+	s.remote = pub.addr, s.tx = pub.from_dp, s.rx = pub.to_dp;
+	s.routes = &r1, s.nroutes = 1;
+	s.rx_ssrcs = 0, s.tx_ssrcs = 0; /* the defaults: 16 and 64 */
+	CU_ASSERT_EQUAL(lr_dp_session_install(dp, 1, &s), 0);
+	lr_dp_stats(dp, &st2);
+	CU_ASSERT_EQUAL(st2.sessions, 2);
+	/* 2 slots against 80: the default session is bigger by 78 slots */
+	CU_ASSERT(st1.session_bytes > 0);
+	CU_ASSERT_EQUAL((st2.session_bytes - st1.session_bytes) -
+				st1.session_bytes,
+			78 * sizeof(struct lr_srtp_stream));
+	s.remote = pub2.addr, s.tx = pub2.from_dp, s.rx = pub2.to_dp;
+	s.rx_ssrcs = 1;
+	CU_ASSERT_EQUAL(lr_dp_session_install(dp, 3, &s), 0);
+	/* pub's SSRC takes sub's one tx slot; pub2's finds none */
+	len = make_rtp(&pub, 1, buf);
+	send_to(&pub, &to, buf, (size_t)len);
+	CU_ASSERT_EQUAL(receive(&sub, 1, NULL, NULL), 1);
+	len = make_rtp(&pub2, 1, buf);
+	send_to(&pub2, &to, buf, (size_t)len);
+	CU_ASSERT_EQUAL(receive(&sub, 1, NULL, NULL), 0);
+	lr_dp_session_stats(dp, 2, &ss);
+	CU_ASSERT_EQUAL(ss.tx_packets, 1);
+	CU_ASSERT_EQUAL(ss.drops[LR_DROP_NO_STREAM_SLOT], 1);
+	/* limits */
+	s.rx_ssrcs = LR_DP_MAX_SSRCS + 1;
+	CU_ASSERT_EQUAL(lr_dp_session_install(dp, 4, &s), -EINVAL);
+	s.rx_ssrcs = 0;
+	s.tx_ssrcs = LR_DP_MAX_TX_SSRCS + 1;
+	CU_ASSERT_EQUAL(lr_dp_session_install(dp, 4, &s), -EINVAL);
+	/* removal gives the memory back */
+	CU_ASSERT_EQUAL(lr_dp_session_remove(dp, 1), 0);
+	CU_ASSERT_EQUAL(lr_dp_session_remove(dp, 3), 0);
+	lr_dp_stats(dp, &st2);
+	CU_ASSERT_EQUAL(st2.session_bytes, st1.session_bytes);
+	peer_close(&pub);
+	peer_close(&pub2);
+	peer_close(&sub);
+	lr_dp_free(dp);
+}
+
 /* Re-keying mid-stream: the publisher moves to new keys while packets
  * under the old ones are still arriving; none is lost. */
 static void test_rekey_mid_stream(void)
@@ -499,6 +569,7 @@ static void add_suite(const char *name, CU_InitializeFunc init)
 	LR_ADD_TEST(s, test_punt_and_send);
 	LR_ADD_TEST(s, test_drops);
 	LR_ADD_TEST(s, test_rekey_mid_stream);
+	LR_ADD_TEST(s, test_session_slots);
 }
 
 void lr_test_register(void)

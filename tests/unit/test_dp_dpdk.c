@@ -401,6 +401,134 @@ static void test_arp_punt_drops(void)
 	lr_dp_free(dp);
 }
 
+/* A valid frame from p, damaged by f (which says if the IPv4 header
+ * checksum is to be made right again afterwards). */
+static void wire_bad(struct wpeer *p, int (*f)(uint8_t *, struct rte_mbuf *))
+{
+	struct lr_dp_addr to = dp_local(p->family == 6);
+	uint8_t pay[64] = {0x80, 111};
+	struct rte_mbuf *m = lr_wire_udp(&W, &p->mac, p->family, p->ip, p->port,
+					 to.ip, to.port, pay, sizeof(pay), 1);
+	uint8_t *fr;
+
+	CU_ASSERT_FATAL(m != NULL);
+	fr = rte_pktmbuf_mtod(m, uint8_t *);
+	if (f(fr, m) && p->family == 4) {
+		struct rte_ipv4_hdr *ip = (void *)(fr + 14);
+
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	lr_wire_send(&W, &m, 1);
+}
+
+static int bad_ip_csum(uint8_t *f, struct rte_mbuf *m)
+{
+	(void)m;
+	f[14 + 10] ^= 0x40;
+	return 0;
+}
+static int udp_len_past_ip(uint8_t *f, struct rte_mbuf *m)
+{
+	(void)m;
+	lr_wr16(f + 14 + 20 + 4, 200);
+	return 1;
+}
+static int truncated_ip(uint8_t *f, struct rte_mbuf *m)
+{
+	(void)f;
+	m->data_len = m->pkt_len = 14 + 12;
+	return 0;
+}
+static int ip_len_past_frame(uint8_t *f, struct rte_mbuf *m)
+{
+	(void)m;
+	lr_wr16(f + 14 + 2, 1400);
+	return 1;
+}
+static int fragment(uint8_t *f, struct rte_mbuf *m)
+{
+	(void)m;
+	lr_wr16(f + 14 + 6, 0x2000); /* more fragments */
+	return 1;
+}
+static int other_port(uint8_t *f, struct rte_mbuf *m)
+{
+	(void)m;
+	lr_wr16(f + 14 + 20 + 2, 5999);
+	return 1;
+}
+static int other_ethertype(uint8_t *f, struct rte_mbuf *m)
+{
+	(void)m;
+	lr_wr16(f + 12, 0x88cc); /* LLDP */
+	return 0;
+}
+static int v6_ext_header(uint8_t *f, struct rte_mbuf *m)
+{
+	(void)m;
+	f[14 + 6] = 0; /* hop-by-hop options first */
+	return 0;
+}
+static int v6_payload_past_frame(uint8_t *f, struct rte_mbuf *m)
+{
+	(void)m;
+	lr_wr16(f + 14 + 4, 1400);
+	return 0;
+}
+
+/* Frames that are malformed or not for us are counted by reason, their
+ * mbufs go back to the pool, and media around them still flows. */
+static void test_bad_frames(void)
+{
+	static int (*const bad[])(uint8_t *, struct rte_mbuf *) = {
+		bad_ip_csum, udp_len_past_ip, truncated_ip, ip_len_past_frame};
+	static int (*const alien[])(uint8_t *, struct rte_mbuf *) = {
+		fragment, other_port, other_ethertype};
+	struct lr_dp *dp = dp_open();
+	struct wpeer *pub = wpeer_new(0, LR_SRTP_AES128_CM_SHA1_80, 0);
+	struct wpeer *sub = wpeer_new(0, LR_SRTP_AES128_CM_SHA1_80, 1);
+	struct wpeer *pub6 = wpeer_new(1, LR_SRTP_AES128_CM_SHA1_80, 0);
+	struct lr_dp_route r = {
+		.to = 2, .out_ssrc = 0x99, .pt_from = -1, .pt_to = -1};
+	struct lr_dp_stats st;
+	const unsigned rounds = 3000; /* past the pool, were one kept */
+	unsigned avail0;
+
+	settle(20);
+	avail0 = rte_mempool_avail_count(W.pool);
+	CU_ASSERT_EQUAL(install(dp, 2, sub, NULL, 0), 0);
+	CU_ASSERT_EQUAL(install(dp, 1, pub, &r, 1), 0);
+	for (unsigned k = 0; k < rounds; k++) {
+		for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			wire_bad(pub, bad[i]);
+		for (unsigned i = 0; i < sizeof(alien) / sizeof(alien[0]); i++)
+			wire_bad(pub, alien[i]);
+		wire_bad(pub6, v6_ext_header);
+		wire_bad(pub6, v6_payload_past_frame);
+		if (k % 30 == 0)
+			send_rtp(pub, k / 30);
+		if (k % 8 == 0)
+			wire_pump();
+	}
+	CU_ASSERT_EQUAL(wait_for(sub, rounds / 30), rounds / 30);
+	CU_ASSERT_EQUAL(check_got(sub, 0x99), rounds / 30);
+	settle(20);
+	/* every mbuf is back in the pool: the dropped ones freed by the
+	 * data plane, the forwarded ones (which leave in the mbuf they came
+	 * in) by our side when they arrived */
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(W.pool), avail0);
+	lr_dp_stats(dp, &st);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_BAD_FRAME], rounds * 5);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_NOT_OURS], rounds * 4);
+	CU_ASSERT_STRING_EQUAL(lr_drop_reason_name(LR_DROP_BAD_FRAME),
+			       "bad_frame");
+	CU_ASSERT_STRING_EQUAL(lr_drop_reason_name(LR_DROP_NOT_OURS),
+			       "not_ours");
+	wpeers_free();
+	lr_dp_free(dp);
+}
+
 static int setup(void)
 {
 	if (srtp_init() != srtp_err_status_ok)
@@ -431,4 +559,5 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_ipv6);
 	LR_ADD_TEST(s, test_fanout_10);
 	LR_ADD_TEST(s, test_arp_punt_drops);
+	LR_ADD_TEST(s, test_bad_frames);
 }
