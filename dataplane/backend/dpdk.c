@@ -35,18 +35,37 @@ static unsigned nhash(uint8_t family, const uint8_t *ip)
 
 	for (unsigned i = 0; i < (family == 6 ? 16u : 4u); i++)
 		h = (h ^ ip[i]) * 16777619u;
-	return h & (NEIGH - 1);
+	return h;
+}
+
+static int neigh_is(const struct neigh *n, uint8_t family, const uint8_t *ip)
+{
+	return n->valid && n->family == family &&
+	       !memcmp(n->ip, ip, family == 6 ? 16 : 4);
 }
 
 void lr__dpdk_learn(struct dpdk *d, uint8_t family, const uint8_t *ip,
 		    const struct rte_ether_addr *mac)
 {
-	struct neigh *n = &d->neigh[nhash(family, ip)];
+	unsigned h = nhash(family, ip);
+	struct neigh *n = NULL;
 
-	if (n->valid && n->family == family &&
-	    !memcmp(n->ip, ip, family == 6 ? 16 : 4) &&
-	    rte_is_same_ether_addr(&n->mac, mac))
-		return; /* known already: the common case, per packet */
+	/* its slot, else the first free one, else the home slot is taken
+	 * over (the table has 4 slots per session: rare) */
+	for (unsigned i = 0; i < NEIGH_PROBE; i++) {
+		struct neigh *x = &d->neigh[(h + i) & d->neigh_mask];
+
+		if (neigh_is(x, family, ip)) {
+			if (rte_is_same_ether_addr(&x->mac, mac))
+				return; /* known: the common case, per packet */
+			n = x;
+			break;
+		}
+		if (!x->valid && !n)
+			n = x;
+	}
+	if (!n)
+		n = &d->neigh[h & d->neigh_mask];
 	n->family = family;
 	memset(n->ip, 0, sizeof(n->ip));
 	memcpy(n->ip, ip, family == 6 ? 16 : 4);
@@ -57,11 +76,14 @@ void lr__dpdk_learn(struct dpdk *d, uint8_t family, const uint8_t *ip,
 const struct neigh *lr__dpdk_lookup(const struct dpdk *d,
 				    const struct lr_dp_addr *a)
 {
-	const struct neigh *n = &d->neigh[nhash(a->family, a->ip)];
+	unsigned h = nhash(a->family, a->ip);
 
-	if (n->valid && n->family == a->family &&
-	    !memcmp(n->ip, a->ip, a->family == 6 ? 16 : 4))
-		return n;
+	for (unsigned i = 0; i < NEIGH_PROBE; i++) {
+		const struct neigh *n = &d->neigh[(h + i) & d->neigh_mask];
+
+		if (neigh_is(n, a->family, a->ip))
+			return n;
+	}
 	return NULL;
 }
 
@@ -186,6 +208,7 @@ static int dpdk_open(struct lr_dp *dp)
 	struct rte_eth_conf conf;
 	struct dpdk *d;
 	char name[32];
+	unsigned n;
 	int r;
 
 	for (unsigned i = 0; i < dp->nlocal; i++)
@@ -201,6 +224,13 @@ static int dpdk_open(struct lr_dp *dp)
 		return -ENOMEM;
 	dp->backend = d;
 	d->port = dp->cfg.dpdk_port;
+	for (n = NEIGH_MIN;
+	     n < 4 * (dp->cfg.max_sessions ? dp->cfg.max_sessions : 4096);)
+		n <<= 1;
+	d->neigh = calloc(n, sizeof(*d->neigh));
+	if (!d->neigh)
+		return -ENOMEM;
+	d->neigh_mask = n - 1;
 	snprintf(name, sizeof(name), "lr_dp_%u_%p", d->port, (void *)dp);
 	d->pool = rte_pktmbuf_pool_create(name, NB_MBUF, 256, 0,
 					  RTE_MBUF_DEFAULT_BUF_SIZE,
@@ -233,6 +263,7 @@ static void dpdk_close(struct lr_dp *dp)
 		return;
 	rte_eth_dev_stop(d->port);
 	rte_mempool_free(d->pool);
+	free(d->neigh);
 	free(d);
 	dp->backend = NULL;
 }

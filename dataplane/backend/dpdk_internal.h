@@ -14,10 +14,11 @@
 
 #include "../dp_internal.h"
 
-#define NB_DESC 1024
-#define NB_MBUF 8191
-#define NEIGH	1024 /* neighbour cache slots (power of two) */
-#define TX_MAX	(LR_DP_BURST * LR_DP_MAX_ROUTES)
+#define NB_DESC	    1024
+#define NB_MBUF	    8191
+#define NEIGH_MIN   1024 /* neighbour cache slots, at least (power of two) */
+#define NEIGH_PROBE 8	 /* slots a lookup looks at */
+#define TX_MAX	    (LR_DP_BURST * LR_DP_MAX_ROUTES)
 
 struct neigh {
 	uint8_t family, valid;
@@ -29,8 +30,9 @@ struct dpdk {
 	uint16_t port;
 	struct rte_mempool *pool;
 	struct rte_ether_addr mac;
-	int csum_offload; /* the port computes IPv4 and UDP checksums */
-	struct neigh neigh[NEIGH];
+	int csum_offload;    /* the port computes IPv4 and UDP checksums */
+	struct neigh *neigh; /* open addressing: 4 slots per session */
+	unsigned neigh_mask;
 	struct lr__dpbuf *rx[LR_DP_BURST], *tx[TX_MAX];
 	unsigned nrx;
 	struct rte_mbuf *out[LR_DP_BURST];
