@@ -3,8 +3,10 @@
  * agents and optionally a STUN server, signalling passed in-process:
  * full<->full, full<->lite, both controlling (487), 20% loss, one side
  * behind a NAT (server-reflexive and peer-reflexive candidates), consent
- * expiry, ICE restart, late trickle. Each run asserts the state sequence
- * and the selected pair.
+ * freshness and expiry, ICE restart, late trickle. Each run asserts the
+ * state sequence and the selected pair; the driver also taps the STUN
+ * traffic (requests received and sent, responses received) with their
+ * virtual times.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,7 +27,18 @@ struct peer {
 	int eoc_sent;
 	struct lr_ice_candidate held[8]; /* candidates not yet signalled */
 	int nheld;
-	int srflx; /* server-reflexive candidates gathered */
+	int srflx;	       /* server-reflexive candidates gathered */
+	uint64_t state_at[32]; /* virtual time of states[i] */
+	struct lr_ice_candidate cands[8]; /* local candidates gathered */
+	int ncands;
+	int nsel; /* LR_ICE_EV_SELECTED events, the last one below */
+	struct lr_ice_candidate sel_l, sel_r;
+	uint64_t sel_at;
+	uint64_t req_at[64]; /* Binding requests received: when */
+	int nreq;
+	uint64_t resp_at;      /* the last Binding success response received */
+	uint8_t last_req[548]; /* the last Binding request sent */
+	size_t last_req_len;
 };
 
 struct world {
@@ -47,11 +60,21 @@ static void signal_events(struct world *w, int i)
 	uint64_t now = lr_sim_now(w->sim);
 
 	while (lr_ice_poll_event(me->a, &ev)) {
-		if (ev.type == LR_ICE_EV_STATE && me->nstates < 32)
+		if (ev.type == LR_ICE_EV_STATE && me->nstates < 32) {
+			me->state_at[me->nstates] = now;
 			me->states[me->nstates++] = ev.state;
+		}
 		if (ev.type == LR_ICE_EV_CANDIDATE &&
 		    ev.cand.type == LR_ICE_SRFLX)
 			me->srflx++;
+		if (ev.type == LR_ICE_EV_CANDIDATE && me->ncands < 8)
+			me->cands[me->ncands++] = ev.cand;
+		if (ev.type == LR_ICE_EV_SELECTED) {
+			me->nsel++;
+			me->sel_l = ev.cand;
+			me->sel_r = ev.remote;
+			me->sel_at = now;
+		}
 		if (ev.type == LR_ICE_EV_CANDIDATE) {
 			if (i == 1 && now < w->trickle_delay && me->nheld < 8)
 				me->held[me->nheld++] = ev.cand;
@@ -99,6 +122,29 @@ static void stun_server(struct world *w)
 	}
 }
 
+/* The class of a STUN Binding message, or -1. */
+static int binding_class(const uint8_t *buf, size_t len)
+{
+	struct lr_stun_msg m;
+
+	if (lr_stun_parse(&m, buf, len) != LR_STUN_OK ||
+	    m.method != LR_STUN_BINDING)
+		return -1;
+	return m.cls;
+}
+
+/* What peer i receives, before the agent sees it. */
+static void tap_recv(struct world *w, int i, const uint8_t *buf, size_t len)
+{
+	struct peer *me = &w->p[i];
+	int cls = binding_class(buf, len);
+
+	if (cls == LR_STUN_REQUEST && me->nreq < 64)
+		me->req_at[me->nreq++] = lr_sim_now(w->sim);
+	if (cls == LR_STUN_SUCCESS)
+		me->resp_at = lr_sim_now(w->sim);
+}
+
 /* Run the world until virtual time `until`. */
 static void run(struct world *w, uint64_t until)
 {
@@ -115,6 +161,12 @@ static void run(struct world *w, uint64_t until)
 							   d = to_sim(
 								   &tx.remote);
 
+					if (binding_class(tx.buf, tx.len) ==
+					    LR_STUN_REQUEST) {
+						memcpy(w->p[i].last_req, tx.buf,
+						       tx.len);
+						w->p[i].last_req_len = tx.len;
+					}
 					lr_sim_send(w->sim, &s, &d, tx.buf,
 						    tx.len);
 				}
@@ -148,6 +200,7 @@ static void run(struct world *w, uint64_t until)
 				struct lr_stun_addr l = from_sim(&dst),
 						    r = from_sim(&src);
 
+				tap_recv(w, i, buf, (size_t)n);
 				lr_ice_handle_packet(w->p[i].a, now, &l, &r,
 						     buf, (size_t)n);
 			}
@@ -232,12 +285,19 @@ static void world_free(struct world *w)
 	lr_sim_free(w->sim);
 }
 
-static int saw(const struct peer *p, int state)
+/* When p first entered state, or UINT64_MAX. */
+static uint64_t state_time(const struct peer *p, int state)
 {
 	for (int i = 0; i < p->nstates; i++)
 		if (p->states[i] == state)
-			return 1;
-	return 0;
+			return p->state_at[i];
+	return UINT64_MAX;
+}
+
+static int addr_eq(const struct lr_stun_addr *x, const struct lr_stun_addr *y)
+{
+	return x->family == y->family && x->port == y->port &&
+	       !memcmp(x->ip, y->ip, x->family == 4 ? 4 : 16);
 }
 
 /* The state sequence an agent that connects goes through: checking,
@@ -249,6 +309,18 @@ static void assert_sequence(const struct peer *p)
 	CU_ASSERT_EQUAL(p->states[1], LR_ICE_CONNECTED);
 	for (int i = 2; i < p->nstates; i++)
 		CU_ASSERT_EQUAL(p->states[i], LR_ICE_COMPLETED);
+}
+
+/* What p's last LR_ICE_EV_SELECTED said is what lr_ice_selected says:
+ * media leaves from the local candidate's base to the remote address. */
+static void assert_selected_event(const struct peer *p)
+{
+	struct lr_stun_addr l, r;
+
+	CU_ASSERT_FATAL(lr_ice_selected(p->a, &l, &r) == 1);
+	CU_ASSERT_FATAL(p->nsel >= 1);
+	CU_ASSERT(addr_eq(&l, &p->sel_l.base));
+	CU_ASSERT(addr_eq(&r, &p->sel_r.addr));
 }
 
 /* Both selected the same pair, mirrored. */
@@ -265,9 +337,9 @@ static void assert_connected(struct world *w)
 	CU_ASSERT(lr_ice_controlling(w->p[0].a) !=
 		  lr_ice_controlling(w->p[1].a));
 	/* peer 1 is never behind the NAT: what 0 sends to is 1's address */
-	CU_ASSERT_EQUAL(memcmp(&r0, &w->p[1].addr, sizeof(r0)), 0);
-	CU_ASSERT_EQUAL(memcmp(&l1, &w->p[1].addr, sizeof(l1)), 0);
-	CU_ASSERT_EQUAL(memcmp(&l0, &w->p[0].addr, sizeof(l0)), 0);
+	CU_ASSERT(addr_eq(&r0, &w->p[1].addr));
+	CU_ASSERT(addr_eq(&l1, &w->p[1].addr));
+	CU_ASSERT(addr_eq(&l0, &w->p[0].addr));
 }
 
 /* Set up, run until `until`, and check both agents connected the usual
@@ -285,18 +357,45 @@ static void test_full_full(void)
 {
 	struct opts o = {.ctrl0 = 1};
 	struct world w;
+	struct lr_stun_addr l0, r0, l1, r1;
 
 	world_init(&w, &o);
+	/* new: no state event yet, nothing selected */
+	for (int i = 0; i < 2; i++) {
+		CU_ASSERT_EQUAL(lr_ice_state(w.p[i].a), LR_ICE_NEW);
+		CU_ASSERT_EQUAL(lr_ice_selected(w.p[i].a, &l0, &r0), 0);
+	}
 	run(&w, 5000000);
 	assert_connected(&w);
-	CU_ASSERT_EQUAL(memcmp(&w.p[1].addr, &w.p[1].addr, 1), 0);
-	/* new -> checking -> connected -> completed, in that order */
-	CU_ASSERT_EQUAL(w.p[0].nstates, 3);
-	CU_ASSERT_EQUAL(w.p[0].states[0], LR_ICE_CHECKING);
-	CU_ASSERT_EQUAL(w.p[0].states[1], LR_ICE_CONNECTED);
-	CU_ASSERT_EQUAL(w.p[0].states[2], LR_ICE_COMPLETED);
-	CU_ASSERT(saw(&w.p[1], LR_ICE_CONNECTED));
-	CU_ASSERT_EQUAL(lr_ice_gather_state(w.p[0].a), LR_ICE_GATHER_COMPLETE);
+	for (int i = 0; i < 2; i++) {
+		const struct peer *p = &w.p[i];
+
+		/* new -> checking -> connected -> completed, in that order
+		 * (both had the other's end-of-candidates before connecting) */
+		CU_ASSERT_EQUAL(p->nstates, 3);
+		CU_ASSERT_EQUAL(p->states[0], LR_ICE_CHECKING);
+		CU_ASSERT_EQUAL(p->states[1], LR_ICE_CONNECTED);
+		CU_ASSERT_EQUAL(p->states[2], LR_ICE_COMPLETED);
+		CU_ASSERT(p->state_at[0] <= p->state_at[1]);
+		CU_ASSERT(p->state_at[1] <= p->state_at[2]);
+		/* one pair selected, once, when it got connected */
+		CU_ASSERT_EQUAL(p->nsel, 1);
+		CU_ASSERT_EQUAL(p->sel_at, p->state_at[1]);
+		assert_selected_event(p);
+		CU_ASSERT_EQUAL(p->sel_l.type, LR_ICE_HOST);
+		CU_ASSERT_EQUAL(p->sel_r.type, LR_ICE_HOST);
+		CU_ASSERT_EQUAL(lr_ice_gather_state(p->a),
+				LR_ICE_GATHER_COMPLETE);
+	}
+	/* the same pair on both sides: 0's local is 1's remote and back */
+	CU_ASSERT_EQUAL(lr_ice_selected(w.p[0].a, &l0, &r0), 1);
+	CU_ASSERT_EQUAL(lr_ice_selected(w.p[1].a, &l1, &r1), 1);
+	CU_ASSERT(addr_eq(&l0, &r1));
+	CU_ASSERT(addr_eq(&r0, &l1));
+	CU_ASSERT(addr_eq(&l0, &w.p[0].addr));
+	CU_ASSERT(addr_eq(&l1, &w.p[1].addr));
+	CU_ASSERT(lr_ice_controlling(w.p[0].a));
+	CU_ASSERT(!lr_ice_controlling(w.p[1].a));
 	world_free(&w);
 }
 
@@ -348,76 +447,320 @@ static void test_nat(void)
 	struct opts o = {.ctrl0 = 1, .nat0 = 1};
 	struct world w;
 	struct lr_stun_addr l1, r1, l0, r0;
-	struct lr_ice_event ev;
-	int srflx = 0;
+	const struct lr_ice_candidate *srflx = NULL;
+	const struct lr_stun_addr nat_ip = v4(203, 0, 113, 1, 0);
 
 	world_init(&w, &o);
 	run(&w, 10000000);
-	CU_ASSERT_EQUAL(lr_ice_selected(w.p[1].a, &l1, &r1), 1);
-	CU_ASSERT_EQUAL(lr_ice_selected(w.p[0].a, &l0, &r0), 1);
-	/* 1 reaches 0 at the NAT's public address */
-	CU_ASSERT_EQUAL(r1.ip[0], 203);
-	CU_ASSERT_EQUAL(memcmp(&l0, &w.p[0].addr, sizeof(l0)), 0);
-	/* 0 learned its public address from the STUN server */
+	assert_sequence(&w.p[0]);
+	assert_sequence(&w.p[1]);
+	CU_ASSERT_EQUAL(lr_ice_state(w.p[0].a), LR_ICE_COMPLETED);
+	CU_ASSERT_EQUAL(lr_ice_state(w.p[1].a), LR_ICE_COMPLETED);
+	CU_ASSERT(lr_ice_controlling(w.p[0].a));
+	CU_ASSERT(!lr_ice_controlling(w.p[1].a));
+	/* 0 learned its public address from the STUN server: the NAT's
+	 * mapping of its host candidate */
 	CU_ASSERT_EQUAL(w.p[0].srflx, 1);
 	CU_ASSERT_EQUAL(lr_ice_gather_state(w.p[0].a), LR_ICE_GATHER_COMPLETE);
-	(void)ev;
-	(void)srflx;
+	for (int k = 0; k < w.p[0].ncands; k++)
+		if (w.p[0].cands[k].type == LR_ICE_SRFLX)
+			srflx = &w.p[0].cands[k];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(srflx);
+	CU_ASSERT_EQUAL(srflx->addr.family, 4);
+	CU_ASSERT_EQUAL(memcmp(srflx->addr.ip, nat_ip.ip, 4), 0);
+	CU_ASSERT(addr_eq(&srflx->base, &w.p[0].addr));
+
+	/* 0 (behind the NAT) sends from its host base to 1's host */
+	CU_ASSERT_EQUAL(lr_ice_selected(w.p[0].a, &l0, &r0), 1);
+	assert_selected_event(&w.p[0]);
+	CU_ASSERT(addr_eq(&l0, &w.p[0].addr));
+	CU_ASSERT(addr_eq(&r0, &w.p[1].addr));
+	CU_ASSERT_EQUAL(w.p[0].sel_r.type, LR_ICE_HOST);
+	CU_ASSERT(addr_eq(&w.p[0].sel_l.base, &w.p[0].addr));
+
+	/* 1 reaches 0 at the NAT's mapped address. 0's first check (sent
+	 * as soon as 1's candidate arrives) gets there 20 ms before the
+	 * server-reflexive candidate is trickled, so 1 learned that
+	 * address as a peer-reflexive remote candidate (RFC 8445 §7.3.1.3)
+	 * with the check's PRIORITY. */
+	CU_ASSERT_EQUAL(lr_ice_selected(w.p[1].a, &l1, &r1), 1);
+	assert_selected_event(&w.p[1]);
+	CU_ASSERT(addr_eq(&l1, &w.p[1].addr));
+	CU_ASSERT(addr_eq(&r1, &srflx->addr));
+	CU_ASSERT_EQUAL(w.p[1].sel_r.type, LR_ICE_PRFLX);
+	CU_ASSERT_EQUAL(w.p[1].sel_r.priority,
+			lr_ice_priority(LR_ICE_PRFLX, 65535, 1));
+	CU_ASSERT_EQUAL(w.p[1].sel_l.type, LR_ICE_HOST);
+	/* the pair each side selected is the other's, seen through the NAT:
+	 * 1 sends to 0's mapping, 0 to 1's host */
+	CU_ASSERT(addr_eq(&r0, &l1));
+	CU_ASSERT(!addr_eq(&r1, &l0));
 	world_free(&w);
+}
+
+/* Requests peer p received in [from, to). */
+static int reqs_in(const struct peer *p, uint64_t from, uint64_t to)
+{
+	int n = 0;
+
+	for (int k = 0; k < p->nreq; k++)
+		n += p->req_at[k] >= from && p->req_at[k] < to;
+	return n;
 }
 
 static void test_consent_expiry(void)
 {
+	const uint64_t s = 1000000; /* one second of virtual time */
+	const uint64_t t0 = 3 * s, quiet = 42 * s;
 	struct opts o = {.ctrl0 = 1};
 	struct world w;
+	struct lr_ice_stats st;
+	uint64_t gap_min = UINT64_MAX, gap_max = 0;
+	int first = -1, nreq;
 
 	world_init(&w, &o);
-	run(&w, 3000000);
+	run(&w, t0);
 	assert_connected(&w);
+	/* 39 s with both answering. RFC 7675 §5.1: a consent check every
+	 * 5 s, randomised to 0.8..1.2 times that: 1 gets 0's checks 4 to
+	 * 6 s apart, and the gaps differ. */
+	run(&w, quiet);
+	for (int k = 0; k < w.p[1].nreq; k++) {
+		if (w.p[1].req_at[k] < t0)
+			continue; /* connectivity checks */
+		if (first >= 0) {
+			uint64_t gap = w.p[1].req_at[k] - w.p[1].req_at[k - 1];
+
+			CU_ASSERT(gap >= 4 * s && gap <= 6 * s);
+			if (gap < 4 * s || gap > 6 * s)
+				printf("consent gap %llu us\n",
+				       (unsigned long long)gap);
+			gap_min = gap < gap_min ? gap : gap_min;
+			gap_max = gap > gap_max ? gap : gap_max;
+		} else {
+			first = k;
+			/* the first one 5 s (+-20%) after the pair was
+			 * selected */
+			CU_ASSERT(w.p[1].req_at[k] - w.p[0].sel_at >= 4 * s);
+			CU_ASSERT(w.p[1].req_at[k] - w.p[0].sel_at <= 6 * s);
+		}
+	}
+	CU_ASSERT_FATAL(first >= 0);
+	CU_ASSERT(gap_min < gap_max);
+	/* per 12 s window 2 or 3 of them; 6..9 in 36 s */
+	for (uint64_t t = 6 * s; t + 12 * s <= quiet; t += 12 * s) {
+		int n = reqs_in(&w.p[1], t, t + 12 * s);
+
+		CU_ASSERT(n >= 2 && n <= 3);
+	}
+	nreq = reqs_in(&w.p[1], 6 * s, quiet);
+	CU_ASSERT(nreq >= 6 && nreq <= 9);
+	/* each answered at once: no retransmission, consent kept */
+	lr_ice_stats(w.p[0].a, &st);
+	CU_ASSERT_EQUAL(st.consent_sent, (uint64_t)reqs_in(&w.p[1], t0, quiet));
+	CU_ASSERT_EQUAL(st.consent_ok, st.consent_sent);
+	CU_ASSERT_EQUAL(lr_ice_state(w.p[0].a), LR_ICE_COMPLETED);
+	CU_ASSERT_EQUAL(w.p[0].nstates, 3);
+	/* the last answer came less than 6 s + a round trip ago */
+	CU_ASSERT(w.p[0].resp_at <= quiet && w.p[0].resp_at + 6 * s > quiet);
+
+	/* 1 goes silent. 0 keeps checking; without a reply for 10 s it is
+	 * disconnected, for 30 s failed (RFC 7675 §5.1), counted from the
+	 * last reply, not from when the silence began */
 	lr_sim_host_silence(w.sim, w.p[1].host, 1);
-	/* no consent reply for 10 s: disconnected; for 30 s: failed */
-	run(&w, 3000000 + 15000000);
+	nreq = w.p[1].nreq;
+	run(&w, quiet + 15 * s);
 	CU_ASSERT_EQUAL(lr_ice_state(w.p[0].a), LR_ICE_DISCONNECTED);
-	run(&w, 3000000 + 25000000);
+	run(&w, quiet + 23 * s);
 	CU_ASSERT_EQUAL(lr_ice_state(w.p[0].a), LR_ICE_DISCONNECTED);
-	run(&w, 3000000 + 33000000);
+	run(&w, quiet + 40 * s);
 	CU_ASSERT_EQUAL(lr_ice_state(w.p[0].a), LR_ICE_FAILED);
-	CU_ASSERT(saw(&w.p[0], LR_ICE_DISCONNECTED));
+	CU_ASSERT_EQUAL(w.p[1].nreq, nreq); /* nothing got through */
+	lr_ice_stats(w.p[0].a, &st);
+	CU_ASSERT(st.consent_sent > st.consent_ok);
+	for (int i = 0; i < 2; i++) {
+		const struct peer *p = &w.p[i];
+		uint64_t disc = state_time(p, LR_ICE_DISCONNECTED),
+			 failed = state_time(p, LR_ICE_FAILED);
+
+		/* completed -> disconnected -> failed, nothing else */
+		CU_ASSERT_EQUAL_FATAL(p->nstates, 5);
+		CU_ASSERT_EQUAL(p->states[2], LR_ICE_COMPLETED);
+		CU_ASSERT_EQUAL(p->states[3], LR_ICE_DISCONNECTED);
+		CU_ASSERT_EQUAL(p->states[4], LR_ICE_FAILED);
+		/* windows around 10 s and 30 s after the last reply, and so
+		 * 4..10 s and 24..30 s after the silence began */
+		CU_ASSERT(disc >= p->resp_at + 10 * s);
+		CU_ASSERT(disc < p->resp_at + 11 * s);
+		CU_ASSERT(failed >= p->resp_at + 30 * s);
+		CU_ASSERT(failed < p->resp_at + 31 * s);
+		CU_ASSERT(failed >= quiet + 24 * s);
+		CU_ASSERT(failed <= quiet + 31 * s);
+		if (failed < p->resp_at + 30 * s ||
+		    failed >= p->resp_at + 31 * s)
+			printf("peer %d: last reply %llu us, failed %llu us\n",
+			       i, (unsigned long long)p->resp_at,
+			       (unsigned long long)failed);
+		/* failed is final: nothing more to send or wait for */
+		CU_ASSERT_EQUAL(lr_ice_poll_timeout(p->a), UINT64_MAX);
+	}
 	world_free(&w);
 }
 
+/* Copy a NUL-terminated credential. */
+static void keep(char *dst, size_t cap, const char *src)
+{
+	snprintf(dst, cap, "%s", src);
+}
+
+/* The last Binding request p sent: USERNAME is "<rufrag>:<lufrag>" and
+ * MESSAGE-INTEGRITY verifies with key (1) or not (0). */
+static void assert_request_creds(const struct peer *p, const char *rufrag,
+				 const char *lufrag, const char *key,
+				 const char *wrong_key)
+{
+	struct lr_stun_msg m;
+	const struct lr_stun_attr *u;
+	char want[64];
+	size_t n =
+		(size_t)snprintf(want, sizeof(want), "%s:%s", rufrag, lufrag);
+
+	CU_ASSERT_FATAL(p->last_req_len > 0);
+	CU_ASSERT_EQUAL_FATAL(lr_stun_parse(&m, p->last_req, p->last_req_len),
+			      LR_STUN_OK);
+	u = lr_stun_find(&m, LR_STUN_USERNAME);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+	CU_ASSERT_EQUAL(u->len, n);
+	CU_ASSERT(u->len == n && !memcmp(lr_stun_value(&m, u), want, n));
+	CU_ASSERT_EQUAL(
+		lr_stun_check_integrity(&m, (const uint8_t *)key, strlen(key)),
+		1);
+	CU_ASSERT_EQUAL(lr_stun_check_integrity(&m, (const uint8_t *)wrong_key,
+						strlen(wrong_key)),
+			0);
+}
+
+/*
+ * 0 restarts ICE at 3 s; its offer reaches 1 200 ms later (1 restarts
+ * too, takes 0's new credentials and candidates, starts checking), the
+ * answer reaches 0 another 200 ms later, 1's candidates with it. Until
+ * each side selects a pair of the new generation, media stays on the
+ * old pair and the state stays connected/completed; after, the new
+ * pair is checked and kept with the new credentials.
+ */
 static void test_restart(void)
 {
+	const uint64_t T = 3000000, offer_at = T + 200000,
+		       answer_at = T + 400000, step = 20000;
 	struct opts o = {.ctrl0 = 1};
 	struct world w;
-	struct lr_stun_addr l, r, l2, r2;
-	const char *u, *p, *u2, *p2;
+	struct lr_stun_addr l[2], r[2], l2, r2;
+	struct lr_ice_stats at_sel[2], st;
+	char old_u[2][16], old_p[2][32], new_u[2][16], new_p[2][32];
+	const char *u, *p;
+	int mark[2], nsel0[2], before[2] = {0, 0}, after[2] = {0, 0};
+	int have_stats[2] = {0, 0};
 
 	world_init(&w, &o);
-	run(&w, 3000000);
+	run(&w, T);
 	assert_connected(&w);
-	CU_ASSERT_EQUAL(lr_ice_selected(w.p[0].a, &l, &r), 1);
-	char old_ufrag[16];
-
-	lr_ice_local_credentials(w.p[0].a, &u, &p);
-	snprintf(old_ufrag, sizeof(old_ufrag), "%s", u);
-	lr_ice_restart(w.p[0].a, lr_sim_now(w.sim));
-	lr_ice_local_credentials(w.p[0].a, &u2, &p2);
-	CU_ASSERT_STRING_NOT_EQUAL(old_ufrag, u2);
-	/* media stays on the old pair while the restart runs */
-	CU_ASSERT_EQUAL(lr_ice_selected(w.p[0].a, &l2, &r2), 1);
-	CU_ASSERT_EQUAL(memcmp(&r, &r2, sizeof(r)), 0);
-	/* new offer/answer: the peer takes the new credentials, restarts too */
-	lr_ice_restart(w.p[1].a, lr_sim_now(w.sim));
 	for (int i = 0; i < 2; i++) {
-		lr_ice_local_credentials(w.p[!i].a, &u, &p);
-		CU_ASSERT_EQUAL(lr_ice_set_remote_credentials(w.p[i].a, u, p),
-				0);
+		CU_ASSERT_EQUAL(lr_ice_selected(w.p[i].a, &l[i], &r[i]), 1);
+		lr_ice_local_credentials(w.p[i].a, &u, &p);
+		keep(old_u[i], sizeof(old_u[i]), u);
+		keep(old_p[i], sizeof(old_p[i]), p);
+		mark[i] = w.p[i].nstates;
+		nsel0[i] = w.p[i].nsel;
 	}
-	w.p[0].eoc_sent = w.p[1].eoc_sent = 0;
-	w.p[0].nstates = w.p[1].nstates = 0;
-	run(&w, 8000000);
+	/* 0 restarts: new credentials for its offer, gathering anew */
+	w.p[0].ncands = 0;
+	lr_ice_restart(w.p[0].a, T);
+	lr_ice_local_credentials(w.p[0].a, &u, &p);
+	keep(new_u[0], sizeof(new_u[0]), u);
+	keep(new_p[0], sizeof(new_p[0]), p);
+	CU_ASSERT_STRING_NOT_EQUAL(new_u[0], old_u[0]);
+	CU_ASSERT_STRING_NOT_EQUAL(new_p[0], old_p[0]);
+	/* 1's new candidates go out with its answer */
+	w.trickle_delay = answer_at;
+	for (uint64_t t = T; t <= T + 5000000; t += step) {
+		run(&w, t);
+		if (t == offer_at) {
+			/* the offer: 1 restarts, then takes 0's new
+			 * credentials and candidates */
+			w.p[1].ncands = 0;
+			lr_ice_restart(w.p[1].a, t);
+			lr_ice_local_credentials(w.p[1].a, &u, &p);
+			keep(new_u[1], sizeof(new_u[1]), u);
+			keep(new_p[1], sizeof(new_p[1]), p);
+			CU_ASSERT_STRING_NOT_EQUAL(new_u[1], old_u[1]);
+			CU_ASSERT_EQUAL(lr_ice_set_remote_credentials(
+						w.p[1].a, new_u[0], new_p[0]),
+					0);
+			CU_ASSERT_EQUAL(w.p[0].ncands, 1);
+			for (int k = 0; k < w.p[0].ncands; k++)
+				CU_ASSERT_EQUAL(
+					lr_ice_add_remote_candidate(
+						w.p[1].a, &w.p[0].cands[k], t),
+					0);
+			lr_ice_remote_end_of_candidates(w.p[1].a);
+		}
+		if (t == answer_at)
+			CU_ASSERT_EQUAL(lr_ice_set_remote_credentials(
+						w.p[0].a, new_u[1], new_p[1]),
+					0);
+		for (int i = 0; i < 2; i++) {
+			int st_now = lr_ice_state(w.p[i].a);
+
+			/* never checking, disconnected or failed */
+			CU_ASSERT(st_now == LR_ICE_CONNECTED ||
+				  st_now == LR_ICE_COMPLETED);
+			CU_ASSERT_EQUAL(lr_ice_selected(w.p[i].a, &l2, &r2), 1);
+			if (w.p[i].nsel == nsel0[i]) {
+				/* still the old pair for media */
+				CU_ASSERT(addr_eq(&l2, &l[i]));
+				CU_ASSERT(addr_eq(&r2, &r[i]));
+				before[i]++;
+				continue;
+			}
+			after[i]++;
+			if (!have_stats[i]) {
+				lr_ice_stats(w.p[i].a, &at_sel[i]);
+				have_stats[i] = 1;
+			}
+		}
+	}
+	/* a run of 20 ms samples saw the old pair (at least until the
+	 * answer), then one new selection each, after the answer */
+	for (int i = 0; i < 2; i++) {
+		const struct peer *pe = &w.p[i];
+
+		CU_ASSERT(before[i] >= (int)((answer_at - T) / step));
+		CU_ASSERT(after[i] > 0);
+		CU_ASSERT_EQUAL(pe->nsel, nsel0[i] + 1);
+		CU_ASSERT(pe->sel_at >= answer_at);
+		assert_selected_event(pe);
+		/* completed -> connected (for the restart), completed again
+		 * once a pair of the new generation is selected */
+		CU_ASSERT_EQUAL_FATAL(pe->nstates, mark[i] + 2);
+		CU_ASSERT_EQUAL(pe->states[mark[i]], LR_ICE_CONNECTED);
+		CU_ASSERT_EQUAL(pe->states[mark[i] + 1], LR_ICE_COMPLETED);
+		CU_ASSERT(pe->state_at[mark[i] + 1] >= pe->sel_at);
+	}
 	assert_connected(&w);
+	/* until consent has run on the new pair */
+	run(&w, T + 12000000);
+	assert_connected(&w);
+	for (int i = 0; i < 2; i++) {
+		CU_ASSERT_EQUAL(w.p[i].nstates, mark[i] + 2);
+		lr_ice_stats(w.p[i].a, &st);
+		CU_ASSERT(st.consent_ok > at_sel[i].consent_ok);
+		CU_ASSERT_EQUAL(st.auth_failures, at_sel[i].auth_failures);
+	}
+	/* the checks on the new pair carry the new credentials: USERNAME
+	 * "<their new ufrag>:<my new ufrag>", signed with their new
+	 * password, not the old one */
+	assert_request_creds(&w.p[0], new_u[1], new_u[0], new_p[1], old_p[1]);
+	assert_request_creds(&w.p[1], new_u[0], new_u[1], new_p[0], old_p[0]);
 	world_free(&w);
 }
 

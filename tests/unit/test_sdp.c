@@ -507,6 +507,256 @@ static void test_answer_rules(void)
 	}
 }
 
+/* Parse text that must parse, and check it round-trips byte for byte. */
+static struct lr_sdp *parse_ok(const char *t)
+{
+	static char out[8192];
+	struct lr_sdp *s = NULL;
+	struct lr_sdp_error err;
+	int rc = lr_sdp_parse(t, strlen(t), &s, &err);
+
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc) {
+		printf("line %u: %s\n", err.lineno, err.msg);
+		return NULL;
+	}
+	CU_ASSERT_EQUAL(lr_sdp_write(s, out, sizeof(out)), (int)strlen(t));
+	CU_ASSERT_STRING_EQUAL(out, t);
+	return s;
+}
+
+/* Simulcast as Chromium offers it (RFC 8851 a=rid, RFC 8853
+ * a=simulcast, RFC 5576 a=ssrc-group:SIM), and a receive side with
+ * alternatives and a paused stream. lr_sdp keeps rid and simulcast as
+ * their text (no typed parser yet): each line is found where it was
+ * written, in order, and survives a round trip. */
+static const char simulcast_offer[] =
+	HEAD "a=group:BUNDLE 0 1\r\n"
+	     "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\n"
+	     "a=mid:0\r\n"
+	     "a=sendonly\r\n"
+	     "a=rtcp-mux\r\n"
+	     "a=rtpmap:96 VP8/90000\r\n"
+	     "a=rtpmap:97 rtx/90000\r\n"
+	     "a=fmtp:97 apt=96\r\n"
+	     "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid\r\n"
+	     "a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id\r\n"
+	     "a=rid:q send\r\n"
+	     "a=rid:h send pt=96;max-width=1280;max-height=720\r\n"
+	     "a=rid:f send pt=96,97;max-fps=30;max-br=2500000\r\n"
+	     "a=simulcast:send q;h;f\r\n"
+	     "a=ssrc-group:SIM 1111 2222 3333\r\n"
+	     "a=ssrc-group:FID 1111 4444\r\n"
+	     "a=ssrc:1111 cname:sim\r\n"
+	     "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
+	     "a=mid:1\r\n"
+	     "a=recvonly\r\n"
+	     "a=rtcp-mux\r\n"
+	     "a=rtpmap:96 VP8/90000\r\n"
+	     "a=rid:1 recv max-width=320\r\n"
+	     "a=rid:2 recv depend=1\r\n"
+	     "a=rid:3 recv\r\n"
+	     "a=rid:4 recv\r\n"
+	     "a=simulcast:recv 1,~2;~3;4 send 5\r\n";
+
+static void test_simulcast_rid(void)
+{
+	static const char *const rids0[] = {
+		"q send", "h send pt=96;max-width=1280;max-height=720",
+		"f send pt=96,97;max-fps=30;max-br=2500000"};
+	static const char *const rids1[] = {
+		"1 recv max-width=320", "2 recv depend=1", "3 recv", "4 recv"};
+	struct lr_sdp *s = parse_ok(simulcast_offer), *a;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL_FATAL(s->nmedia, 2);
+	for (unsigned k = 0; k < 3; k++)
+		CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, 0, "rid", k), rids0[k]);
+	CU_ASSERT_PTR_NULL(lr_sdp_attr(s, 0, "rid", 3));
+	for (unsigned k = 0; k < 4; k++)
+		CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, 1, "rid", k), rids1[k]);
+	CU_ASSERT_PTR_NULL(lr_sdp_attr(s, 1, "rid", 4));
+	CU_ASSERT_PTR_NULL(lr_sdp_attr(s, -1, "rid", 0)); /* media level */
+	/* streams separated by ';', alternatives by ',', '~' paused */
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, 0, "simulcast", 0), "send q;h;f");
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, 1, "simulcast", 0),
+			       "recv 1,~2;~3;4 send 5");
+	CU_ASSERT_PTR_NULL(lr_sdp_attr(s, 0, "simulcast", 1));
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, 0, "ssrc-group", 0),
+			       "SIM 1111 2222 3333");
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, 0, "ssrc-group", 1),
+			       "FID 1111 4444");
+	CU_ASSERT_PTR_NULL(lr_sdp_attr(s, 1, "ssrc-group", 0));
+	CU_ASSERT_EQUAL(lr_sdp_direction(s, 0), LR_SDP_SENDONLY);
+	CU_ASSERT_EQUAL(lr_sdp_direction(s, 1), LR_SDP_RECVONLY);
+	/* The answer does not negotiate simulcast (docs/control-plane-1.md):
+	 * it declines it by leaving a=rid and a=simulcast out, which makes
+	 * the offerer send one stream (RFC 8853), and is valid SDP. */
+	a = answer(s, &answer_opts);
+	CU_ASSERT_EQUAL_FATAL(a->nmedia, 2);
+	for (int m = 0; m < 2; m++) {
+		CU_ASSERT_PTR_NULL(lr_sdp_attr(a, m, "rid", 0));
+		CU_ASSERT_PTR_NULL(lr_sdp_attr(a, m, "simulcast", 0));
+		CU_ASSERT_PTR_NULL(lr_sdp_attr(a, m, "ssrc-group", 0));
+	}
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, 0, "recvonly", 0), "");
+	lr_sdp_free(a);
+	lr_sdp_free(s);
+}
+
+/* a=ice-lite is a session-level flag (RFC 8839 §5.3), a=ice-options a
+ * list of tokens (§5.6). */
+static void test_ice_lite_and_options(void)
+{
+	const char *t = HEAD "a=ice-lite\r\n"
+			     "a=ice-options:trickle ice2\r\n"
+			     "a=group:BUNDLE 0\r\n"
+			     "m=audio 9 UDP/TLS/RTP/SAVPF 0\r\n"
+			     "a=mid:0\r\n"
+			     "a=rtcp-mux\r\n"
+			     "a=ice-ufrag:abcd\r\n"
+			     "a=ice-pwd:0123456789abcdefghijkl\r\n"
+			     "a=ice-options:trickle\r\n";
+	struct lr_sdp *s = parse_ok(t), *a;
+	struct lr_sdp_answer_opts o = answer_opts;
+	const char *v;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(s->nsession, 7);
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, -1, "ice-lite", 0), "");
+	CU_ASSERT_PTR_NULL(lr_sdp_attr(s, 0, "ice-lite", 0));
+	v = lr_sdp_attr(s, -1, "ice-options", 0);
+	CU_ASSERT_STRING_EQUAL(v, "trickle ice2");
+	CU_ASSERT_PTR_NULL(lr_sdp_attr(s, -1, "ice-options", 1));
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, 0, "ice-options", 0), "trickle");
+	/* "ice-options" is not a prefix match for other names */
+	CU_ASSERT_PTR_NULL(lr_sdp_attr(s, -1, "ice", 0));
+	/* our answer: ice-lite at session level only when asked */
+	a = answer(s, &answer_opts);
+	CU_ASSERT_PTR_NULL(lr_sdp_attr(a, -1, "ice-lite", 0));
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, 0, "ice-options", 0), "trickle");
+	lr_sdp_free(a);
+	o.ice_lite = 1;
+	a = answer(s, &o);
+	CU_ASSERT_STRING_EQUAL(lr_sdp_attr(a, -1, "ice-lite", 0), "");
+	CU_ASSERT_PTR_NULL(lr_sdp_attr(a, 0, "ice-lite", 0));
+	lr_sdp_free(a);
+	lr_sdp_free(s);
+}
+
+/* "sha-NNN " and n bytes of digest: i, i+1, ... as upper-case hex. */
+static void fingerprint_text(char *out, size_t cap, const char *hash,
+			     unsigned n)
+{
+	size_t k = (size_t)snprintf(out, cap, "%s ", hash);
+
+	for (unsigned i = 0; i < n && k + 4 < cap; i++)
+		k += (size_t)snprintf(out + k, cap - k, "%s%02X", i ? ":" : "",
+				      (i * 7 + 1) & 0xff);
+}
+
+/* RFC 8122 §5 with the longer hashes DTLS certificates may use. */
+static void test_fingerprint_sha384_sha512(void)
+{
+	static const struct {
+		const char *name;
+		unsigned len;
+	} h[] = {{"sha-384", 48}, {"sha-512", 64}, {"SHA-512", 64}};
+	char v[256], sdp[1024];
+	struct lr_sdp_fingerprint f;
+
+	for (unsigned i = 0; i < sizeof(h) / sizeof(h[0]); i++) {
+		struct lr_sdp *s;
+
+		fingerprint_text(v, sizeof(v), h[i].name, h[i].len);
+		CU_ASSERT_EQUAL_FATAL(lr_sdp_parse_fingerprint(v, &f), 0);
+		CU_ASSERT_STRING_EQUAL(f.hash,
+				       h[i].len == 48 ? "sha-384" : "sha-512");
+		CU_ASSERT_EQUAL(f.len, h[i].len);
+		for (unsigned k = 0; k < f.len; k++)
+			CU_ASSERT_EQUAL(f.digest[k], (k * 7 + 1) & 0xff);
+		/* in a description, session or media level */
+		snprintf(sdp, sizeof(sdp),
+			 HEAD "a=fingerprint:%s\r\n"
+			      "m=audio 9 UDP/TLS/RTP/SAVPF 0\r\n"
+			      "a=fingerprint:%s\r\n",
+			 v, v);
+		s = parse_ok(sdp);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, -1, "fingerprint", 0), v);
+		CU_ASSERT_STRING_EQUAL(lr_sdp_attr(s, 0, "fingerprint", 0), v);
+		lr_sdp_free(s);
+	}
+	/* lower-case hex is as good */
+	CU_ASSERT_EQUAL(lr_sdp_parse_fingerprint(
+				"sha-384 "
+				"ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:"
+				"89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:"
+				"67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:"
+				"45:67:89",
+				&f),
+			0);
+	CU_ASSERT_EQUAL(f.len, 48);
+	CU_ASSERT_EQUAL(f.digest[0], 0xab);
+	CU_ASSERT_EQUAL(f.digest[47], 0x89);
+	/* a digest of another hash's length is refused */
+	fingerprint_text(v, sizeof(v), "sha-384", 32);
+	CU_ASSERT_EQUAL(lr_sdp_parse_fingerprint(v, &f), -EINVAL);
+	fingerprint_text(v, sizeof(v), "sha-384", 64);
+	CU_ASSERT_EQUAL(lr_sdp_parse_fingerprint(v, &f), -EINVAL);
+	fingerprint_text(v, sizeof(v), "sha-512", 48);
+	CU_ASSERT_EQUAL(lr_sdp_parse_fingerprint(v, &f), -EINVAL);
+	fingerprint_text(v, sizeof(v), "sha-512", 63);
+	CU_ASSERT_EQUAL(lr_sdp_parse_fingerprint(v, &f), -EINVAL);
+}
+
+/* Malformed versions of each, at different lines: the error names the
+ * line and the attribute. */
+static void test_errors_new_attributes(void)
+{
+	char bad[1024], v[256];
+	size_t n;
+
+#define MV "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n"
+	expect_error(HEAD MV "a=rid:\r\n", 7, "a=rid:");
+	expect_error(HEAD MV "a=rid\r\n", 7, "missing value");
+	expect_error(HEAD MV "a=rid:h send\r\na=rid: \r\n", 8, "a=rid:");
+	expect_error(HEAD MV "a=simulcast:\r\n", 7, "a=simulcast:");
+	expect_error(HEAD MV "a=simulcast\r\n", 7, "missing value");
+	expect_error(HEAD MV "a=ssrc-group:\r\n", 7, "a=ssrc-group:");
+	expect_error(HEAD MV "a=ssrc-group\r\n", 7, "missing value");
+	expect_error(HEAD "a=ice-lite:yes\r\n", 5, "a=ice-lite:");
+	expect_error(HEAD "a=group:BUNDLE 0\r\na=ice-lite:\r\n", 6,
+		     "takes no value");
+	expect_error(HEAD "a=ice-options:\r\n", 5, "a=ice-options:");
+	expect_error(HEAD MV "a=ice-options\r\n", 7, "missing value");
+#undef MV
+	/* sha-384 with a sha-256 digest, sha-512 one byte short, a bad hex
+	 * digit, a missing colon, trailing junk */
+	fingerprint_text(v, sizeof(v), "sha-384", 32);
+	snprintf(bad, sizeof(bad), HEAD "a=fingerprint:%s\r\n", v);
+	expect_error(bad, 5, "a=fingerprint: bad fingerprint");
+	fingerprint_text(v, sizeof(v), "sha-512", 63);
+	snprintf(bad, sizeof(bad),
+		 HEAD "m=audio 9 RTP/AVP 0\r\na=fingerprint:%s\r\n", v);
+	expect_error(bad, 6, "fingerprint");
+	fingerprint_text(v, sizeof(v), "sha-384", 48);
+	v[8] = 'G';
+	snprintf(bad, sizeof(bad), HEAD "a=fingerprint:%s\r\n", v);
+	expect_error(bad, 5, "fingerprint");
+	fingerprint_text(v, sizeof(v), "sha-512", 64);
+	v[10] = ' ';
+	snprintf(bad, sizeof(bad), HEAD "a=fingerprint:%s\r\n", v);
+	expect_error(bad, 5, "fingerprint");
+	fingerprint_text(v, sizeof(v), "sha-512", 64);
+	n = strlen(v);
+	snprintf(v + n, sizeof(v) - n, ":00");
+	snprintf(bad, sizeof(bad), HEAD "a=fingerprint:%s\r\n", v);
+	expect_error(bad, 5, "fingerprint");
+	snprintf(bad, sizeof(bad), HEAD "a=fingerprint:sha-384\r\n");
+	expect_error(bad, 5, "fingerprint");
+}
+
 void lr_test_register(void)
 {
 	CU_pSuite s = CU_add_suite("sdp", NULL, NULL);
@@ -523,4 +773,8 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_answer_chromium);
 	LR_ADD_TEST(s, test_answer_webrtcbin);
 	LR_ADD_TEST(s, test_answer_rules);
+	LR_ADD_TEST(s, test_simulcast_rid);
+	LR_ADD_TEST(s, test_ice_lite_and_options);
+	LR_ADD_TEST(s, test_fingerprint_sha384_sha512);
+	LR_ADD_TEST(s, test_errors_new_attributes);
 }
