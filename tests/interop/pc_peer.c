@@ -12,7 +12,13 @@
  * received, and its RTCDTMFSender's "123#" must arrive here as four
  * 100 ms tones). The peer's own report must agree: connected, the other
  * DTLS role, and for Chromium DTLS 1.2 (FEFD: it offers 1.3 and falls
- * back). Prints what was negotiated.
+ * back). The DTLS roles must follow the answer's a=setup, on both
+ * sides' reports and on the wire (who sent the first ClientHello); with
+ * Chromium the SRTP profile must be the DTLS server's first choice on
+ * both sides (AES128_CM_SHA1_80 when Chromium is server, our
+ * AEAD_AES_128_GCM when we are), and as DTLS client Chromium's
+ * ClientHello must have come in fragments over more than one datagram.
+ * Prints what was negotiated.
  *
  * With --dp (Chromium), our side runs behind an lr_dp: after our 100
  * packets the media is handed over and the data plane echoes Chromium's
@@ -68,6 +74,17 @@ struct run {
 	char dtmf[16];
 	unsigned ndtmf, dtmf_bad_duration;
 	long long peer_rx;
+	/* DTLS as the driver saw it pass (RFC 7983 class, then the
+	 * epoch-0 record and handshake headers, RFC 6347 §4.1, §4.2.2) */
+	unsigned our_dtls_out; /* DTLS datagrams we have sent */
+	int first_ch_from;     /* the first ClientHello: 1 the peer, 2 us */
+	int peer_first_hs, our_first_hs; /* first handshake type each way */
+	int ch_seq;		     /* the peer's first ClientHello: seq, */
+	unsigned ch_len, ch_covered; /* its length, bytes of it seen, */
+	unsigned ch_datagrams;	     /* datagrams bringing new fragments of */
+	unsigned ch_nfrag;	     /* it before our first DTLS datagram */
+	unsigned ch_off[16];	     /* the fragment offsets seen */
+	char our_stats[16384];
 	char peer_info[512];
 	char line[262144];
 	size_t ll;
@@ -346,6 +363,68 @@ static struct lr_stun_addr stun_addr(const struct lr_dp_addr *a)
 	return s;
 }
 
+static unsigned be(const uint8_t *p, int n)
+{
+	unsigned v = 0;
+
+	while (n--)
+		v = v << 8 | *p++;
+	return v;
+}
+
+/* One datagram passing the driver, from the peer (in) or ours. Only
+ * cleartext headers are read: epoch-0 handshake records. */
+static void wire(struct run *r, int in, const uint8_t *b, size_t len)
+{
+	int fresh = 0;
+
+	if (!len || b[0] < 20 || b[0] > 63)
+		return; /* not DTLS (RFC 7983 §7) */
+	for (size_t o = 0; o + 13 <= len;) {
+		/* type(1) version(2) epoch(2) seq(6) length(2), then the
+		 * handshake header: type(1) length(3) message_seq(2)
+		 * fragment_offset(3) fragment_length(3) */
+		const uint8_t *rec = b + o, *h = rec + 13;
+		size_t rl = be(rec + 11, 2);
+		unsigned mt, mlen, mseq, foff, flen, k;
+
+		if (o + 13 + rl > len)
+			break;
+		o += 13 + rl;
+		if (rec[0] != 22 || be(rec + 3, 2) != 0 || rl < 12)
+			continue; /* not an epoch-0 handshake record */
+		mt = h[0];
+		mlen = be(h + 1, 3);
+		mseq = be(h + 4, 2);
+		foff = be(h + 6, 3);
+		flen = be(h + 9, 3);
+		if (in && r->peer_first_hs < 0)
+			r->peer_first_hs = (int)mt;
+		if (!in && r->our_first_hs < 0)
+			r->our_first_hs = (int)mt;
+		if (mt == 1 && !r->first_ch_from)
+			r->first_ch_from = in ? 1 : 2;
+		if (mt != 1 || !in || r->our_dtls_out)
+			continue;
+		if (r->ch_seq < 0) {
+			r->ch_seq = (int)mseq;
+			r->ch_len = mlen;
+		}
+		if ((int)mseq != r->ch_seq)
+			continue;
+		for (k = 0; k < r->ch_nfrag && r->ch_off[k] != foff; k++)
+			;
+		if (k < r->ch_nfrag || k == 16)
+			continue; /* a retransmission of a fragment we have */
+		r->ch_off[r->ch_nfrag++] = foff;
+		r->ch_covered += flen;
+		fresh = 1;
+	}
+	r->ch_datagrams += fresh;
+	if (!in)
+		r->our_dtls_out++;
+}
+
 static void flush(struct run *r)
 {
 	struct lr_pc_transmit t;
@@ -354,8 +433,10 @@ static void flush(struct run *r)
 		struct lr_dp_addr l = dp_addr(&t.local),
 				  to = dp_addr(&t.remote);
 
-		if (t.remote.family == 4 && t.remote.ip[0] == 127)
+		if (t.remote.family == 4 && t.remote.ip[0] == 127) {
+			wire(r, 0, t.buf, t.len);
 			lr_dp_send(r->dp, &l, &to, t.buf, t.len);
+		}
 	}
 	while (lr_pc_poll_transmit(r->pc, &t)) {
 		struct sockaddr_in to = {.sin_family = AF_INET,
@@ -364,6 +445,7 @@ static void flush(struct run *r)
 		if (t.remote.family != 4 || t.remote.ip[0] != 127)
 			continue; /* never anything but loopback */
 		memcpy(&to.sin_addr, t.remote.ip, 4);
+		wire(r, 0, t.buf, t.len);
 		sendto(r->sock, t.buf, t.len, 0, (struct sockaddr *)&to,
 		       sizeof(to));
 	}
@@ -381,6 +463,7 @@ static void read_sock(struct run *r, uint64_t now)
 		struct lr_stun_addr l = stun_addr(&pu.local),
 				    rem = stun_addr(&pu.remote);
 
+		wire(r, 1, pu.buf, pu.len);
 		if (lr_pc_handle_packet(r->pc, now, &l, &rem, pu.buf, pu.len) ==
 		    -EXDEV)
 			lr_dp_inject(r->dp, &pu.local, &pu.remote, pu.buf,
@@ -395,6 +478,7 @@ static void read_sock(struct run *r, uint64_t now)
 					   .port = ntohs(from.sin_port)};
 
 		memcpy(rem.ip, &from.sin_addr, 4);
+		wire(r, 1, buf, (size_t)n);
 		lr_pc_handle_packet(r->pc, now, &r->local, &rem, buf,
 				    (size_t)n);
 		fl = sizeof(from);
@@ -427,6 +511,108 @@ static int peer_agrees(const struct run *r)
 	       strstr(r->peer_info, want_role);
 }
 
+/* The first a=setup value of an SDP, or "". */
+static void setup_of(const char *sdp, char *out, size_t cap)
+{
+	const char *p = sdp ? strstr(sdp, "a=setup:") : NULL;
+	size_t n = 0;
+
+	if (p)
+		for (p += 8;
+		     p[n] && p[n] != '\r' && p[n] != '\n' && n + 1 < cap; n++)
+			out[n] = p[n];
+	out[n] = '\0';
+}
+
+static int check(int ok, const char *what)
+{
+	if (!ok)
+		fprintf(stderr, "pc_peer: not so: %s\n", what);
+	return ok;
+}
+
+/* Who was the DTLS client: by the SDP (RFC 8842 §5.1: the offer says
+ * actpass, the answerer is active, JSEP §5.3.1), by our KEYS_READY and
+ * getStats, by the peer's getStats, and on the wire (who sent the first
+ * ClientHello). What was negotiated with Chromium: DTLS 1.2, and the
+ * SRTP profile the DTLS server's order picks (RFC 5764 §4.1.2) --
+ * Chromium's, AES128_CM_SHA1_80 first, when it is the server; ours,
+ * AEAD_AES_128_GCM first, when we are. And Chromium as client: its
+ * ClientHello (about 1.4 KB) came in fragments over more than one
+ * datagram, whole, before we sent any DTLS. */
+static int dtls_facts(const struct run *r)
+{
+	int we_offer = !strcmp(r->mode, "we-offer"), client = !we_offer;
+	char so[16], sa[16];
+	int ok = 1;
+
+	setup_of(we_offer ? lr_pc_local_description(r->pc)
+			  : lr_pc_remote_description(r->pc),
+		 so, sizeof(so));
+	setup_of(we_offer ? lr_pc_remote_description(r->pc)
+			  : lr_pc_local_description(r->pc),
+		 sa, sizeof(sa));
+	printf("  DTLS: offer a=setup:%s, answer a=setup:%s; first "
+	       "ClientHello from %s; first handshake message ours %d, "
+	       "theirs %d\n",
+	       so, sa,
+	       r->first_ch_from == 2   ? "us"
+	       : r->first_ch_from == 1 ? "the peer"
+				       : "nobody",
+	       r->our_first_hs, r->peer_first_hs);
+	ok &= check(!strcmp(so, "actpass"), "the offer has a=setup:actpass");
+	ok &= check(!strcmp(sa, "active"), "the answer has a=setup:active");
+	ok &= check(r->dtls_client == client,
+		    "our DTLS role (KEYS_READY) is the answer's");
+	ok &= check(strstr(r->our_stats, client ? "\"dtlsRole\":\"client\""
+						: "\"dtlsRole\":\"server\"") !=
+			    NULL,
+		    "our getStats dtlsRole");
+	ok &= check(r->first_ch_from == (client ? 2 : 1),
+		    "the DTLS client sent the first ClientHello");
+	ok &= check(r->our_first_hs == (client ? 1 : 2),
+		    "our first handshake message: ClientHello as client, "
+		    "ServerHello as server");
+	ok &= check(client ? r->peer_first_hs == 2 || r->peer_first_hs == 3
+			   : r->peer_first_hs == 1,
+		    "the peer's first handshake message: ServerHello (or "
+		    "HelloVerifyRequest) as server, ClientHello as client");
+	if (!chromium(r))
+		return ok;
+	ok &= check(strstr(r->peer_info, client ? "\"dtlsRole\":\"server\""
+						: "\"dtlsRole\":\"client\"") !=
+			    NULL,
+		    "Chromium's getStats dtlsRole is the other one");
+	ok &= check(strstr(r->peer_info, "\"tlsVersion\":\"FEFD\"") &&
+			    strstr(r->our_stats, "\"tlsVersion\":\"FEFD\""),
+		    "DTLS 1.2 (FEFD) on both sides");
+	ok &= check(r->suite == (client ? LR_SRTP_AES128_CM_SHA1_80
+					: LR_SRTP_AEAD_AES_128_GCM),
+		    "the SRTP profile is the DTLS server's first choice");
+	ok &= check(strstr(r->our_stats,
+			   client ? "\"srtpCipher\":\"AES_CM_128_HMAC_SHA1_80\""
+				  : "\"srtpCipher\":\"AEAD_AES_128_GCM\"") !=
+			    NULL,
+		    "our getStats srtpCipher");
+	ok &= check(
+		strstr(r->peer_info,
+		       client ? "\"srtpCipher\":"
+				"\"SRTP_AES128_CM_HMAC_SHA1_80\""
+			      : "\"srtpCipher\":\"SRTP_AEAD_AES_128_GCM\"") !=
+			NULL,
+		"Chromium's getStats srtpCipher agrees");
+	if (!client) {
+		printf("  DTLS: Chromium's ClientHello: %u bytes, %u "
+		       "fragments over %u datagrams before our first\n",
+		       r->ch_len, r->ch_nfrag, r->ch_datagrams);
+		ok &= check(r->ch_nfrag >= 2 && r->ch_datagrams >= 2 &&
+				    r->ch_covered == r->ch_len,
+			    "Chromium's ClientHello came whole, in fragments "
+			    "over more than one datagram");
+	}
+	return ok;
+}
+
 static int setup(struct run *r)
 {
 	uint64_t seed, serial;
@@ -455,6 +641,7 @@ static int setup(struct run *r)
 		return -1;
 	r->audio = lr_pc_add_transceiver(r->pc, "audio", LR_SDP_SENDRECV);
 	r->ch = -1;
+	r->ch_seq = r->peer_first_hs = r->our_first_hs = -1;
 	if (!strcmp(r->mode, "we-offer"))
 		r->ch = lr_pc_create_data_channel(r->pc, "echo", NULL);
 	return 0;
@@ -568,8 +755,11 @@ int main(int argc, char **argv)
 			asked = 1;
 		}
 	}
+	if (lr_pc_get_stats(r.pc, r.our_stats, sizeof(r.our_stats)) < 0)
+		r.our_stats[0] = '\0';
 	ok = !r.failed && done(&r) && r.reported && r.peer_rx >= 50 &&
 	     !r.bad_echoes && peer_agrees(&r);
+	ok = dtls_facts(&r) && ok;
 	if (r.use_dp) {
 		/* the browser got our 100 and then its own audio back, through
 		 * the data plane, and decrypted them (inbound-rtp counts

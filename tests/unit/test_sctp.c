@@ -4,7 +4,10 @@
  * set-up, in-band and negotiated channels (RFC 8832 §6, RFC 8831 §6.5),
  * string/binary/empty PPIDs (RFC 8831 §6.6, §8), a 1 MiB message and
  * 1,000 small ones in order under 10 % loss, unordered and partially
- * reliable channels, max-message-size, bufferedAmount with its low
+ * reliable channels (an unordered reliable channel not holding messages
+ * back behind a lost one; maxRetransmits 0/1/2 and maxPacketLifeTime
+ * message by message, on the virtual clock, with a black-out longer than
+ * the lifetime), max-message-size, bufferedAmount with its low
  * threshold, and closing by stream reset (RFC 8831 §6.7).
  */
 #include <errno.h>
@@ -84,6 +87,7 @@ struct rec {
 	int binary;
 	size_t len;
 	uint32_t tag; /* first 4 bytes of a message */
+	uint64_t at;  /* virtual time it was polled */
 };
 
 struct side {
@@ -135,7 +139,7 @@ static void net_free(struct net *n)
 	lr_sim_free(n->sim);
 }
 
-static void collect(struct side *sd)
+static void collect(struct side *sd, uint64_t now)
 {
 	struct lr_sctp_event ev;
 
@@ -149,6 +153,7 @@ static void collect(struct side *sd)
 		r->binary = ev.binary;
 		r->len = ev.len;
 		r->tag = 0;
+		r->at = now;
 		if (ev.len >= 4)
 			memcpy(&r->tag, ev.data, 4);
 		if (ev.type == LR_SCTP_EV_MESSAGE && ev.len > sd->big_len) {
@@ -185,7 +190,7 @@ static void pump(struct net *n, uint64_t until)
 					    &n->x[1 - i].addr, buf,
 					    (size_t)len);
 			}
-			collect(sd);
+			collect(sd, now);
 		}
 		next = lr_sim_next(n->sim);
 		for (int i = 0; i < 2; i++) {
@@ -401,6 +406,250 @@ static void test_partial_reliability(void)
 	net_free(&n);
 }
 
+/* ---- ordering and partial reliability, message by message ---- */
+
+#define PR_MSGS 300
+/* The longest a datagram spends on the link in these tests: the delay,
+ * twice more when reordered, 1 us more for a duplicate (tests/sim). */
+#define MAX_TRANSIT_US (3 * 10000 + 2)
+#define LIFETIME_MS    100
+
+struct tally {
+	unsigned got;	      /* distinct messages delivered */
+	unsigned dups;	      /* deliveries of a message seen before */
+	unsigned strays;      /* tags that were never sent */
+	unsigned inversions;  /* delivered after a later-sent one */
+	int inorder;	      /* the k-th delivery was the k-th message */
+	int increasing;	      /* tags only went up (gaps allowed) */
+	uint64_t max_latency; /* delivery time - send time, us */
+	uint8_t seen[PR_MSGS];
+};
+
+/* Every message on channel id at sd, checked against the virtual times
+ * the messages were sent (sent_at, by tag). */
+static void tally(const struct side *sd, int id, const uint64_t *sent_at,
+		  struct tally *t)
+{
+	unsigned k = 0;
+	uint32_t max = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->inorder = t->increasing = 1;
+	for (unsigned i = 0; i < sd->nev; i++) {
+		const struct rec *r = &sd->ev[i];
+
+		if (r->type != LR_SCTP_EV_MESSAGE || r->id != id)
+			continue;
+		if (r->len != 4 || r->tag >= PR_MSGS) {
+			t->strays++;
+			continue;
+		}
+		if (t->seen[r->tag])
+			t->dups++;
+		else
+			t->got++;
+		t->seen[r->tag] = 1;
+		t->inorder &= r->tag == k;
+		if (k && r->tag <= max)
+			t->increasing = 0;
+		if (r->tag < max)
+			t->inversions++;
+		if (r->tag > max)
+			max = r->tag;
+		if (r->at - sent_at[r->tag] > t->max_latency)
+			t->max_latency = r->at - sent_at[r->tag];
+		k++;
+	}
+}
+
+/* One 4-byte message (its index) on each channel every 20 ms. */
+static void send_spaced(struct net *n, const int *ids, unsigned nids,
+			uint64_t *sent_at)
+{
+	for (uint32_t i = 0; i < PR_MSGS; i++) {
+		sent_at[i] = lr_sim_now(n->sim);
+		for (unsigned c = 0; c < nids; c++)
+			CU_ASSERT_EQUAL(lr_sctp_send(n->x[0].s,
+						     (uint16_t)ids[c], &i, 4,
+						     1),
+					0);
+		pump(n, later(n, 0.02));
+	}
+	pump(n, later(n, 60));
+	for (unsigned c = 0; c < nids; c++)
+		CU_ASSERT_EQUAL(
+			lr_sctp_buffered_amount(n->x[0].s, (uint16_t)ids[c]),
+			0);
+}
+
+/* 20 % loss and no reordering on the link, so the simulator delivers
+ * datagrams in the order they were sent: an unordered reliable channel
+ * gets every message exactly once, and some of them before an earlier
+ * message that was lost and had to be resent. It did not hold them back
+ * (RFC 4960 §6.6, the U bit; RFC 8831 §6.1). The ordered channel beside
+ * it, on the same packets, delivers strictly in send order. */
+static void test_unordered_reliable_under_loss(void)
+{
+	struct net n;
+	struct lr_dc_init un = LR_DC_INIT_DEFAULT;
+	uint64_t sent_at[PR_MSGS];
+	struct tally tu, to;
+	int ids[2];
+
+	net_init(&n, 0.2, 0, 8);
+	connect_both(&n);
+	un.unordered = 1;
+	ids[0] = lr_sctp_channel_open(n.x[0].s, "unordered", &un);
+	ids[1] = lr_sctp_channel_open(n.x[0].s, "ordered", NULL);
+	CU_ASSERT_FATAL(ids[0] >= 0 && ids[1] >= 0);
+	pump(&n, later(&n, 5));
+	CU_ASSERT_EQUAL_FATAL(lr_sctp_channel_state(n.x[0].s, (uint16_t)ids[0]),
+			      LR_DC_OPEN);
+	CU_ASSERT_EQUAL_FATAL(lr_sctp_channel_state(n.x[0].s, (uint16_t)ids[1]),
+			      LR_DC_OPEN);
+	send_spaced(&n, ids, 2, sent_at);
+	tally(&n.x[1], ids[0], sent_at, &tu);
+	tally(&n.x[1], ids[1], sent_at, &to);
+	CU_ASSERT_EQUAL(tu.got, PR_MSGS);
+	CU_ASSERT_EQUAL(tu.dups, 0);
+	CU_ASSERT_EQUAL(tu.strays, 0);
+	CU_ASSERT(tu.inversions > 0);
+	CU_ASSERT(!tu.inorder);
+	CU_ASSERT_EQUAL(to.got, PR_MSGS);
+	CU_ASSERT_EQUAL(to.dups, 0);
+	CU_ASSERT_EQUAL(to.inversions, 0);
+	CU_ASSERT(to.inorder);
+	net_free(&n);
+}
+
+/* maxRetransmits and maxPacketLifeTime above 0 (RFC 8831 §6.1,
+ * RFC 3758), under 20 % loss, 10 % reordering and 5 % duplication:
+ * - maxRetransmits 1 (ordered) and 2 (unordered) lose some messages but
+ *   not all, and deliver more than maxRetransmits 0 does on the same
+ *   packets; the ordered one keeps send order across the gaps;
+ * - maxPacketLifeTime 100 ms (unordered) loses some but not all, and
+ *   nothing arrives later than its lifetime plus the link's transit
+ *   (measured on the virtual clock), while the reliable channel next to
+ *   it does deliver later than that: the bound is not vacuous;
+ * - no message is delivered twice on any of them. */
+static void test_partial_reliability_limits(void)
+{
+	enum {
+		REL,
+		RX0,
+		RX1,
+		RX2,
+		LIFE,
+		NCH
+	};
+	static const char *const label[NCH] = {"reliable", "rexmit0", "rexmit1",
+					       "rexmit2", "lifetime"};
+	struct lr_sim_link l = {
+		.delay_us = 10000, .loss = 0.2, .reorder = 0.1, .dup = 0.05};
+	struct net n;
+	struct lr_dc_init in[NCH];
+	uint64_t sent_at[PR_MSGS];
+	struct tally t[NCH];
+	int ids[NCH];
+
+	for (int c = 0; c < NCH; c++)
+		in[c] = (struct lr_dc_init)LR_DC_INIT_DEFAULT;
+	in[RX0].unordered = 1;
+	in[RX0].max_retransmits = 0;
+	in[RX1].max_retransmits = 1;
+	in[RX2].unordered = 1;
+	in[RX2].max_retransmits = 2;
+	in[LIFE].unordered = 1;
+	in[LIFE].max_packet_lifetime = LIFETIME_MS;
+	net_init(&n, 0, 0, 10);
+	connect_both(&n);
+	lr_sim_set_link(n.sim, &l);
+	for (int c = 0; c < NCH; c++) {
+		ids[c] = lr_sctp_channel_open(n.x[0].s, label[c], &in[c]);
+		CU_ASSERT_FATAL(ids[c] >= 0);
+	}
+	pump(&n, later(&n, 10));
+	for (int c = 0; c < NCH; c++) {
+		struct lr_dc_init got;
+
+		CU_ASSERT_EQUAL_FATAL(
+			lr_sctp_channel_state(n.x[0].s, (uint16_t)ids[c]),
+			LR_DC_OPEN);
+		/* the peer's view of the channel, from the OPEN */
+		CU_ASSERT_EQUAL(
+			lr_sctp_channel_init(n.x[1].s, (uint16_t)ids[c], &got),
+			0);
+		CU_ASSERT_EQUAL(got.max_retransmits, in[c].max_retransmits);
+		CU_ASSERT_EQUAL(got.max_packet_lifetime,
+				in[c].max_packet_lifetime);
+	}
+	send_spaced(&n, ids, NCH, sent_at);
+	for (int c = 0; c < NCH; c++) {
+		tally(&n.x[1], ids[c], sent_at, &t[c]);
+		CU_ASSERT_EQUAL(t[c].dups, 0);
+		CU_ASSERT_EQUAL(t[c].strays, 0);
+		if (c != REL) {
+			CU_ASSERT(t[c].got > 0);
+			CU_ASSERT(t[c].got < PR_MSGS);
+		}
+	}
+	CU_ASSERT_EQUAL(t[REL].got, PR_MSGS);
+	CU_ASSERT(t[REL].inorder);
+	/* ordered partial reliability: gaps, but never out of order */
+	CU_ASSERT(t[RX1].increasing);
+	CU_ASSERT(t[RX1].got > t[RX0].got);
+	CU_ASSERT(t[RX2].got > t[RX0].got);
+	CU_ASSERT(t[LIFE].max_latency <= LIFETIME_MS * 1000 + MAX_TRANSIT_US);
+	/* A 300 ms black-out, longer than the lifetime: of what is sent
+	 * into it, the reliable channel delivers every message once the
+	 * link is back (so later than lifetime + transit), the lifetime
+	 * channel none, maxRetransmits 0 and 1 none (the first send and the
+	 * one retransmission, at the first T3 expiry, both fall in it),
+	 * maxRetransmits 2 all (its second retransmission, at the next T3
+	 * expiry, comes after it). */
+	{
+		struct lr_sim_link clean = {.delay_us = 10000};
+		unsigned mark = n.x[1].nev, got[NCH] = {0};
+		uint64_t t0, sent2[5], min_rel = UINT64_MAX;
+
+		lr_sim_set_link(n.sim, &clean);
+		lr_sim_host_silence(n.sim, n.x[1].host, 1);
+		t0 = lr_sim_now(n.sim);
+		for (uint32_t i = 0; i < 5; i++) {
+			uint32_t tag = 1000 + i;
+
+			sent2[i] = lr_sim_now(n.sim);
+			for (int c = 0; c < NCH; c++)
+				lr_sctp_send(n.x[0].s, (uint16_t)ids[c], &tag,
+					     4, 1);
+			pump(&n, later(&n, 0.01));
+		}
+		pump(&n, t0 + 300000);
+		lr_sim_host_silence(n.sim, n.x[1].host, 0);
+		pump(&n, later(&n, 30));
+		for (unsigned i = mark; i < n.x[1].nev; i++) {
+			const struct rec *r = &n.x[1].ev[i];
+
+			if (r->type != LR_SCTP_EV_MESSAGE || r->len != 4 ||
+			    r->tag < 1000 || r->tag >= 1005)
+				continue;
+			for (int c = 0; c < NCH; c++)
+				got[c] += r->id == ids[c];
+			if (r->id == ids[REL] &&
+			    r->at - sent2[r->tag - 1000] < min_rel)
+				min_rel = r->at - sent2[r->tag - 1000];
+		}
+		CU_ASSERT_EQUAL(got[REL], 5);
+		CU_ASSERT(min_rel > LIFETIME_MS * 1000 + MAX_TRANSIT_US);
+		CU_ASSERT_EQUAL(got[LIFE], 0);
+		CU_ASSERT_EQUAL(got[RX1], 0);
+		CU_ASSERT_EQUAL(got[RX0], 0);
+		CU_ASSERT_EQUAL(got[RX2], 5); /* its 2nd retransmission */
+		CU_ASSERT_EQUAL(lr_sctp_state(n.x[0].s), LR_SCTP_CONNECTED);
+	}
+	net_free(&n);
+}
+
 static void test_limits_and_buffered_amount(void)
 {
 	struct net n;
@@ -524,6 +773,8 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_negotiated_and_ppids);
 	LR_ADD_TEST(s, test_reliable_under_loss);
 	LR_ADD_TEST(s, test_partial_reliability);
+	LR_ADD_TEST(s, test_unordered_reliable_under_loss);
+	LR_ADD_TEST(s, test_partial_reliability_limits);
 	LR_ADD_TEST(s, test_limits_and_buffered_amount);
 	LR_ADD_TEST(s, test_close_by_stream_reset);
 	LR_ADD_TEST(s, test_junk_input);
