@@ -83,15 +83,14 @@ static void pair_clear(struct pair *p)
 	lr_srtp_ctx_clear(&p->rx);
 }
 
-/* An RTP packet in bufs[i] (and orig[i]) with random CSRCs, extension,
- * padding and payload. */
-static void make_rtp(unsigned i, uint32_t ssrc, uint16_t seq)
+/* An RTP packet in bufs[i] (and orig[i]) with cc CSRCs, an extension of
+ * ext_words words if x, and pl bytes of payload; the rest random. */
+static void make_rtp_shaped(unsigned i, uint32_t ssrc, uint16_t seq,
+			    unsigned cc, unsigned x, unsigned ext_words,
+			    unsigned pl)
 {
 	uint8_t *d = bufs[i];
-	unsigned cc = (unsigned)(lr_test_rand() % 4);
-	unsigned x = (unsigned)(lr_test_rand() % 2);
-	unsigned pl = (unsigned)(lr_test_rand() % 1200);
-	unsigned len = 12, k;
+	unsigned len = 12;
 
 	d[0] = (uint8_t)(0x80 | (x << 4) | cc);
 	d[1] = (uint8_t)(lr_test_rand() & 0x7f);
@@ -105,13 +104,12 @@ static void make_rtp(unsigned i, uint32_t ssrc, uint16_t seq)
 	lr_test_fill(d + len, cc * 4);
 	len += cc * 4;
 	if (x) {
-		k = (unsigned)(lr_test_rand() % 4);
 		d[len] = 0xbe;
 		d[len + 1] = 0xde;
 		d[len + 2] = 0;
-		d[len + 3] = (uint8_t)k;
-		lr_test_fill(d + len + 4, k * 4);
-		len += 4 + k * 4;
+		d[len + 3] = (uint8_t)ext_words;
+		lr_test_fill(d + len + 4, ext_words * 4);
+		len += 4 + ext_words * 4;
 	}
 	lr_test_fill(d + len, pl);
 	len += pl;
@@ -119,6 +117,17 @@ static void make_rtp(unsigned i, uint32_t ssrc, uint16_t seq)
 	orig_len[i] = len;
 	pk[i] = (struct lr_pkt){.data = d, .len = len, .room = BUF};
 	pp[i] = &pk[i];
+}
+
+/* An RTP packet with random CSRCs, extension and payload. */
+static void make_rtp(unsigned i, uint32_t ssrc, uint16_t seq)
+{
+	unsigned cc = (unsigned)(lr_test_rand() % 4);
+	unsigned x = (unsigned)(lr_test_rand() % 2);
+	unsigned pl = (unsigned)(lr_test_rand() % 1200);
+
+	make_rtp_shaped(i, ssrc, seq, cc, x,
+			x ? (unsigned)(lr_test_rand() % 4) : 0, pl);
 }
 
 static void make_rtcp(unsigned i, uint32_t ssrc)
@@ -295,37 +304,213 @@ static void test_multiple_wraps(void)
 	pair_clear(&p);
 }
 
+/*
+ * Replay windows of every size at their edges. Small packets in their
+ * own storage so that a 1024-packet window is covered whole: slot k has
+ * sequence number base + k; the sender protects them all in order, the
+ * receiver gets them in the order below and each outcome is checked
+ * against a model of RFC 3711 §3.3.2 (an index more than W - 1 behind
+ * the highest is too old; one inside the window seen before, a replay).
+ */
+#define WSLOTS	(4 * LR_SRTP_WINDOW_MAX)
+#define WSLOT_B 48
+
+static uint8_t wprot[WSLOTS][WSLOT_B];
+static uint32_t wprot_len[WSLOTS];
+
+struct win_model {
+	unsigned window;
+	unsigned high; /* highest slot accepted */
+	unsigned ok, replay, old;
+	uint8_t seen[WSLOTS];
+};
+
+static unsigned win_expect(const struct win_model *wm, unsigned slot)
+{
+	if (slot > wm->high)
+		return LR_DROP_NONE;
+	if (wm->high - slot >= wm->window)
+		return LR_DROP_REPLAY_OLD;
+	return wm->seen[slot] ? LR_DROP_REPLAY : LR_DROP_NONE;
+}
+
+static unsigned win_recv(struct pair *p, unsigned slot)
+{
+	static uint8_t b[WSLOT_B];
+	struct lr_pkt q = {.data = b, .len = wprot_len[slot], .room = WSLOT_B};
+	struct lr_pkt *qp = &q;
+
+	memcpy(b, wprot[slot], wprot_len[slot]);
+	if (lr_srtp_unprotect(&p->rx, &qp, 1) != 1)
+		return q.drop ? q.drop : 9999;
+	return q.len == 30 && b[2] == wprot[slot][2] && b[3] == wprot[slot][3]
+		       ? LR_DROP_NONE
+		       : 9999;
+}
+
+/* Receive slot, check the outcome against the model, update it. */
+static void win_step(struct pair *p, struct win_model *wm, unsigned slot)
+{
+	unsigned want = win_expect(wm, slot), got = win_recv(p, slot);
+
+	CU_ASSERT_EQUAL(got, want);
+	if (got != want)
+		printf("window %u: slot %u (high %u): %s, want %s\n",
+		       wm->window, slot, wm->high, lr_drop_reason_name(got),
+		       lr_drop_reason_name(want));
+	if (want == LR_DROP_NONE) {
+		wm->seen[slot] = 1;
+		if (slot > wm->high)
+			wm->high = slot;
+		wm->ok++;
+	} else if (want == LR_DROP_REPLAY) {
+		wm->replay++;
+	} else {
+		wm->old++;
+	}
+}
+
+/* Every slot from just past the window's far edge up to the highest. */
+static void win_sweep(struct pair *p, struct win_model *wm)
+{
+	unsigned from =
+		wm->high > wm->window + 2 ? wm->high - wm->window - 2 : 0;
+
+	for (unsigned k = from; k <= wm->high; k++)
+		win_step(p, wm, k);
+}
+
 static void test_replay_window(void)
 {
-	static const unsigned windows[] = {0, 64, 256, 1024};
+	static const unsigned windows[] = {0, 64, 128, 512, 1024};
+	static struct win_model wm;
 
-	for (unsigned k = 0; k < 4; k++) {
-		unsigned win = windows[k] ? windows[k] : 128;
-		struct pair p;
-		unsigned n = win + 40;
+	for (unsigned k = 0; k < sizeof(windows) / sizeof(windows[0]); k++) {
+		unsigned win = windows[k] ? windows[k] : LR_SRTP_WINDOW_DEFAULT;
+		/* below 0x8000, and straddling a ROC change (65535 -> 0) */
+		uint16_t bases[2] = {1000, (uint16_t)(0x10000 - win / 2 - 1)};
+		unsigned jumps[] = {37, win / 2 + 3, win - 1, win + 5};
 
-		if (n > NPKT)
-			n = NPKT;
-		pair_init(&p, &impls[0].w, LR_SRTP_AES128_CM_SHA1_32,
-			  windows[k], 1);
-		send_seq(&p, 9, 1, n);
-		/* receive only the newest; then the window decides */
-		CU_ASSERT_EQUAL(recv_one(&p, n - 1), 0);
-		if (n - 1 >= win) {
-			/* age == window: too old */
-			CU_ASSERT_EQUAL(recv_one(&p, n - 1 - win),
-					LR_DROP_REPLAY_OLD);
+		for (unsigned b = 0; b < 2; b++) {
+			struct pair p;
+			unsigned n = win + 3, high;
+
+			for (unsigned j = 0; j < 4; j++)
+				n += jumps[j];
+			CU_ASSERT_FATAL(n <= WSLOTS);
+			pair_init(&p, &impls[0].w, LR_SRTP_AES128_CM_SHA1_32,
+				  windows[k], 1);
+			CU_ASSERT_EQUAL(p.rx.window, win);
+			for (unsigned i = 0; i < n; i++) {
+				uint8_t *d = wprot[i];
+				struct lr_pkt q = {
+					.data = d, .len = 30, .room = WSLOT_B};
+				struct lr_pkt *qp = &q;
+				uint16_t seq = (uint16_t)(bases[b] + i);
+
+				lr_test_fill(d, 30);
+				d[0] = 0x80;
+				d[1] = 96;
+				d[2] = (uint8_t)(seq >> 8);
+				d[3] = (uint8_t)seq;
+				memcpy(d + 8, "\x00\x00\x00\x09", 4);
+				CU_ASSERT_EQUAL(lr_srtp_protect(&p.tx, &qp, 1),
+						1);
+				wprot_len[i] = q.len;
+			}
+			memset(&wm, 0, sizeof(wm));
+			wm.window = win;
+			/* the edges, by hand: slot 0 first, then win + 1 */
+			CU_ASSERT_EQUAL(win_recv(&p, 0), LR_DROP_NONE);
+			CU_ASSERT_EQUAL(win_recv(&p, win + 1), LR_DROP_NONE);
+			/* age win + 1, seen; age win, never seen: too old */
+			CU_ASSERT_EQUAL(win_recv(&p, 0), LR_DROP_REPLAY_OLD);
+			CU_ASSERT_EQUAL(win_recv(&p, 1), LR_DROP_REPLAY_OLD);
+			/* age win - 1: inside, accepted once */
+			CU_ASSERT_EQUAL(win_recv(&p, 2), LR_DROP_NONE);
+			CU_ASSERT_EQUAL(win_recv(&p, 2), LR_DROP_REPLAY);
+			CU_ASSERT_EQUAL(win_recv(&p, win + 1), LR_DROP_REPLAY);
+			/* one step on: slot 2, seen, is now exactly win old */
+			CU_ASSERT_EQUAL(win_recv(&p, win + 2), LR_DROP_NONE);
+			CU_ASSERT_EQUAL(win_recv(&p, 2), LR_DROP_REPLAY_OLD);
+			CU_ASSERT_EQUAL(win_recv(&p, 3), LR_DROP_NONE);
+			CU_ASSERT_EQUAL(p.rx.stats.ok, 5);
+			CU_ASSERT_EQUAL(p.rx.stats.drops[LR_DROP_REPLAY], 2);
+			CU_ASSERT_EQUAL(p.rx.stats.drops[LR_DROP_REPLAY_OLD],
+					3);
+			wm.seen[0] = wm.seen[2] = wm.seen[3] = 1;
+			wm.seen[win + 1] = wm.seen[win + 2] = 1;
+			wm.high = win + 2;
+			wm.ok = 5;
+			wm.replay = 2;
+			wm.old = 3;
+			/* the rest of the window, then all of it again */
+			win_sweep(&p, &wm);
+			win_sweep(&p, &wm);
+			/* jumps ahead: the bitmap moves by d, across words */
+			for (unsigned j = 0; j < 4; j++) {
+				win_step(&p, &wm, wm.high + jumps[j]);
+				win_sweep(&p, &wm);
+				win_sweep(&p, &wm);
+			}
+			high = wm.high;
+			CU_ASSERT_EQUAL(high, n - 1);
+			CU_ASSERT_EQUAL(lr_srtp_stream_get(&p.rx, 9)->rtp_index,
+					(uint64_t)bases[b] + high);
+			CU_ASSERT_EQUAL(p.rx.stats.ok, wm.ok);
+			CU_ASSERT_EQUAL(p.rx.stats.drops[LR_DROP_REPLAY],
+					wm.replay);
+			CU_ASSERT_EQUAL(p.rx.stats.drops[LR_DROP_REPLAY_OLD],
+					wm.old);
+			CU_ASSERT_EQUAL(p.rx.stats.drops[LR_DROP_AUTH], 0);
+			pair_clear(&p);
 		}
-		if (win - 1 <= n - 1) {
-			/* age == window - 1: still inside, accepted once */
-			CU_ASSERT_EQUAL(recv_one(&p, n - win), 0);
-			CU_ASSERT_EQUAL(recv_one(&p, n - win), LR_DROP_REPLAY);
-		}
-		CU_ASSERT_EQUAL(recv_one(&p, n - 1), LR_DROP_REPLAY);
-		CU_ASSERT_EQUAL(p.rx.stats.drops[LR_DROP_REPLAY],
-				win - 1 <= n - 1 ? 2 : 1);
-		pair_clear(&p);
 	}
+}
+
+/* The window is 64..1024 packets (lr_srtp_core.h): outside is -EINVAL,
+ * at either end it is taken as is; a re-key may not change it. */
+static void test_replay_window_limits(void)
+{
+	static const unsigned bad[] = {1, 32, 63, 1025, 1056, 2048, 65535};
+	static const unsigned good[] = {64, 128, 512, 1024};
+	struct lr_srtp_policy pol;
+	struct lr_srtp_stream st[1];
+	struct lr_srtp_ctx ctx;
+	struct lr_srtp_worker *w = &impls[0].w;
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		for (unsigned d = 0; d < 2; d++) {
+			make_policy(&pol, LR_SRTP_AEAD_AES_128_GCM, bad[i]);
+			CU_ASSERT_EQUAL(lr_srtp_ctx_init(&ctx, w,
+							 (enum lr_srtp_dir)d,
+							 &pol, st, 1, 1),
+					-EINVAL);
+		}
+	}
+	for (unsigned i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		struct lr_srtp_policy np;
+
+		make_policy(&pol, LR_SRTP_AEAD_AES_128_GCM, good[i]);
+		CU_ASSERT_EQUAL_FATAL(lr_srtp_ctx_init(&ctx, w, LR_SRTP_INBOUND,
+						       &pol, st, 1, 1),
+				      0);
+		CU_ASSERT_EQUAL(ctx.window, good[i]);
+		make_policy(&np, LR_SRTP_AEAD_AES_128_GCM,
+			    good[i] == 128 ? 64 : 128);
+		CU_ASSERT_EQUAL(lr_srtp_ctx_rekey(&ctx, &np), -EINVAL);
+		make_policy(&np, LR_SRTP_AEAD_AES_128_GCM, 1025);
+		CU_ASSERT_EQUAL(lr_srtp_ctx_rekey(&ctx, &np), -EINVAL);
+		make_policy(&np, LR_SRTP_AEAD_AES_128_GCM, good[i]);
+		CU_ASSERT_EQUAL(lr_srtp_ctx_rekey(&ctx, &np), 0);
+		lr_srtp_ctx_clear(&ctx);
+	}
+	/* 0 means the default */
+	make_policy(&pol, LR_SRTP_AEAD_AES_128_GCM, 0);
+	CU_ASSERT_EQUAL_FATAL(
+		lr_srtp_ctx_init(&ctx, w, LR_SRTP_INBOUND, &pol, st, 1, 1), 0);
+	CU_ASSERT_EQUAL(ctx.window, LR_SRTP_WINDOW_DEFAULT);
+	lr_srtp_ctx_clear(&ctx);
 }
 
 /* Duplicates inside one burst are caught; the burst result is ordered:
@@ -759,29 +944,298 @@ static void test_srtcp_index_limits(void)
 	pair_clear(&p);
 }
 
-/* Any single flipped bit of a protected packet fails. */
+/*
+ * Tamper tests. The receiver has accepted the indices in seen[] (high the
+ * highest); a genuine packet with a later index then has each of its bits
+ * flipped in turn. Each flip must be dropped with exactly the reason the
+ * first failed check gives, in the order the core checks them: the
+ * version (RFC 3550 §5.1: V=2), then the header lengths, then replay from
+ * the index the packet claims (RFC 3711 §3.3.2: before authentication),
+ * and otherwise the tag: LR_DROP_AUTH, for every bit the tag covers and
+ * for the tag's own bits. A failed packet is left exactly as it came.
+ */
+struct seen_set {
+	uint64_t idx[4];
+	unsigned n;
+	uint64_t high;
+	unsigned window;
+};
+
+static unsigned replay_expect(const struct seen_set *ss, uint64_t idx)
+{
+	if (idx > ss->high)
+		return LR_DROP_AUTH; /* fresh: only the tag can tell */
+	if (ss->high - idx >= ss->window)
+		return LR_DROP_REPLAY_OLD;
+	for (unsigned k = 0; k < ss->n; k++)
+		if (ss->idx[k] == idx)
+			return LR_DROP_REPLAY;
+	return LR_DROP_AUTH;
+}
+
+/* RFC 3550 §5.1/§5.3.1 header lengths against the bytes before the tag. */
+static unsigned rtp_header_expect(const uint8_t *d, uint32_t len,
+				  unsigned tag_len)
+{
+	uint32_t body = len - tag_len;
+	uint32_t h = 12 + 4u * (d[0] & 0x0f);
+
+	if (d[0] >> 6 != 2)
+		return LR_DROP_BAD_VERSION;
+	if (d[0] & 0x10) {
+		if (h + 4 > body)
+			return LR_DROP_BAD_HEADER;
+		h += 4 + 4u * (uint32_t)(d[h + 2] << 8 | d[h + 3]);
+	}
+	return h > body ? LR_DROP_BAD_HEADER : LR_DROP_NONE;
+}
+
+static unsigned rtp_tamper_expect(const uint8_t *d, uint32_t len,
+				  unsigned tag_len, uint32_t ssrc,
+				  const struct seen_set *ss)
+{
+	unsigned r = rtp_header_expect(d, len, tag_len);
+	uint32_t s = (uint32_t)d[8] << 24 | d[9] << 16 | d[10] << 8 | d[11];
+
+	if (r)
+		return r;
+	if (s != ssrc)
+		return LR_DROP_AUTH; /* a new stream: its first index */
+	/* ROC 0 throughout: high <= 0x8000 */
+	return replay_expect(ss, (uint64_t)(d[2] << 8 | d[3]));
+}
+
+/* Flip every bit of the packet in prot[0]; count the reasons in got[]. */
+static void rtp_flip_all(struct pair *p, uint32_t ssrc,
+			 const struct seen_set *ss, unsigned got[LR_DROP__MAX])
+{
+	unsigned tag_len = p->rx.si->rtp_tag_len, bad = 0;
+	static uint8_t flipped[BUF];
+
+	for (unsigned b = 0; b < prot_len[0] * 8; b++) {
+		struct lr_pkt *q = &pk[0];
+		unsigned want;
+
+		load_prot(0);
+		bufs[0][b / 8] ^= (uint8_t)(1u << (b % 8));
+		memcpy(flipped, bufs[0], prot_len[0]);
+		want = rtp_tamper_expect(bufs[0], prot_len[0], tag_len, ssrc,
+					 ss);
+		CU_ASSERT_EQUAL(lr_srtp_unprotect(&p->rx, &q, 1), 0);
+		CU_ASSERT_EQUAL(pk[0].drop, want);
+		CU_ASSERT_EQUAL(pk[0].len, prot_len[0]);
+		CU_ASSERT_EQUAL(memcmp(bufs[0], flipped, prot_len[0]), 0);
+		if (pk[0].drop < LR_DROP__MAX)
+			got[pk[0].drop]++;
+		if (pk[0].drop != want && bad++ < 3)
+			printf("%s: bit %u of %u: %s, want %s\n",
+			       p->rx.si->name, b, prot_len[0] * 8,
+			       lr_drop_reason_name(pk[0].drop),
+			       lr_drop_reason_name(want));
+	}
+}
+
+/* A single-packet exchange: protect seq, deliver it, expect success. */
+static void rtp_accept(struct pair *p, uint32_t ssrc, uint16_t seq,
+		       struct seen_set *ss)
+{
+	make_rtp_shaped(0, ssrc, seq, 0, 0, 0, 20);
+	CU_ASSERT_EQUAL_FATAL(lr_srtp_protect(&p->tx, pp, 1), 1);
+	save_prot(0);
+	CU_ASSERT_EQUAL(recv_one(p, 0), 0);
+	ss->idx[ss->n++] = seq;
+	if (seq > ss->high)
+		ss->high = seq;
+}
+
 static void test_tamper_every_bit(void)
 {
+	/* cc, x, extension words, payload: headers of every shape, each
+	 * packet short enough that 8 more CSRCs run past its end */
+	static const unsigned shape[NSUITES][4] = {
+		{0, 0, 0, 20}, {2, 1, 1, 3},  {3, 0, 0, 0},
+		{1, 1, 0, 13}, {0, 1, 3, 11},
+	};
+
 	for (unsigned m = 0; m < nimpls; m++) {
 		for (unsigned s = 0; s < NSUITES; s++) {
+			const unsigned *sh = shape[s];
+			unsigned got[LR_DROP__MAX] = {0}, total;
+			struct seen_set ss = {.window = LR_SRTP_WINDOW_DEFAULT};
+			struct lr_srtp_stats before;
 			struct pair p;
 
 			pair_init(&p, &impls[m].w, suites[s], 0, 1);
-			send_seq(&p, 0x99, 7, 1);
-			CU_ASSERT_EQUAL(recv_one(&p, 0), 0);
-			send_seq(&p, 0x99, 8, 1);
-			for (unsigned b = 0; b < prot_len[0] * 8; b++) {
-				struct lr_pkt *q = &pk[0];
-
-				load_prot(0);
-				bufs[0][b / 8] ^= (uint8_t)(1u << (b % 8));
-				CU_ASSERT_EQUAL(lr_srtp_unprotect(&p.rx, &q, 1),
-						0);
-				CU_ASSERT_NOT_EQUAL(pk[0].drop, LR_DROP_NONE);
-			}
+			/* seen: 993 and 1000; the packet under test: 1001 =
+			 * 0x3e9. Flipping its sequence number's bit 0 gives
+			 * 1000 and bit 3 993 (replays), bits 5..7 969, 937,
+			 * 873 (inside the window, unseen: auth), bits 8, 9
+			 * 745, 489 (too old), the others later (auth). */
+			rtp_accept(&p, 0x99, 993, &ss);
+			rtp_accept(&p, 0x99, 1000, &ss);
+			make_rtp_shaped(0, 0x99, 1001, sh[0], sh[1], sh[2],
+					sh[3]);
+			CU_ASSERT_EQUAL(lr_srtp_protect(&p.tx, pp, 1), 1);
+			save_prot(0);
+			before = p.rx.stats;
+			rtp_flip_all(&p, 0x99, &ss, got);
+			total = prot_len[0] * 8;
+			CU_ASSERT_EQUAL(got[LR_DROP_NONE], 0);
+			CU_ASSERT_EQUAL(got[LR_DROP_BAD_VERSION], 2);
+			CU_ASSERT_EQUAL(got[LR_DROP_REPLAY], 2);
+			CU_ASSERT_EQUAL(got[LR_DROP_REPLAY_OLD], 2);
+			/* at least CC's top bit, always */
+			CU_ASSERT(got[LR_DROP_BAD_HEADER] >= 1);
+			CU_ASSERT_EQUAL(got[LR_DROP_AUTH],
+					total - 6 - got[LR_DROP_BAD_HEADER]);
+			for (unsigned r = 0; r < LR_DROP__MAX; r++)
+				CU_ASSERT_EQUAL(p.rx.stats.drops[r] -
+							before.drops[r],
+						got[r]);
+			CU_ASSERT_EQUAL(p.rx.nstreams, 1);
 			/* state intact: the genuine packet still goes through */
 			CU_ASSERT_EQUAL(recv_one(&p, 0), 0);
 			CU_ASSERT(is_orig(0));
+			ss.idx[ss.n++] = 1001;
+			ss.high = 1001;
+			/* and a random (long) one, 1002 */
+			memset(got, 0, sizeof(got));
+			send_seq(&p, 0x99, 1002, 1);
+			rtp_flip_all(&p, 0x99, &ss, got);
+			CU_ASSERT_EQUAL(got[LR_DROP_NONE], 0);
+			CU_ASSERT_EQUAL(got[LR_DROP_BAD_VERSION], 2);
+			CU_ASSERT_EQUAL(recv_one(&p, 0), 0);
+			CU_ASSERT(is_orig(0));
+			pair_clear(&p);
+		}
+	}
+}
+
+static unsigned rtcp_tamper_expect(const struct lr_srtp_suite_info *si,
+				   const uint8_t *d, uint32_t len,
+				   uint32_t ssrc, const struct seen_set *ss)
+{
+	/* E+index: last word for AEAD (RFC 7714 §9.2), before the tag
+	 * otherwise (RFC 3711 §3.4) */
+	uint32_t off = si->alg == LR_ALG_AES_GCM ? len - 4
+						 : len - si->rtcp_tag_len - 4;
+	uint32_t s = (uint32_t)d[4] << 24 | d[5] << 16 | d[6] << 8 | d[7];
+	uint32_t idx = ((uint32_t)d[off] << 24 | d[off + 1] << 16 |
+			d[off + 2] << 8 | d[off + 3]) &
+		       0x7fffffff;
+
+	if (d[0] >> 6 != 2)
+		return LR_DROP_BAD_VERSION;
+	if (s != ssrc)
+		return LR_DROP_AUTH; /* a new stream, whose window is empty */
+	return replay_expect(ss, idx);
+}
+
+static void rtcp_flip_all(struct pair *p, uint32_t ssrc,
+			  const struct seen_set *ss, unsigned got[LR_DROP__MAX])
+{
+	static uint8_t flipped[BUF];
+	unsigned bad = 0;
+
+	for (unsigned b = 0; b < prot_len[0] * 8; b++) {
+		struct lr_pkt *q = &pk[0];
+		unsigned want;
+
+		load_prot(0);
+		bufs[0][b / 8] ^= (uint8_t)(1u << (b % 8));
+		memcpy(flipped, bufs[0], prot_len[0]);
+		want = rtcp_tamper_expect(p->rx.si, bufs[0], prot_len[0], ssrc,
+					  ss);
+		CU_ASSERT_EQUAL(lr_srtcp_unprotect(&p->rx, &q, 1), 0);
+		CU_ASSERT_EQUAL(pk[0].drop, want);
+		CU_ASSERT_EQUAL(pk[0].len, prot_len[0]);
+		CU_ASSERT_EQUAL(memcmp(bufs[0], flipped, prot_len[0]), 0);
+		if (pk[0].drop < LR_DROP__MAX)
+			got[pk[0].drop]++;
+		if (pk[0].drop != want && bad++ < 3)
+			printf("SRTCP %s: bit %u of %u: %s, want %s\n",
+			       p->rx.si->name, b, prot_len[0] * 8,
+			       lr_drop_reason_name(pk[0].drop),
+			       lr_drop_reason_name(want));
+	}
+}
+
+static void rtcp_send(struct pair *p, uint32_t ssrc, uint32_t index)
+{
+	make_rtcp(0, ssrc);
+	CU_ASSERT_EQUAL(lr_srtp_stream_set_rtcp_index(&p->tx, ssrc, index), 0);
+	CU_ASSERT_EQUAL_FATAL(lr_srtcp_protect(&p->tx, pp, 1), 1);
+	save_prot(0);
+}
+
+/* Every bit of SRTCP packets of every suite: E=1 for the ciphers, E=0
+ * for NULL (RFC 3711 §3.4: E, then the 31-bit index, both under the
+ * tag). The E=0 AEAD form is tested on RFC 7714's own §17.3/§17.4
+ * packets in test_srtp_vectors.c. */
+static void test_srtcp_tamper_every_bit(void)
+{
+	for (unsigned m = 0; m < nimpls; m++) {
+		for (unsigned s = 0; s < NSUITES; s++) {
+			const struct lr_srtp_suite_info *si =
+				lr_srtp_suite_get(suites[s]);
+			struct seen_set ss = {.window = 128}; /* RFC 3711 */
+			unsigned got[LR_DROP__MAX] = {0}, total, e_off;
+			struct lr_srtp_stream *st;
+			struct lr_srtp_stats before;
+			struct pair p;
+			struct lr_pkt *q = &pk[0];
+
+			pair_init(&p, &impls[m].w, suites[s], 0, 1);
+			CU_ASSERT_EQUAL(lr_srtp_stream_add(&p.tx, 0x5555), 0);
+			/* seen 993 and 1000; under test 1001, as for SRTP */
+			rtcp_send(&p, 0x5555, 993);
+			CU_ASSERT_EQUAL(lr_srtcp_unprotect(&p.rx, &q, 1), 1);
+			rtcp_send(&p, 0x5555, 1000);
+			CU_ASSERT_EQUAL(lr_srtcp_unprotect(&p.rx, &q, 1), 1);
+			ss.idx[0] = 993;
+			ss.idx[1] = 1000;
+			ss.n = 2;
+			ss.high = 1000;
+			rtcp_send(&p, 0x5555, 1001);
+			e_off = si->alg == LR_ALG_AES_GCM
+					? prot_len[0] - 4
+					: prot_len[0] - si->rtcp_tag_len - 4;
+			CU_ASSERT_EQUAL(prot[0][e_off] >> 7,
+					si->alg != LR_ALG_NULL_HMAC_SHA1);
+			before = p.rx.stats;
+			rtcp_flip_all(&p, 0x5555, &ss, got);
+			total = prot_len[0] * 8;
+			/* by hand: E flipped is an auth failure; index bit 0
+			 * (1000) a replay, bit 8 (745) too old */
+			CU_ASSERT_EQUAL(got[LR_DROP_NONE], 0);
+			CU_ASSERT_EQUAL(got[LR_DROP_BAD_VERSION], 2);
+			CU_ASSERT_EQUAL(got[LR_DROP_REPLAY], 2);
+			CU_ASSERT_EQUAL(got[LR_DROP_REPLAY_OLD], 2);
+			CU_ASSERT_EQUAL(got[LR_DROP_AUTH], total - 6);
+			for (unsigned r = 0; r < LR_DROP__MAX; r++)
+				CU_ASSERT_EQUAL(p.rx.stats.drops[r] -
+							before.drops[r],
+						got[r]);
+			load_prot(0);
+			bufs[0][e_off] ^= 0x80;
+			CU_ASSERT_EQUAL(lr_srtcp_unprotect(&p.rx, &q, 1), 0);
+			CU_ASSERT_EQUAL(pk[0].drop, LR_DROP_AUTH);
+			load_prot(0);
+			bufs[0][e_off + 3] ^= 0x01;
+			CU_ASSERT_EQUAL(lr_srtcp_unprotect(&p.rx, &q, 1), 0);
+			CU_ASSERT_EQUAL(pk[0].drop, LR_DROP_REPLAY);
+			load_prot(0);
+			bufs[0][e_off + 2] ^= 0x01;
+			CU_ASSERT_EQUAL(lr_srtcp_unprotect(&p.rx, &q, 1), 0);
+			CU_ASSERT_EQUAL(pk[0].drop, LR_DROP_REPLAY_OLD);
+			/* state intact: the genuine packet still goes through */
+			CU_ASSERT_EQUAL(p.rx.nstreams, 1);
+			load_prot(0);
+			CU_ASSERT_EQUAL(lr_srtcp_unprotect(&p.rx, &q, 1), 1);
+			CU_ASSERT(is_orig(0));
+			st = lr_srtp_stream_get(&p.rx, 0x5555);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+			CU_ASSERT_EQUAL(st->rtcp_index, 1001);
 			pair_clear(&p);
 		}
 	}
@@ -798,6 +1252,7 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_roc_wrap_and_reorder);
 	LR_ADD_TEST(s, test_multiple_wraps);
 	LR_ADD_TEST(s, test_replay_window);
+	LR_ADD_TEST(s, test_replay_window_limits);
 	LR_ADD_TEST(s, test_burst_order_and_duplicates);
 	LR_ADD_TEST(s, test_long_burst_partition);
 	LR_ADD_TEST(s, test_forged_jump_in_burst);
@@ -810,4 +1265,5 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_srtcp);
 	LR_ADD_TEST(s, test_srtcp_index_limits);
 	LR_ADD_TEST(s, test_tamper_every_bit);
+	LR_ADD_TEST(s, test_srtcp_tamper_every_bit);
 }

@@ -4,7 +4,9 @@
  *   RFC 3711 Appendix B.2  AES-CM keystream from the SRTP IV
  *   RFC 3711 Appendix B.3  key derivation
  *   RFC 7714 §16.1.1, §16.2.1  SRTP AEAD_AES_128_GCM / _256_GCM
- *   RFC 7714 §17.1.1, §17.2.1  SRTCP AEAD_AES_128_GCM / _256_GCM (E=1)
+ *   RFC 7714 §17.1, §17.2  SRTCP AEAD_AES_128_GCM / _256_GCM (E=1)
+ *   RFC 7714 §17.3, §17.4  SRTCP AEAD_AES_128_GCM / _256_GCM tagging only
+ *                          (E=0), received; and every bit of them flipped
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,7 +229,7 @@ static void check_rtcp_vector(int k256, const char *protected_hex)
 	}
 }
 
-/* RFC 7714 §17.1.1 */
+/* RFC 7714 §17.1 (SRTCP AEAD_AES_128_GCM Encryption and Tagging) */
 static void test_7714_17_1_rtcp_gcm128(void)
 {
 	check_rtcp_vector(0, "81c8000d 4d617273 63e94885 dcdab67c a727d766"
@@ -236,13 +238,225 @@ static void test_7714_17_1_rtcp_gcm128(void)
 			     "c5abf872 45d9eade 800005d4");
 }
 
-/* RFC 7714 §17.2.1 */
+/* RFC 7714 §17.2 (SRTCP AEAD_AES_256_GCM Verification and Decryption):
+ * protecting the plaintext with index 0x5d4 gives the packet §17.2
+ * decrypts. */
 static void test_7714_17_2_rtcp_gcm256(void)
 {
 	check_rtcp_vector(1, "81c8000d 4d617273 d50ae4d1 f5ce5d30 4ba297e4"
 			     "7d470c28 2c3ece5d bffe0a50 a2eaa5c1 110555be"
 			     "8415f658 c61de047 6f1b6fad 1d1eb30c 4446839f"
 			     "57ff6f6c b26ac3be 800005d4");
+}
+
+/*
+ * RFC 7714 §17.3 and §17.4: the same RTCP packet tagged but not encrypted
+ * (E=0 in the ESRTCP word; §9.3: the whole packet and the ESRTCP word
+ * are the AAD, the cipher is the tag alone). The core never sends E=0
+ * for AEAD suites (lr_srtcp_protect sets E), so only the receiving side
+ * can be checked against the RFC: it must verify and return the packet
+ * as it was, then count it.
+ */
+static const char rtcp_tagged_128[] = /* §17.3, "Tagged packet" */
+	"81c8000d 4d617273 4e545031 4e545032 52545020 0000042a 0000e930"
+	"4c756e61 deadbeef deadbeef deadbeef deadbeef deadbeef 841dd968"
+	"3dd78ec9 2ae58790 125f62b3 000005d4";
+static const char rtcp_tagged_256[] = /* §17.4, "Verifying the following" */
+	"81c8000d 4d617273 4e545031 4e545032 52545020 0000042a 0000e930"
+	"4c756e61 deadbeef deadbeef deadbeef deadbeef deadbeef 91db4afb"
+	"feee5a97 8fab4393 ed2615fe 000005d4";
+
+struct e0_ctx {
+	struct lr_srtp_stream sst[2], rst[2];
+	struct lr_srtp_ctx tx, rx;
+};
+
+static void e0_open(struct e0_ctx *c, struct lr_srtp_worker *w, int k256)
+{
+	struct lr_srtp_policy pol;
+
+	gcm_policy(&pol, k256);
+	CU_ASSERT_EQUAL_FATAL(lr_srtp_ctx_init(&c->tx, w, LR_SRTP_OUTBOUND,
+					       &pol, c->sst, 2, 0),
+			      0);
+	CU_ASSERT_EQUAL_FATAL(lr_srtp_ctx_init(&c->rx, w, LR_SRTP_INBOUND, &pol,
+					       c->rst, 2, 1),
+			      0);
+	CU_ASSERT_EQUAL(lr_srtp_stream_add(&c->tx, 0x4d617273), 0);
+}
+
+static void e0_close(struct e0_ctx *c)
+{
+	lr_srtp_ctx_clear(&c->tx);
+	lr_srtp_ctx_clear(&c->rx);
+}
+
+static void check_rtcp_e0_vector(int k256, const char *tagged_hex)
+{
+	uint8_t plain[128], tagged[128], buf[128];
+	size_t plen = lr_test_unhex(rtcp_plain, plain);
+	size_t tlen = lr_test_unhex(tagged_hex, tagged);
+
+	/* the RFC's layout: packet | tag(16) | 0 | index 0x5d4 */
+	CU_ASSERT_EQUAL_FATAL(tlen, plen + 16 + 4);
+	CU_ASSERT_EQUAL(memcmp(tagged, plain, plen), 0);
+	CU_ASSERT_EQUAL(memcmp(tagged + tlen - 4, "\x00\x00\x05\xd4", 4), 0);
+	for (unsigned i = 0; i < nimpls; i++) {
+		struct e0_ctx c;
+		struct lr_pkt p = {.data = buf, .room = sizeof(buf)};
+		struct lr_pkt *pp = &p;
+
+		e0_open(&c, &impls[i].w, k256);
+		memcpy(buf, tagged, tlen);
+		p.len = (uint32_t)tlen;
+		CU_ASSERT_EQUAL(lr_srtcp_unprotect(&c.rx, &pp, 1), 1);
+		CU_ASSERT_EQUAL(p.len, plen);
+		CU_ASSERT_EQUAL(memcmp(buf, plain, plen), 0);
+		CU_ASSERT_EQUAL(c.rx.stats.ok, 1);
+		CU_ASSERT_EQUAL(
+			lr_srtp_stream_get(&c.rx, 0x4d617273)->rtcp_index,
+			0x5d4);
+		/* the same packet again is a replay, and is left as it was */
+		memcpy(buf, tagged, tlen);
+		p.len = (uint32_t)tlen;
+		CU_ASSERT_EQUAL(lr_srtcp_unprotect(&c.rx, &pp, 1), 0);
+		CU_ASSERT_EQUAL(p.drop, LR_DROP_REPLAY);
+		CU_ASSERT_EQUAL(p.len, tlen);
+		CU_ASSERT_EQUAL(memcmp(buf, tagged, tlen), 0);
+		e0_close(&c);
+		/* with the other key size's key it does not verify */
+		e0_open(&c, &impls[i].w, !k256);
+		memcpy(buf, tagged, tlen);
+		p = (struct lr_pkt){.data = buf,
+				    .len = (uint32_t)tlen,
+				    .room = sizeof(buf)};
+		CU_ASSERT_EQUAL(lr_srtcp_unprotect(&c.rx, &pp, 1), 0);
+		CU_ASSERT_EQUAL(p.drop, LR_DROP_AUTH);
+		CU_ASSERT_EQUAL(memcmp(buf, tagged, tlen), 0);
+		e0_close(&c);
+	}
+}
+
+/* RFC 7714 §17.3 (SRTCP AEAD_AES_128_GCM Tagging Only) */
+static void test_7714_17_3_rtcp_gcm128_tag_only(void)
+{
+	check_rtcp_e0_vector(0, rtcp_tagged_128);
+}
+
+/* RFC 7714 §17.4 (SRTCP AEAD_AES_256_GCM Tag Verification) */
+static void test_7714_17_4_rtcp_gcm256_tag_verify(void)
+{
+	check_rtcp_e0_vector(1, rtcp_tagged_256);
+}
+
+/* What a receiver that has accepted indices 0x5d0 (1488) and 0x5d3
+ * (1491) must say of a packet claiming idx: the SRTCP window is 128
+ * (RFC 3711 §3.3.2, as libsrtp), replay is checked before the tag. */
+static unsigned e0_replay_expect(uint32_t idx)
+{
+	if (idx > 1491)
+		return LR_DROP_AUTH;
+	if (1491 - idx >= 128)
+		return LR_DROP_REPLAY_OLD;
+	return idx == 1488 || idx == 1491 ? LR_DROP_REPLAY : LR_DROP_AUTH;
+}
+
+/*
+ * Every single-bit flip of the §17.3/§17.4 E=0 packets is dropped, for
+ * exactly the reason of the first check it fails: the version bits (not
+ * 2), replay of the index it now claims, else the tag (everything in the
+ * packet, the E flag and the index are AAD, §9.3). Flipping the index
+ * 0x5d4 gives bit 2 -> 1488 (a replay), bits 8 and 10 -> 1236 and 468
+ * (too old), bits 4, 6, 7 -> 1476, 1428, 1364 (in the window, unseen:
+ * auth). The failed packet is left as it came; the genuine one is then
+ * accepted.
+ */
+static void test_7714_17_3_17_4_tamper_every_bit(void)
+{
+	static const char *const vec[2] = {rtcp_tagged_128, rtcp_tagged_256};
+
+	for (unsigned i = 0; i < nimpls; i++) {
+		for (int k256 = 0; k256 < 2; k256++) {
+			uint8_t plain[128], tagged[128], buf[128], flipped[128];
+			size_t plen = lr_test_unhex(rtcp_plain, plain);
+			size_t tlen = lr_test_unhex(vec[k256], tagged);
+			unsigned got[LR_DROP__MAX] = {0}, bad = 0;
+			static const uint32_t seen[2] = {1488, 1491};
+			struct lr_pkt p, *pp = &p;
+			struct e0_ctx c;
+
+			e0_open(&c, &impls[i].w, k256);
+			for (unsigned k = 0; k < 2; k++) {
+				memcpy(buf, plain, plen);
+				p = (struct lr_pkt){.data = buf,
+						    .len = (uint32_t)plen,
+						    .room = sizeof(buf)};
+				CU_ASSERT_EQUAL(
+					lr_srtp_stream_set_rtcp_index(
+						&c.tx, 0x4d617273, seen[k]),
+					0);
+				CU_ASSERT_EQUAL(lr_srtcp_protect(&c.tx, &pp, 1),
+						1);
+				CU_ASSERT_EQUAL(
+					lr_srtcp_unprotect(&c.rx, &pp, 1), 1);
+			}
+			for (unsigned b = 0; b < tlen * 8; b++) {
+				uint32_t idx, want;
+
+				memcpy(buf, tagged, tlen);
+				buf[b / 8] ^= (uint8_t)(1u << (b % 8));
+				memcpy(flipped, buf, tlen);
+				idx = (uint32_t)buf[tlen - 4] << 24 |
+				      buf[tlen - 3] << 16 | buf[tlen - 2] << 8 |
+				      buf[tlen - 1];
+				idx &= 0x7fffffff;
+				if (buf[0] >> 6 != 2)
+					want = LR_DROP_BAD_VERSION;
+				else if (memcmp(buf + 4, "Mars", 4))
+					want = LR_DROP_AUTH; /* a new SSRC */
+				else
+					want = e0_replay_expect(idx);
+				p = (struct lr_pkt){.data = buf,
+						    .len = (uint32_t)tlen,
+						    .room = sizeof(buf)};
+				CU_ASSERT_EQUAL(
+					lr_srtcp_unprotect(&c.rx, &pp, 1), 0);
+				CU_ASSERT_EQUAL(p.drop, want);
+				CU_ASSERT_EQUAL(p.len, tlen);
+				CU_ASSERT_EQUAL(memcmp(buf, flipped, tlen), 0);
+				if (p.drop < LR_DROP__MAX)
+					got[p.drop]++;
+				if (p.drop != want && bad++ < 3)
+					printf("§17.%d bit %u: %s, want %s\n",
+					       3 + k256, b,
+					       lr_drop_reason_name(p.drop),
+					       lr_drop_reason_name(want));
+			}
+			CU_ASSERT_EQUAL(got[LR_DROP_NONE], 0);
+			CU_ASSERT_EQUAL(got[LR_DROP_BAD_VERSION], 2);
+			CU_ASSERT_EQUAL(got[LR_DROP_REPLAY], 1);
+			CU_ASSERT_EQUAL(got[LR_DROP_REPLAY_OLD], 2);
+			CU_ASSERT_EQUAL(got[LR_DROP_AUTH], tlen * 8 - 5);
+			/* E set on the RFC packet: AAD and cipher change */
+			memcpy(buf, tagged, tlen);
+			buf[tlen - 4] ^= 0x80;
+			p = (struct lr_pkt){.data = buf,
+					    .len = (uint32_t)tlen,
+					    .room = sizeof(buf)};
+			CU_ASSERT_EQUAL(lr_srtcp_unprotect(&c.rx, &pp, 1), 0);
+			CU_ASSERT_EQUAL(p.drop, LR_DROP_AUTH);
+			/* the genuine packet after all that */
+			memcpy(buf, tagged, tlen);
+			p = (struct lr_pkt){.data = buf,
+					    .len = (uint32_t)tlen,
+					    .room = sizeof(buf)};
+			CU_ASSERT_EQUAL(lr_srtcp_unprotect(&c.rx, &pp, 1), 1);
+			CU_ASSERT_EQUAL(p.len, plen);
+			CU_ASSERT_EQUAL(memcmp(buf, plain, plen), 0);
+			CU_ASSERT_EQUAL(c.rx.nstreams, 1);
+			e0_close(&c);
+		}
+	}
 }
 
 void lr_test_register(void)
@@ -257,4 +471,7 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_7714_16_2_rtp_gcm256);
 	LR_ADD_TEST(s, test_7714_17_1_rtcp_gcm128);
 	LR_ADD_TEST(s, test_7714_17_2_rtcp_gcm256);
+	LR_ADD_TEST(s, test_7714_17_3_rtcp_gcm128_tag_only);
+	LR_ADD_TEST(s, test_7714_17_4_rtcp_gcm256_tag_verify);
+	LR_ADD_TEST(s, test_7714_17_3_17_4_tamper_every_bit);
 }

@@ -11,7 +11,8 @@
  *    output into libsrtp2 and libsrtp2's output into linerate;
  *  - SRTCP both ways (libsrtp2 counts from index 1, so our sender is set
  *    to 1 to compare bytes too), with reordering and duplicates;
- *  - every single-bit flip of sample packets rejected by both.
+ *  - every single-bit flip of sample packets rejected by both, linerate
+ *    for the exact reason (bad version, bad header or auth).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -337,9 +338,37 @@ static void receiver_compare(unsigned suite, struct impl *im,
 	sides_close(&rx);
 }
 
+/* RFC 3550 §5.1/§5.3.1: the version, then the CSRC list and extension
+ * against the bytes before the tag: what a flipped header bit must give
+ * before any crypto. */
+static unsigned rtp_header_expect(const uint8_t *d, uint32_t len,
+				  unsigned tag_len)
+{
+	uint32_t body = len - tag_len;
+	uint32_t h = 12 + 4u * (d[0] & 0x0f);
+
+	if (d[0] >> 6 != 2)
+		return LR_DROP_BAD_VERSION;
+	if (d[0] & 0x10) {
+		if (h + 4 > body)
+			return LR_DROP_BAD_HEADER;
+		h += 4 + 4u * (uint32_t)(d[h + 2] << 8 | d[h + 3]);
+	}
+	return h > body ? LR_DROP_BAD_HEADER : LR_DROP_NONE;
+}
+
+/*
+ * Every bit of 20 short packets flipped, into receivers that have seen
+ * nothing (so no flip can make a replay): linerate drops each for the
+ * reason of the first check it fails (bad version, bad header, else
+ * auth, the tag covering every other bit) and libsrtp2 rejects each,
+ * with an auth failure wherever linerate says auth.
+ */
 static void tamper_compare(unsigned suite, struct impl *im,
 			   const struct lr_srtp_policy *pol)
 {
+	unsigned tag_len = lr_srtp_suite_get(suite)->rtp_tag_len;
+	unsigned got[LR_DROP__MAX] = {0};
 	struct sides rx;
 	unsigned bad = 0, n = 0;
 
@@ -351,21 +380,42 @@ static void tamper_compare(unsigned suite, struct impl *im,
 		for (unsigned b = 0; b < lrp_len[j] * 8; b++) {
 			int len = (int)lrp_len[j];
 			struct lr_pkt *q = &pk[0];
+			unsigned want;
+			srtp_err_status_t st;
+			int fail;
 
 			memcpy(wa[0], lrp + (size_t)j * SLOT, lrp_len[j]);
 			wa[0][b / 8] ^= (uint8_t)(1u << (b % 8));
 			memcpy(wa[1], wa[0], lrp_len[j]);
+			memcpy(wa[2], wa[0], lrp_len[j]);
+			want = rtp_header_expect(wa[0], lrp_len[j], tag_len);
+			if (!want)
+				want = LR_DROP_AUTH;
 			pk[0] = (struct lr_pkt){
 				.data = wa[0], .len = lrp_len[j], .room = SLOT};
-			if (lr_srtp_session_unprotect(rx.lr, &q, 1))
-				bad++;
-			if (srtp_unprotect(rx.ls, wa[1], &len) ==
-			    srtp_err_status_ok)
-				bad++;
+			fail = lr_srtp_session_unprotect(rx.lr, &q, 1) != 0 ||
+			       pk[0].drop != want ||
+			       memcmp(wa[0], wa[2], lrp_len[j]) != 0;
+			if (pk[0].drop < LR_DROP__MAX)
+				got[pk[0].drop]++;
+			st = srtp_unprotect(rx.ls, wa[1], &len);
+			if (st == srtp_err_status_ok ||
+			    (want == LR_DROP_AUTH &&
+			     st != srtp_err_status_auth_fail))
+				fail = 1;
+			if (fail && bad++ < 3)
+				printf("pkt %u bit %u: linerate %s (want %s), "
+				       "libsrtp2 %d\n",
+				       j, b, lr_drop_reason_name(pk[0].drop),
+				       lr_drop_reason_name(want), st);
 		}
 	}
 	CU_ASSERT_EQUAL(bad, 0);
 	CU_ASSERT_EQUAL(n, 20);
+	CU_ASSERT_EQUAL(got[LR_DROP_BAD_VERSION], 2 * n);
+	CU_ASSERT(got[LR_DROP_BAD_HEADER] > 0);
+	CU_ASSERT(got[LR_DROP_AUTH] > 0);
+	CU_ASSERT_EQUAL(got[LR_DROP_REPLAY] + got[LR_DROP_REPLAY_OLD], 0);
 	sides_close(&rx);
 }
 
@@ -515,9 +565,64 @@ static void test_srtcp_both_ways(void)
 	}
 }
 
+/* What a receiver that has accepted SRTCP indices 1..n must say of an
+ * E=0 packet whose trailer now claims idx (window 128 from the highest,
+ * and from 127 before that: replay.c, as libsrtp). */
+static unsigned e0_expect(const uint8_t *d, unsigned len, unsigned n)
+{
+	uint32_t idx = ((uint32_t)d[len - 4] << 24 | d[len - 3] << 16 |
+			d[len - 2] << 8 | d[len - 1]) &
+		       0x7fffffff;
+	uint32_t high = n > 127 ? n : 127;
+
+	if (d[0] >> 6 != 2)
+		return LR_DROP_BAD_VERSION;
+	if (memcmp(d + 4, "\x0b\xad\xf0\x0d", 4))
+		return LR_DROP_AUTH; /* a new SSRC: nothing seen */
+	if (idx > high)
+		return LR_DROP_AUTH;
+	if (high - idx >= 128)
+		return LR_DROP_REPLAY_OLD;
+	return idx >= 1 && idx <= n ? LR_DROP_REPLAY : LR_DROP_AUTH;
+}
+
+/* Every bit of the E=0 packet b (libsrtp2's index n + 1) flipped: each
+ * dropped for exactly its reason, and left as it came. Returns the
+ * number of wrong answers. */
+static unsigned e0_flip_all(struct sides *rx, const uint8_t *b, unsigned l,
+			    unsigned n, unsigned got[LR_DROP__MAX])
+{
+	static uint8_t c[300];
+	unsigned bad = 0;
+
+	for (unsigned bit = 0; bit < l * 8; bit++) {
+		struct lr_pkt p = {.data = c, .len = l, .room = 300};
+		struct lr_pkt *q = &p;
+		unsigned want;
+
+		memcpy(c, b, l);
+		c[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		want = e0_expect(c, l, n);
+		got[want]++;
+		if (lr_srtp_session_unprotect_rtcp(rx->lr, &q, 1) ||
+		    p.drop != want || p.len != l) {
+			if (bad++ < 3)
+				printf("E=0 SRTCP %u bit %u: %s, want %s\n", n,
+				       bit, lr_drop_reason_name(p.drop),
+				       lr_drop_reason_name(want));
+			continue;
+		}
+		c[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		if (memcmp(c, b, l))
+			bad++;
+	}
+	return bad;
+}
+
 /* SRTCP with E=0 under AEAD (RFC 7714 §9.3: the whole packet is AAD):
  * libsrtp2 sends it when RTCP confidentiality is off; the core accepts
- * what authenticates and rejects any flipped bit. */
+ * what authenticates and rejects every flipped bit, for exactly the
+ * reason of the first check that bit fails. */
 static void test_srtcp_gcm_unencrypted(void)
 {
 	static const uint16_t gcm[] = {LR_SRTP_AEAD_AES_128_GCM,
@@ -530,7 +635,7 @@ static void test_srtcp_gcm_unencrypted(void)
 			srtp_policy_t p;
 			srtp_t tx;
 			uint8_t key[46];
-			unsigned bad = 0;
+			unsigned bad = 0, got[LR_DROP__MAX] = {0};
 
 			make_policy(&pol, gcm[s]);
 			memcpy(key, pol.key, pol.key_len);
@@ -562,24 +667,13 @@ static void test_srtcp_gcm_unencrypted(void)
 				CU_ASSERT_EQUAL(b[l - 4] & 0x80, 0);
 				CU_ASSERT_EQUAL(memcmp(b, rtcp_plain[0], len),
 						0);
-				if (i % 10 == 0) {
-					/* a flipped bit anywhere fails */
-					unsigned bit =
-						(unsigned)(lr_test_rand() %
-							   ((unsigned)l * 8));
-
-					memcpy(c, b, (size_t)l);
-					c[bit / 8] ^=
-						(uint8_t)(1u << (bit % 8));
-					pk1.len = (uint32_t)l;
-					bad += lr_srtp_session_unprotect_rtcp(
-						rx.lr, &q, 1);
-					/* the failed packet is left as it was */
-					c[bit / 8] ^=
-						(uint8_t)(1u << (bit % 8));
-					CU_ASSERT_EQUAL(memcmp(c, b, (size_t)l),
-							0);
-				}
+				/* libsrtp2 counts from 1 */
+				CU_ASSERT_EQUAL(memcmp(b + l - 4, "\0\0\0", 3),
+						0);
+				CU_ASSERT_EQUAL(b[l - 1], (uint8_t)(i + 1));
+				if (i % 10 == 0)
+					bad += e0_flip_all(&rx, b, (unsigned)l,
+							   i, got);
 				memcpy(c, b, (size_t)l);
 				pk1 = (struct lr_pkt){.data = c,
 						      .len = (uint32_t)l,
@@ -592,6 +686,10 @@ static void test_srtcp_gcm_unencrypted(void)
 						0);
 			}
 			CU_ASSERT_EQUAL(bad, 0);
+			/* 2 version bits a packet; replays from the second */
+			CU_ASSERT_EQUAL(got[LR_DROP_BAD_VERSION], 2 * 20);
+			CU_ASSERT(got[LR_DROP_REPLAY] > 0);
+			CU_ASSERT(got[LR_DROP_AUTH] > 0);
 			sides_close(&rx);
 			srtp_dealloc(tx);
 		}
