@@ -98,6 +98,7 @@ struct lr_pc {
 	int offloaded; /* media belongs to a data plane now */
 	uint16_t suite;
 	struct lr_stun_addr sel_local, sel_remote;
+	uint8_t sel_local_type, sel_remote_type; /* enum lr_ice_cand_type */
 	int have_sel;
 	/* media and channels */
 	struct lr__tr tr[LR_PC_MAX_TRANSCEIVERS];
@@ -142,6 +143,8 @@ int lr__pc_check_identity(struct lr_pc *pc, const struct lr_sdp *sdp);
 int lr__pc_ensure_ice(struct lr_pc *pc, int controlling);
 int lr__pc_find_tr(struct lr_pc *pc, const char *mid);
 int lr__pc_cand_to_sdp(const struct lr_ice_candidate *c, char *out, size_t cap);
+/* "host", "srflx", "prflx", "relay" (RTCIceCandidateType). */
+const char *lr__pc_cand_type_name(unsigned type);
 int lr__pc_cand_from_sdp(const char *value, struct lr_ice_candidate *c);
 
 /* transport.c */

@@ -33,6 +33,11 @@ int lr__pc_ensure_ice(struct lr_pc *pc, int controlling)
 
 static const char *const type_names[] = {"host", "srflx", "prflx", "relay"};
 
+const char *lr__pc_cand_type_name(unsigned type)
+{
+	return type < 4 ? type_names[type] : "host";
+}
+
 int lr__pc_cand_to_sdp(const struct lr_ice_candidate *c, char *out, size_t cap)
 {
 	char ip[INET6_ADDRSTRLEN], rip[INET6_ADDRSTRLEN];
@@ -45,7 +50,7 @@ int lr__pc_cand_to_sdp(const struct lr_ice_candidate *c, char *out, size_t cap)
 		return -EINVAL;
 	n = snprintf(out, cap, "candidate:%s %u udp %u %s %u typ %s",
 		     c->foundation, c->component, c->priority, ip, c->addr.port,
-		     type_names[c->type]);
+		     lr__pc_cand_type_name(c->type));
 	if (n > 0 && (size_t)n < cap && c->type != LR_ICE_HOST)
 		n += snprintf(out + n, cap - (size_t)n, " raddr %s rport %u",
 			      rip, c->base.port);

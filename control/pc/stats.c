@@ -158,10 +158,12 @@ static void pair(struct js *j, const struct lr_pc *pc)
 	    (unsigned long long)is.responses_sent,
 	    (unsigned long long)is.consent_sent);
 	obj(j, "local-candidate", "CL01");
+	str(j, "candidateType", lr__pc_cand_type_name(pc->sel_local_type));
 	str(j, "address", l);
 	put(j, ",\"port\":%u,\"protocol\":\"udp\",\"transportId\":\"T01\"}",
 	    pc->sel_local.port);
 	obj(j, "remote-candidate", "CR01");
+	str(j, "candidateType", lr__pc_cand_type_name(pc->sel_remote_type));
 	str(j, "address", r);
 	put(j, ",\"port\":%u,\"protocol\":\"udp\",\"transportId\":\"T01\"}",
 	    pc->sel_remote.port);

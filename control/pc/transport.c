@@ -81,6 +81,8 @@ static void ice_events(struct lr_pc *pc)
 		case LR_ICE_EV_SELECTED:
 			pc->sel_local = ev.cand.base;
 			pc->sel_remote = ev.remote.addr;
+			pc->sel_local_type = ev.cand.type;
+			pc->sel_remote_type = ev.remote.type;
 			pc->have_sel = 1;
 			break;
 		case LR_ICE_EV_ROLE:

@@ -521,12 +521,16 @@ static void test_stats_candidates_and_end_of_candidates(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(ob, "\"id\":\"CL01\""));
 		CU_ASSERT(has_addr(ob, &p->addr));
 		CU_ASSERT_PTR_NOT_NULL(strstr(ob, "\"protocol\":\"udp\""));
+		CU_ASSERT_PTR_NOT_NULL(
+			strstr(ob, "\"candidateType\":\"host\""));
 		CU_ASSERT_EQUAL_FATAL(
 			stats_obj(stats, "remote-candidate", ob, sizeof(ob)),
 			0);
 		CU_ASSERT_PTR_NOT_NULL(strstr(ob, "\"id\":\"CR01\""));
 		CU_ASSERT(has_addr(ob, &q->addr));
 		CU_ASSERT_PTR_NOT_NULL(strstr(ob, "\"protocol\":\"udp\""));
+		CU_ASSERT_PTR_NOT_NULL(
+			strstr(ob, "\"candidateType\":\"host\""));
 	}
 	world_free(&w);
 }
