@@ -203,7 +203,14 @@ int lr__dpdk_on_frame(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m)
 	const struct rte_ether_hdr *e = (const void *)p;
 	uint16_t type;
 
-	if (m->nb_segs != 1 || len < sizeof(*e))
+	/* a port that checks L3/L4 checksums says so; one that does not
+	 * (the ring driver) leaves them unknown, and SRTP's tag still
+	 * guards the payload */
+	if (m->nb_segs != 1 || len < sizeof(*e) ||
+	    (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+		    RTE_MBUF_F_RX_L4_CKSUM_BAD ||
+	    (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
+		    RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		return drop(dp, LR_DROP_BAD_FRAME);
 	type = rte_be_to_cpu_16(e->ether_type);
 	p += sizeof(*e);

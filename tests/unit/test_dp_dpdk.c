@@ -446,6 +446,13 @@ static int ip_len_past_frame(uint8_t *f, struct rte_mbuf *m)
 	lr_wr16(f + 14 + 2, 1400);
 	return 1;
 }
+/* what a port that checks UDP checksums says of a wrong one */
+static int nic_says_l4_bad(uint8_t *f, struct rte_mbuf *m)
+{
+	(void)f;
+	m->ol_flags |= RTE_MBUF_F_RX_L4_CKSUM_BAD;
+	return 0;
+}
 static int fragment(uint8_t *f, struct rte_mbuf *m)
 {
 	(void)m;
@@ -482,7 +489,8 @@ static int v6_payload_past_frame(uint8_t *f, struct rte_mbuf *m)
 static void test_bad_frames(void)
 {
 	static int (*const bad[])(uint8_t *, struct rte_mbuf *) = {
-		bad_ip_csum, udp_len_past_ip, truncated_ip, ip_len_past_frame};
+		bad_ip_csum, udp_len_past_ip, truncated_ip, ip_len_past_frame,
+		nic_says_l4_bad};
 	static int (*const alien[])(uint8_t *, struct rte_mbuf *) = {
 		fragment, other_port, other_ethertype};
 	struct lr_dp *dp = dp_open();
@@ -519,7 +527,7 @@ static void test_bad_frames(void)
 	 * in) by our side when they arrived */
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(W.pool), avail0);
 	lr_dp_stats(dp, &st);
-	CU_ASSERT_EQUAL(st.drops[LR_DROP_BAD_FRAME], rounds * 5);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_BAD_FRAME], rounds * 6);
 	CU_ASSERT_EQUAL(st.drops[LR_DROP_NOT_OURS], rounds * 4);
 	CU_ASSERT_STRING_EQUAL(lr_drop_reason_name(LR_DROP_BAD_FRAME),
 			       "bad_frame");
