@@ -15,13 +15,16 @@ PKGS=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
       zlib1g-dev libnice-dev libusrsctp-dev libdpdk-dev
       linux-headers-amd64
       chromium)
+# ./run.sh bench also plots (docs/img).
+BENCH_PKGS=(gnuplot-nox python3)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 log() { printf '[run.sh] %s\n' "$*" >&2; }
 
+# install_deps [extra packages...]
 install_deps() {
 	local missing=() p sudo=""
-	for p in "${PKGS[@]}"; do
+	for p in "${PKGS[@]}" "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 			grep -q "install ok installed" || missing+=("$p")
 	done
@@ -149,7 +152,7 @@ fuzz)
 	run_ctest build-asan -L fuzz
 	;;
 bench)
-	install_deps
+	install_deps "${BENCH_PKGS[@]}"
 	build_bench
 	mkdir -p build-release/results
 	build-release/bench/lr-bench-srtp "${@:2}" |
@@ -158,6 +161,8 @@ bench)
 		tee build-release/results/lr-bench-handshake.txt
 	build-release/bench/lr-bench-fwd |
 		tee build-release/results/lr-bench-fwd.txt
+	bench/plot-fwd.py build-release/results/lr-bench-fwd.txt docs/img
+	log "plots: docs/img/fwd-backends.png docs/img/fwd-flows.png"
 	;;
 build)
 	install_deps
