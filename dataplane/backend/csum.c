@@ -5,21 +5,16 @@
  * independent of byte order when the words are read in memory order.
  * Here 32-bit words are added into 64-bit accumulators, which cannot
  * overflow below 2^32 words, so the loop has no carries to chase and the
- * compiler turns it into vector adds. On x86-64 an AVX2 clone is chosen
- * at load time where the CPU has it (DPDK's pkg-config builds for
- * corei7, whose SSE version is half as fast).
+ * words can be added in vector lanes. On x86-64 with AVX2 that is done
+ * with intrinsics (the build targets corei7 for DPDK, and the compiler's
+ * own vectorisation of the scalar loop there is 4-5x slower).
  */
 #include <string.h>
 
 #include "csum.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define LR_CSUM_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define LR_CSUM_CLONES
-#endif
-
-LR_CSUM_CLONES
+/* Scalar: two 64-bit accumulators (what the compiler makes of it is
+ * enough off x86). */
 static uint64_t sum32(const uint8_t *p, size_t nwords)
 {
 	uint64_t a = 0, b = 0;
@@ -42,10 +37,50 @@ static uint64_t sum32(const uint8_t *p, size_t nwords)
 	return a + b;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/* AVX2: 64 bytes a round, each 32-bit word widened into a 64-bit lane
+ * of one of four accumulators (no carries to chase). */
+__attribute__((target("avx2"))) static uint64_t sum32_avx2(const uint8_t *p,
+							   size_t nwords)
+{
+	const __m256i z = _mm256_setzero_si256();
+	__m256i a0 = z, a1 = z, a2 = z, a3 = z;
+	uint64_t lane[4];
+	size_t i = 0;
+
+	for (; i + 16 <= nwords; i += 16) {
+		__m256i v0 = _mm256_loadu_si256((const void *)(p + 4 * i));
+		__m256i v1 = _mm256_loadu_si256((const void *)(p + 4 * i + 32));
+
+		a0 = _mm256_add_epi64(a0, _mm256_unpacklo_epi32(v0, z));
+		a1 = _mm256_add_epi64(a1, _mm256_unpackhi_epi32(v0, z));
+		a2 = _mm256_add_epi64(a2, _mm256_unpacklo_epi32(v1, z));
+		a3 = _mm256_add_epi64(a3, _mm256_unpackhi_epi32(v1, z));
+	}
+	a0 = _mm256_add_epi64(_mm256_add_epi64(a0, a1),
+			      _mm256_add_epi64(a2, a3));
+	_mm256_storeu_si256((void *)lane, a0);
+	return lane[0] + lane[1] + lane[2] + lane[3] +
+	       sum32(p + 4 * i, nwords - i);
+}
+
+static uint64_t sum32_best(const uint8_t *p, size_t nwords)
+{
+	/* the CPU's features, read once by the runtime: a load and a test */
+	if (__builtin_cpu_supports("avx2"))
+		return sum32_avx2(p, nwords);
+	return sum32(p, nwords);
+}
+#else
+#define sum32_best sum32
+#endif
+
 uint16_t lr__csum(const void *p, size_t len, uint32_t sum)
 {
 	const uint8_t *b = p;
-	uint64_t s = sum32(b, len / 4) + sum;
+	uint64_t s = sum32_best(b, len / 4) + sum;
 	uint32_t tail = 0;
 
 	memcpy(&tail, b + (len & ~(size_t)3), len & 3); /* zero padded */
