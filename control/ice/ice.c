@@ -342,6 +342,19 @@ static void forget_checks(struct lr_ice_agent *a)
 	a->first_valid_at = 0;
 }
 
+/* A restart is how a failed agent recovers (RFC 8445 §9, W3C
+ * restartIce()): back to checking, with checks scheduled again. The old
+ * pair lost consent (RFC 7675 §5.1), so it no longer carries media, and
+ * the new generation can fail on its own. */
+static void restart_failed(struct lr_ice_agent *a)
+{
+	if (a->state != LR_ICE_FAILED)
+		return;
+	a->have_sel = 0;
+	a->next_check_at = a->now;
+	lr__ice_set_state(a, LR_ICE_CHECKING);
+}
+
 int lr_ice_set_remote_credentials(struct lr_ice_agent *a, const char *ufrag,
 				  const char *pwd)
 {
@@ -350,8 +363,10 @@ int lr_ice_set_remote_credentials(struct lr_ice_agent *a, const char *ufrag,
 	if (ul < 4 || ul > 256 || pl < 22 || pl > 256)
 		return -EINVAL;
 	if (a->have_remote &&
-	    (strcmp(ufrag, a->rufrag) || strcmp(pwd, a->rpwd)))
+	    (strcmp(ufrag, a->rufrag) || strcmp(pwd, a->rpwd))) {
 		forget_checks(a); /* the peer restarted ICE */
+		restart_failed(a);
+	}
 	memcpy(a->rufrag, ufrag, ul + 1);
 	memcpy(a->rpwd, pwd, pl + 1);
 	a->have_remote = 1;
@@ -565,6 +580,7 @@ void lr_ice_restart(struct lr_ice_agent *a, uint64_t now)
 	forget_checks(a);
 	a->nlocals = 0;
 	a->gstate = LR_ICE_GATHER_NEW;
+	restart_failed(a);
 	gather(a);
 }
 

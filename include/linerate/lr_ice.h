@@ -119,7 +119,9 @@ int lr_ice_poll_event(struct lr_ice_agent *a, struct lr_ice_event *ev);
 /* The next time handle_timeout wants to run (UINT64_MAX: none). */
 uint64_t lr_ice_poll_timeout(const struct lr_ice_agent *a);
 /* ICE restart: new local credentials; media stays on the selected pair
- * until a new one is selected. */
+ * until a new one is selected. From failed (and on a peer's restart,
+ * seen as new remote credentials) the state goes back to checking and
+ * checks run again; the failed pair is no longer selected. */
 void lr_ice_restart(struct lr_ice_agent *a, uint64_t now);
 void lr_ice_close(struct lr_ice_agent *a);
 

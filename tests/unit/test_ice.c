@@ -3,7 +3,7 @@
  * agents and optionally a STUN server, signalling passed in-process:
  * full<->full, full<->lite, both controlling (487), 20% loss, one side
  * behind a NAT (server-reflexive and peer-reflexive candidates), consent
- * freshness and expiry, ICE restart, late trickle. Each run asserts the
+ * freshness and expiry, ICE restart (also out of failed), late trickle. Each run asserts the
  * state sequence and the selected pair; the driver also taps the STUN
  * traffic (requests received and sent, responses received) with their
  * virtual times.
@@ -764,6 +764,130 @@ static void test_restart(void)
 	world_free(&w);
 }
 
+/*
+ * A restart recovers a failed session (RFC 8445 §9; W3C restartIce()):
+ * connected, then 1 goes silent until both agents fail on consent (RFC
+ * 7675), nothing more is sent or scheduled; 1 comes back and both
+ * restart, exchanging new credentials and candidates. Each goes failed
+ * -> checking -> connected (-> completed) and selects a pair whose
+ * checks carry the new credentials.
+ */
+static void test_restart_after_failed(void)
+{
+	const uint64_t s = 1000000, t0 = 3 * s, T = 40 * s;
+	struct opts o = {.ctrl0 = 1};
+	struct world w;
+	char old_u[2][16], old_p[2][32], new_u[2][16], new_p[2][32];
+	const char *u, *p;
+	int mark[2], nsel0[2];
+
+	world_init(&w, &o);
+	run(&w, t0);
+	assert_connected(&w);
+	lr_sim_host_silence(w.sim, w.p[1].host, 1);
+	run(&w, T);
+	for (int i = 0; i < 2; i++) {
+		CU_ASSERT_EQUAL_FATAL(lr_ice_state(w.p[i].a), LR_ICE_FAILED);
+		CU_ASSERT_EQUAL(lr_ice_poll_timeout(w.p[i].a), UINT64_MAX);
+		mark[i] = w.p[i].nstates;
+		nsel0[i] = w.p[i].nsel;
+		CU_ASSERT_EQUAL(w.p[i].states[mark[i] - 1], LR_ICE_FAILED);
+		lr_ice_local_credentials(w.p[i].a, &u, &p);
+		keep(old_u[i], sizeof(old_u[i]), u);
+		keep(old_p[i], sizeof(old_p[i]), p);
+	}
+	lr_sim_host_silence(w.sim, w.p[1].host, 0);
+	/* both restart at T; the new candidates trickle through run() */
+	for (int i = 0; i < 2; i++) {
+		w.p[i].ncands = 0;
+		lr_ice_restart(w.p[i].a, T);
+		CU_ASSERT_EQUAL(lr_ice_state(w.p[i].a), LR_ICE_CHECKING);
+		lr_ice_local_credentials(w.p[i].a, &u, &p);
+		keep(new_u[i], sizeof(new_u[i]), u);
+		keep(new_p[i], sizeof(new_p[i]), p);
+		CU_ASSERT_STRING_NOT_EQUAL(new_u[i], old_u[i]);
+		CU_ASSERT_STRING_NOT_EQUAL(new_p[i], old_p[i]);
+	}
+	for (int i = 0; i < 2; i++)
+		CU_ASSERT_EQUAL(lr_ice_set_remote_credentials(
+					w.p[i].a, new_u[!i], new_p[!i]),
+				0);
+	/* with the new candidates signalled, checks are scheduled again */
+	for (int i = 0; i < 2; i++)
+		signal_events(&w, i);
+	for (int i = 0; i < 2; i++)
+		CU_ASSERT(lr_ice_poll_timeout(w.p[i].a) <= T);
+	run(&w, T + 3 * s);
+	assert_connected(&w);
+	for (int i = 0; i < 2; i++) {
+		const struct peer *pe = &w.p[i];
+
+		/* failed -> checking -> connected (-> completed: both sides
+		 * signalled the end of their candidates) */
+		CU_ASSERT_FATAL(pe->nstates >= mark[i] + 2);
+		CU_ASSERT_EQUAL(pe->states[mark[i]], LR_ICE_CHECKING);
+		CU_ASSERT_EQUAL(pe->states[mark[i] + 1], LR_ICE_CONNECTED);
+		CU_ASSERT(pe->nstates <= mark[i] + 3);
+		if (pe->nstates == mark[i] + 3)
+			CU_ASSERT_EQUAL(pe->states[mark[i] + 2],
+					LR_ICE_COMPLETED);
+		CU_ASSERT_EQUAL(pe->state_at[mark[i]], T);
+		CU_ASSERT_EQUAL(pe->nsel, nsel0[i] + 1);
+		CU_ASSERT(pe->sel_at >= T);
+		assert_selected_event(pe);
+	}
+	/* consent runs on the new pair, with the new credentials */
+	run(&w, T + 12 * s);
+	assert_connected(&w);
+	assert_request_creds(&w.p[0], new_u[1], new_u[0], new_p[1], old_p[1]);
+	assert_request_creds(&w.p[1], new_u[0], new_u[1], new_p[0], old_p[0]);
+	world_free(&w);
+}
+
+/* The same recovery when only 0 restarts: 1 sees it as new remote
+ * credentials (RFC 8445 §9: either side may restart) and, failed, goes
+ * back to checking too; 0 keeps 1's credentials and candidates. */
+static void test_peer_restart_after_failed(void)
+{
+	const uint64_t s = 1000000, T = 40 * s;
+	struct opts o = {.ctrl0 = 1};
+	struct world w;
+	const char *u, *p, *u1, *p1;
+	int mark[2];
+
+	world_init(&w, &o);
+	run(&w, 3 * s);
+	assert_connected(&w);
+	lr_sim_host_silence(w.sim, w.p[1].host, 1);
+	run(&w, T);
+	for (int i = 0; i < 2; i++) {
+		CU_ASSERT_EQUAL_FATAL(lr_ice_state(w.p[i].a), LR_ICE_FAILED);
+		mark[i] = w.p[i].nstates;
+	}
+	lr_sim_host_silence(w.sim, w.p[1].host, 0);
+	lr_ice_restart(w.p[0].a, T);
+	lr_ice_local_credentials(w.p[0].a, &u, &p);
+	CU_ASSERT_EQUAL(lr_ice_set_remote_credentials(w.p[1].a, u, p), 0);
+	CU_ASSERT_EQUAL(lr_ice_state(w.p[1].a), LR_ICE_CHECKING);
+	lr_ice_local_credentials(w.p[1].a, &u1, &p1);
+	CU_ASSERT_EQUAL(lr_ice_set_remote_credentials(w.p[0].a, u1, p1), 0);
+	CU_ASSERT_FATAL(w.p[1].ncands >= 1);
+	for (int k = 0; k < w.p[1].ncands; k++)
+		CU_ASSERT_EQUAL(lr_ice_add_remote_candidate(
+					w.p[0].a, &w.p[1].cands[k], T),
+				0);
+	lr_ice_remote_end_of_candidates(w.p[0].a);
+	run(&w, T + 3 * s);
+	assert_connected(&w);
+	for (int i = 0; i < 2; i++) {
+		CU_ASSERT_FATAL(w.p[i].nstates >= mark[i] + 2);
+		CU_ASSERT_EQUAL(w.p[i].states[mark[i]], LR_ICE_CHECKING);
+		CU_ASSERT_EQUAL(w.p[i].states[mark[i] + 1], LR_ICE_CONNECTED);
+		assert_selected_event(&w.p[i]);
+	}
+	world_free(&w);
+}
+
 static void test_trickle_late(void)
 {
 	/* 1's candidates reach 0 only after 1.5 s */
@@ -810,6 +934,8 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_nat);
 	LR_ADD_TEST(s, test_consent_expiry);
 	LR_ADD_TEST(s, test_restart);
+	LR_ADD_TEST(s, test_restart_after_failed);
+	LR_ADD_TEST(s, test_peer_restart_after_failed);
 	LR_ADD_TEST(s, test_trickle_late);
 	LR_ADD_TEST(s, test_ipv6);
 }
