@@ -297,9 +297,26 @@ static int check_value(const char *name, const char *v, const char **why)
 		*why = "empty";
 		return *v ? 0 : -EINVAL;
 	}
-	if (!strcmp(name, "group") || !strcmp(name, "ssrc-group") ||
-	    !strcmp(name, "rid") || !strcmp(name, "simulcast") ||
-	    !strcmp(name, "msid")) {
+	if (!strcmp(name, "rid")) {
+		struct lr_sdp_rid r;
+
+		*why = "bad rid (RFC 8851 §10)";
+		return lr_sdp_parse_rid(v, &r);
+	}
+	if (!strcmp(name, "simulcast")) {
+		struct lr_sdp_simulcast sc;
+		int rc = lr_sdp_parse_simulcast(v, &sc);
+
+		*why = rc == -E2BIG ? "more than 16 rid-ids in a direction"
+				    : "bad simulcast (RFC 8853 §5.1)";
+		return rc;
+	}
+	if (!strcmp(name, "ssrc-group")) {
+		*why = "ssrc-group needs <semantics> <ssrc-id>..., SIM one "
+		       "SSRC, FID two (RFC 5576 §4.2)";
+		return lr__sdp_check_ssrc_group(v);
+	}
+	if (!strcmp(name, "group") || !strcmp(name, "msid")) {
 		*why = "needs a first token";
 		return field(&p, tok, sizeof(tok));
 	}
@@ -324,7 +341,7 @@ static int check_value(const char *name, const char *v, const char **why)
 }
 
 int lr__sdp_check_attr(const char *name, size_t name_len, const char *value,
-		       const char **why)
+		       int media, const char **why)
 {
 	static const char *const flags[] = {
 		"sendrecv",	     "sendonly", "recvonly",
@@ -356,6 +373,13 @@ int lr__sdp_check_attr(const char *name, size_t name_len, const char *value,
 		return 0; /* not one of ours: kept as is */
 	memcpy(name_z, name, name_len);
 	name_z[name_len] = '\0';
+	if (media && !strcmp(name_z, "ice-lite")) {
+		*why = "session-level only (RFC 8839 §5.3)";
+		return -EINVAL;
+	}
+	/* media-level: ignored at session level (RFC 8853 §5.2) */
+	if (!media && (!strcmp(name_z, "rid") || !strcmp(name_z, "simulcast")))
+		return 0;
 	for (unsigned i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (!strcmp(name_z, flags[i])) {
 			*why = "a property attribute takes no value";
@@ -364,10 +388,13 @@ int lr__sdp_check_attr(const char *name, size_t name_len, const char *value,
 	}
 	for (unsigned i = 0; i < sizeof(valued) / sizeof(valued[0]); i++) {
 		if (!strcmp(name_z, valued[i])) {
+			int rc;
+
 			*why = "missing value";
 			if (!value)
 				return -EINVAL;
-			return check_value(name_z, value, why) ? -EINVAL : 0;
+			rc = check_value(name_z, value, why);
+			return rc == -E2BIG ? -E2BIG : rc ? -EINVAL : 0;
 		}
 	}
 	return 0;

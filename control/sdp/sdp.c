@@ -8,8 +8,8 @@
 
 #include "sdp_internal.h"
 
-static int fail(struct lr_sdp_error *err, uint32_t lineno, int rc,
-		const char *fmt, ...)
+int lr__sdp_fail(struct lr_sdp_error *err, uint32_t lineno, int rc,
+		 const char *fmt, ...)
 {
 	va_list ap;
 
@@ -86,16 +86,20 @@ static int split(struct lr_sdp *s, size_t len, struct lr_sdp_error *err)
 			while (q < end && (*q == '\r' || *q == '\n'))
 				q++;
 			if (q < end)
-				return fail(err, lineno, -EINVAL, "empty line");
+				return lr__sdp_fail(err, lineno, -EINVAL,
+						    "empty line");
 			break;
 		}
 		if (strlen(p) != (size_t)(eol - p))
-			return fail(err, lineno, -EINVAL, "NUL byte in line");
+			return lr__sdp_fail(err, lineno, -EINVAL,
+					    "NUL byte in line");
 		if (p[0] < 'a' || p[0] > 'z' || p[1] != '=')
-			return fail(err, lineno, -EINVAL, "not <type>=<value>");
+			return lr__sdp_fail(err, lineno, -EINVAL,
+					    "not <type>=<value>");
 		if (s->nlines >= LR_SDP_MAX_LINES)
-			return fail(err, lineno, -E2BIG, "more than %u lines",
-				    LR_SDP_MAX_LINES);
+			return lr__sdp_fail(err, lineno, -E2BIG,
+					    "more than %u lines",
+					    LR_SDP_MAX_LINES);
 		if (s->nlines == cap) {
 			struct lr_sdp_line *n;
 
@@ -117,17 +121,21 @@ static int check_line(struct lr_sdp *s, unsigned i, struct lr_sdp_error *err)
 	const struct lr_sdp_line *l = &s->lines[i];
 	const char *why = NULL, *colon;
 	size_t nlen;
+	int rc;
 
 	if (l->type != 'a')
 		return 0;
 	colon = strchr(l->value, ':');
 	nlen = colon ? (size_t)(colon - l->value) : strlen(l->value);
 	if (!nlen)
-		return fail(err, l->lineno, -EINVAL,
-			    "attribute without a name");
-	if (lr__sdp_check_attr(l->value, nlen, colon ? colon + 1 : NULL, &why))
-		return fail(err, l->lineno, -EINVAL, "a=%.*s: %s",
-			    (int)(nlen < 40 ? nlen : 40), l->value, why);
+		return lr__sdp_fail(err, l->lineno, -EINVAL,
+				    "attribute without a name");
+	rc = lr__sdp_check_attr(l->value, nlen, colon ? colon + 1 : NULL,
+				s->nmedia > 0, &why);
+	if (rc)
+		return lr__sdp_fail(err, l->lineno, rc, "a=%.*s: %s",
+				    (int)(nlen < 40 ? nlen : 40), l->value,
+				    why);
 	return 0;
 }
 
@@ -143,8 +151,8 @@ int lr_sdp_parse(const char *text, size_t len, struct lr_sdp **out,
 		err->msg[0] = '\0';
 	}
 	if (len > LR_SDP_MAX_TEXT)
-		return fail(err, 0, -E2BIG, "longer than %u bytes",
-			    LR_SDP_MAX_TEXT);
+		return lr__sdp_fail(err, 0, -E2BIG, "longer than %u bytes",
+				    LR_SDP_MAX_TEXT);
 	s = calloc(1, sizeof(*s));
 	if (!s || !(s->text = malloc(len + 1))) {
 		free(s);
@@ -155,7 +163,7 @@ int lr_sdp_parse(const char *text, size_t len, struct lr_sdp **out,
 	rc = split(s, len, err);
 	if (!rc && (!s->nlines || s->lines[0].type != 'v' ||
 		    strcmp(s->lines[0].value, "0")))
-		rc = fail(err, 1, -EINVAL, "does not start with v=0");
+		rc = lr__sdp_fail(err, 1, -EINVAL, "does not start with v=0");
 	for (unsigned i = 1; !rc && i < s->nlines; i++) {
 		struct lr_sdp_line *l = &s->lines[i];
 
@@ -163,19 +171,22 @@ int lr_sdp_parse(const char *text, size_t len, struct lr_sdp **out,
 			struct lr_sdp_media *m;
 
 			if (s->nmedia >= LR_SDP_MAX_MEDIA) {
-				rc = fail(err, l->lineno, -E2BIG,
-					  "more than %u media sections",
-					  LR_SDP_MAX_MEDIA);
+				rc = lr__sdp_fail(err, l->lineno, -E2BIG,
+						  "more than %u media sections",
+						  LR_SDP_MAX_MEDIA);
 				break;
 			}
 			if (!s->nmedia)
 				s->nsession = i;
+			else if ((rc = lr__sdp_check_section(s, s->nmedia - 1,
+							     err)))
+				break;
 			m = &s->media[s->nmedia++];
 			m->first = i;
 			m->nlines = 1;
 			if (parse_mline(l->value, m))
-				rc = fail(err, l->lineno, -EINVAL,
-					  "malformed m= line");
+				rc = lr__sdp_fail(err, l->lineno, -EINVAL,
+						  "malformed m= line");
 			continue;
 		}
 		if (s->nmedia)
@@ -190,11 +201,13 @@ int lr_sdp_parse(const char *text, size_t len, struct lr_sdp **out,
 	}
 	if (!s->nmedia)
 		s->nsession = s->nlines;
+	else if (!rc)
+		rc = lr__sdp_check_section(s, s->nmedia - 1, err);
 	if (!rc && (!have_o || !have_s || !have_t))
-		rc = fail(err, 0, -EINVAL, "session lacks %s",
-			  !have_o   ? "o="
-			  : !have_s ? "s="
-				    : "t=");
+		rc = lr__sdp_fail(err, 0, -EINVAL, "session lacks %s",
+				  !have_o   ? "o="
+				  : !have_s ? "s="
+					    : "t=");
 	if (rc) {
 		lr_sdp_free(s);
 		return rc;

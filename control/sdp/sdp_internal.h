@@ -5,9 +5,20 @@
 #include "linerate/lr_sdp.h"
 
 /* attr.c: check the grammar of attribute name with value (NULL for a
- * flag). 0, or -EINVAL with a reason in why. */
+ * flag), in a media section or not. 0, or -EINVAL (-E2BIG for a limit)
+ * with a reason in why. */
 int lr__sdp_check_attr(const char *name, size_t name_len, const char *value,
-		       const char **why);
+		       int media, const char **why);
+
+/* rid.c: the a=ssrc-group value (0 or -EINVAL), and the rules across
+ * the lines of media section m (0 or -errno with err filled). */
+int lr__sdp_check_ssrc_group(const char *value);
+int lr__sdp_check_section(const struct lr_sdp *s, unsigned m,
+			  struct lr_sdp_error *err);
+
+/* sdp.c: fill err (if not NULL) and return rc. */
+int lr__sdp_fail(struct lr_sdp_error *err, uint32_t lineno, int rc,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Small scanners shared by the attribute parsers. */
 int lr__sdp_uint(const char **p, uint64_t max, uint64_t *out);

@@ -8,7 +8,8 @@
  * against their grammar at parse time, and typed parsers read them.
  * A rejected description names its line and the reason.
  *
- * Limits: 64 KiB of text, 64 media sections, 4096 lines.
+ * Limits: 64 KiB of text, 64 media sections, 4096 lines (and those of
+ * simulcast, below).
  */
 #ifndef LINERATE_LR_SDP_H
 #define LINERATE_LR_SDP_H
@@ -102,6 +103,66 @@ struct lr_sdp_extmap { /* RFC 8285 §8 */
 	char uri[128];
 };
 int lr_sdp_parse_extmap(const char *value, struct lr_sdp_extmap *e);
+
+/* Simulcast (RFC 8851 a=rid, RFC 8853 a=simulcast). Both are checked in
+ * media sections only (RFC 8853 §5.2: ignored at session level), and
+ * per section: rid-ids unique, every rid-id of a=simulcast defined by
+ * an a=rid line of the same direction, at most one a=simulcast. Limits:
+ * LR_SDP_MAX_RIDS a=rid lines per section and rid-ids per direction of
+ * a=simulcast, rid-ids of LR_SDP_RID_ID_MAX characters, LR_SDP_MAX_PTS
+ * payload types in pt=. */
+#define LR_SDP_MAX_RIDS	  16
+#define LR_SDP_RID_ID_MAX 32
+#define LR_SDP_MAX_PTS	  16
+
+enum lr_sdp_rid_dir {
+	LR_SDP_RID_SEND = 0,
+	LR_SDP_RID_RECV,
+};
+
+struct lr_sdp_rid { /* RFC 8851 §10 */
+	char id[LR_SDP_RID_ID_MAX + 1];
+	enum lr_sdp_rid_dir dir;
+	unsigned npt; /* pt=: payload types (0..127), in order */
+	uint8_t pt[LR_SDP_MAX_PTS];
+	/* max-width, -height, -fs, -br, -pps: 0 if absent (or no value) */
+	uint32_t max_width, max_height, max_fs, max_br, max_pps;
+	double max_fps, max_bpp;  /* 0 if absent */
+	unsigned ndepend;	  /* depend=: rid-ids, as written at depend */
+	const char *depend;	  /* "a,b" up to ';' or the end; NULL: none */
+	unsigned nother;	  /* other restrictions, kept as text */
+	const char *restrictions; /* points into the value: the list as
+				   * written, "" if none */
+};
+int lr_sdp_parse_rid(const char *value, struct lr_sdp_rid *r);
+
+struct lr_sdp_simulcast_id {
+	char id[LR_SDP_RID_ID_MAX + 1];
+	uint8_t paused; /* written with "~" */
+	uint8_t stream; /* which simulcast stream: 0 for the first ';' entry */
+};
+
+struct lr_sdp_simulcast_list {
+	unsigned nstreams; /* ';'-separated streams; 0: direction absent */
+	unsigned nids;	   /* their ','-separated alternatives, in order
+			    * (those of a stream are consecutive) */
+	struct lr_sdp_simulcast_id ids[LR_SDP_MAX_RIDS];
+};
+
+struct lr_sdp_simulcast { /* RFC 8853 §5.1 */
+	struct lr_sdp_simulcast_list send, recv;
+};
+int lr_sdp_parse_simulcast(const char *value, struct lr_sdp_simulcast *sc);
+
+/* The a=rid lines of media section i, in order, into r[0..cap): their
+ * number (which may exceed cap: only cap are filled), or -EINVAL if
+ * there is no section i. r->depend and r->restrictions point into s. */
+int lr_sdp_rids(const struct lr_sdp *s, int i, struct lr_sdp_rid *r,
+		unsigned cap);
+/* The a=simulcast of media section i: 1 and *sc, 0 if it has none,
+ * -EINVAL if there is no section i. */
+int lr_sdp_simulcast(const struct lr_sdp *s, int i,
+		     struct lr_sdp_simulcast *sc);
 
 /* JSEP answer generation (RFC 8829 §5.3, the subset a media gateway
  * needs): codecs and payload types negotiated from the offer against the
