@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "linerate/lr_prng.h"
+#include "linerate/lr_pkt.h"
 #include "lr_test.h"
 
 static uint64_t rng_state;
@@ -59,4 +60,20 @@ int main(void)
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
 	return failed ? 1 : 0;
+}
+
+unsigned lr_test_rtp_header_expect(const uint8_t *d, uint32_t len,
+				   unsigned tag_len)
+{
+	uint32_t body = len - tag_len;
+	uint32_t h = 12 + 4u * (d[0] & 0x0f);
+
+	if (d[0] >> 6 != 2)
+		return LR_DROP_BAD_VERSION;
+	if (d[0] & 0x10) {
+		if (h + 4 > body)
+			return LR_DROP_BAD_HEADER;
+		h += 4 + 4u * (uint32_t)(d[h + 2] << 8 | d[h + 3]);
+	}
+	return h > body ? LR_DROP_BAD_HEADER : LR_DROP_NONE;
 }

@@ -17,6 +17,12 @@ void lr_test_skip(const char *why) __attribute__((noreturn));
  * from LR_TEST_SEED or a fixed default; the seed is printed. */
 uint64_t lr_test_rand(void);
 void lr_test_fill(void *buf, size_t len);
+/* What an SRTP receiver must say of a protected RTP packet's header
+ * before any crypto (RFC 3550 §5.1, §5.3.1): LR_DROP_BAD_VERSION,
+ * LR_DROP_BAD_HEADER when the CSRC list or extension runs into the tag,
+ * else LR_DROP_NONE. */
+unsigned lr_test_rtp_header_expect(const uint8_t *d, uint32_t len,
+				   unsigned tag_len);
 #define LR_ADD_TEST(suite, fn)                                                 \
 	do {                                                                   \
 		if (!CU_add_test((suite), #fn, (fn)))                          \

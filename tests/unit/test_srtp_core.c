@@ -973,28 +973,11 @@ static unsigned replay_expect(const struct seen_set *ss, uint64_t idx)
 	return LR_DROP_AUTH;
 }
 
-/* RFC 3550 §5.1/§5.3.1 header lengths against the bytes before the tag. */
-static unsigned rtp_header_expect(const uint8_t *d, uint32_t len,
-				  unsigned tag_len)
-{
-	uint32_t body = len - tag_len;
-	uint32_t h = 12 + 4u * (d[0] & 0x0f);
-
-	if (d[0] >> 6 != 2)
-		return LR_DROP_BAD_VERSION;
-	if (d[0] & 0x10) {
-		if (h + 4 > body)
-			return LR_DROP_BAD_HEADER;
-		h += 4 + 4u * (uint32_t)(d[h + 2] << 8 | d[h + 3]);
-	}
-	return h > body ? LR_DROP_BAD_HEADER : LR_DROP_NONE;
-}
-
-static unsigned rtp_tamper_expect(const uint8_t *d, uint32_t len,
-				  unsigned tag_len, uint32_t ssrc,
+static unsigned rtp_tamper_expect(const struct lr_srtp_suite_info *si,
+				  const uint8_t *d, uint32_t len, uint32_t ssrc,
 				  const struct seen_set *ss)
 {
-	unsigned r = rtp_header_expect(d, len, tag_len);
+	unsigned r = lr_test_rtp_header_expect(d, len, si->rtp_tag_len);
 	uint32_t s = (uint32_t)d[8] << 24 | d[9] << 16 | d[10] << 8 | d[11];
 
 	if (r)
@@ -1005,32 +988,58 @@ static unsigned rtp_tamper_expect(const uint8_t *d, uint32_t len,
 	return replay_expect(ss, (uint64_t)(d[2] << 8 | d[3]));
 }
 
-/* Flip every bit of the packet in prot[0]; count the reasons in got[]. */
-static void rtp_flip_all(struct pair *p, uint32_t ssrc,
-			 const struct seen_set *ss, unsigned got[LR_DROP__MAX])
+static unsigned rtcp_tamper_expect(const struct lr_srtp_suite_info *si,
+				   const uint8_t *d, uint32_t len,
+				   uint32_t ssrc, const struct seen_set *ss)
 {
-	unsigned tag_len = p->rx.si->rtp_tag_len, bad = 0;
+	/* E+index: last word for AEAD (RFC 7714 §9.2), before the tag
+	 * otherwise (RFC 3711 §3.4) */
+	uint32_t off = si->alg == LR_ALG_AES_GCM ? len - 4
+						 : len - si->rtcp_tag_len - 4;
+	uint32_t s = (uint32_t)d[4] << 24 | d[5] << 16 | d[6] << 8 | d[7];
+	uint32_t idx = ((uint32_t)d[off] << 24 | d[off + 1] << 16 |
+			d[off + 2] << 8 | d[off + 3]) &
+		       0x7fffffff;
+
+	if (d[0] >> 6 != 2)
+		return LR_DROP_BAD_VERSION;
+	if (s != ssrc)
+		return LR_DROP_AUTH; /* a new stream, whose window is empty */
+	return replay_expect(ss, idx);
+}
+
+/* Flip every bit of the SRTP (rtcp 0) or SRTCP packet in prot[0], one at
+ * a time; each must be refused for exactly the expected reason and left
+ * as it was. The reasons are counted in got[]. */
+static void flip_all(struct pair *p, int rtcp, uint32_t ssrc,
+		     const struct seen_set *ss, unsigned got[LR_DROP__MAX])
+{
 	static uint8_t flipped[BUF];
+	unsigned bad = 0;
 
 	for (unsigned b = 0; b < prot_len[0] * 8; b++) {
 		struct lr_pkt *q = &pk[0];
-		unsigned want;
+		unsigned want, ok;
 
 		load_prot(0);
 		bufs[0][b / 8] ^= (uint8_t)(1u << (b % 8));
 		memcpy(flipped, bufs[0], prot_len[0]);
-		want = rtp_tamper_expect(bufs[0], prot_len[0], tag_len, ssrc,
-					 ss);
-		CU_ASSERT_EQUAL(lr_srtp_unprotect(&p->rx, &q, 1), 0);
+		want = rtcp ? rtcp_tamper_expect(p->rx.si, bufs[0], prot_len[0],
+						 ssrc, ss)
+			    : rtp_tamper_expect(p->rx.si, bufs[0], prot_len[0],
+						ssrc, ss);
+		ok = rtcp ? lr_srtcp_unprotect(&p->rx, &q, 1)
+			  : lr_srtp_unprotect(&p->rx, &q, 1);
+		CU_ASSERT_EQUAL(ok, 0);
 		CU_ASSERT_EQUAL(pk[0].drop, want);
 		CU_ASSERT_EQUAL(pk[0].len, prot_len[0]);
 		CU_ASSERT_EQUAL(memcmp(bufs[0], flipped, prot_len[0]), 0);
 		if (pk[0].drop < LR_DROP__MAX)
 			got[pk[0].drop]++;
 		if (pk[0].drop != want && bad++ < 3)
-			printf("%s: bit %u of %u: %s, want %s\n",
-			       p->rx.si->name, b, prot_len[0] * 8,
-			       lr_drop_reason_name(pk[0].drop),
+			printf("%s %s: bit %u of %u: %s, want %s\n",
+			       rtcp ? "SRTCP" : "SRTP", p->rx.si->name, b,
+			       prot_len[0] * 8, lr_drop_reason_name(pk[0].drop),
 			       lr_drop_reason_name(want));
 	}
 }
@@ -1078,7 +1087,7 @@ static void test_tamper_every_bit(void)
 			CU_ASSERT_EQUAL(lr_srtp_protect(&p.tx, pp, 1), 1);
 			save_prot(0);
 			before = p.rx.stats;
-			rtp_flip_all(&p, 0x99, &ss, got);
+			flip_all(&p, 0, 0x99, &ss, got);
 			total = prot_len[0] * 8;
 			CU_ASSERT_EQUAL(got[LR_DROP_NONE], 0);
 			CU_ASSERT_EQUAL(got[LR_DROP_BAD_VERSION], 2);
@@ -1101,62 +1110,13 @@ static void test_tamper_every_bit(void)
 			/* and a random (long) one, 1002 */
 			memset(got, 0, sizeof(got));
 			send_seq(&p, 0x99, 1002, 1);
-			rtp_flip_all(&p, 0x99, &ss, got);
+			flip_all(&p, 0, 0x99, &ss, got);
 			CU_ASSERT_EQUAL(got[LR_DROP_NONE], 0);
 			CU_ASSERT_EQUAL(got[LR_DROP_BAD_VERSION], 2);
 			CU_ASSERT_EQUAL(recv_one(&p, 0), 0);
 			CU_ASSERT(is_orig(0));
 			pair_clear(&p);
 		}
-	}
-}
-
-static unsigned rtcp_tamper_expect(const struct lr_srtp_suite_info *si,
-				   const uint8_t *d, uint32_t len,
-				   uint32_t ssrc, const struct seen_set *ss)
-{
-	/* E+index: last word for AEAD (RFC 7714 §9.2), before the tag
-	 * otherwise (RFC 3711 §3.4) */
-	uint32_t off = si->alg == LR_ALG_AES_GCM ? len - 4
-						 : len - si->rtcp_tag_len - 4;
-	uint32_t s = (uint32_t)d[4] << 24 | d[5] << 16 | d[6] << 8 | d[7];
-	uint32_t idx = ((uint32_t)d[off] << 24 | d[off + 1] << 16 |
-			d[off + 2] << 8 | d[off + 3]) &
-		       0x7fffffff;
-
-	if (d[0] >> 6 != 2)
-		return LR_DROP_BAD_VERSION;
-	if (s != ssrc)
-		return LR_DROP_AUTH; /* a new stream, whose window is empty */
-	return replay_expect(ss, idx);
-}
-
-static void rtcp_flip_all(struct pair *p, uint32_t ssrc,
-			  const struct seen_set *ss, unsigned got[LR_DROP__MAX])
-{
-	static uint8_t flipped[BUF];
-	unsigned bad = 0;
-
-	for (unsigned b = 0; b < prot_len[0] * 8; b++) {
-		struct lr_pkt *q = &pk[0];
-		unsigned want;
-
-		load_prot(0);
-		bufs[0][b / 8] ^= (uint8_t)(1u << (b % 8));
-		memcpy(flipped, bufs[0], prot_len[0]);
-		want = rtcp_tamper_expect(p->rx.si, bufs[0], prot_len[0], ssrc,
-					  ss);
-		CU_ASSERT_EQUAL(lr_srtcp_unprotect(&p->rx, &q, 1), 0);
-		CU_ASSERT_EQUAL(pk[0].drop, want);
-		CU_ASSERT_EQUAL(pk[0].len, prot_len[0]);
-		CU_ASSERT_EQUAL(memcmp(bufs[0], flipped, prot_len[0]), 0);
-		if (pk[0].drop < LR_DROP__MAX)
-			got[pk[0].drop]++;
-		if (pk[0].drop != want && bad++ < 3)
-			printf("SRTCP %s: bit %u of %u: %s, want %s\n",
-			       p->rx.si->name, b, prot_len[0] * 8,
-			       lr_drop_reason_name(pk[0].drop),
-			       lr_drop_reason_name(want));
 	}
 }
 
@@ -1203,7 +1163,7 @@ static void test_srtcp_tamper_every_bit(void)
 			CU_ASSERT_EQUAL(prot[0][e_off] >> 7,
 					si->alg != LR_ALG_NULL_HMAC_SHA1);
 			before = p.rx.stats;
-			rtcp_flip_all(&p, 0x5555, &ss, got);
+			flip_all(&p, 1, 0x5555, &ss, got);
 			total = prot_len[0] * 8;
 			/* by hand: E flipped is an auth failure; index bit 0
 			 * (1000) a replay, bit 8 (745) too old */

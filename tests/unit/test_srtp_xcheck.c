@@ -338,25 +338,6 @@ static void receiver_compare(unsigned suite, struct impl *im,
 	sides_close(&rx);
 }
 
-/* RFC 3550 §5.1/§5.3.1: the version, then the CSRC list and extension
- * against the bytes before the tag: what a flipped header bit must give
- * before any crypto. */
-static unsigned rtp_header_expect(const uint8_t *d, uint32_t len,
-				  unsigned tag_len)
-{
-	uint32_t body = len - tag_len;
-	uint32_t h = 12 + 4u * (d[0] & 0x0f);
-
-	if (d[0] >> 6 != 2)
-		return LR_DROP_BAD_VERSION;
-	if (d[0] & 0x10) {
-		if (h + 4 > body)
-			return LR_DROP_BAD_HEADER;
-		h += 4 + 4u * (uint32_t)(d[h + 2] << 8 | d[h + 3]);
-	}
-	return h > body ? LR_DROP_BAD_HEADER : LR_DROP_NONE;
-}
-
 /*
  * Every bit of 20 short packets flipped, into receivers that have seen
  * nothing (so no flip can make a replay): linerate drops each for the
@@ -388,7 +369,8 @@ static void tamper_compare(unsigned suite, struct impl *im,
 			wa[0][b / 8] ^= (uint8_t)(1u << (b % 8));
 			memcpy(wa[1], wa[0], lrp_len[j]);
 			memcpy(wa[2], wa[0], lrp_len[j]);
-			want = rtp_header_expect(wa[0], lrp_len[j], tag_len);
+			want = lr_test_rtp_header_expect(wa[0], lrp_len[j],
+							 tag_len);
 			if (!want)
 				want = LR_DROP_AUTH;
 			pk[0] = (struct lr_pkt){
