@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * lr-bench-fwd's pieces (bench/lr-bench-fwd.c has the method):
+ *   fwd_setup.c      addresses, keys, the generator, the topology, the
+ *                    measurement
+ *   fwd_baselines.c  recvfrom, relay-mmsg and crypto-only
+ *   fwd_dpdk.c       the dpdk runs on ring-driver ports
+ */
+#ifndef LR_BENCH_FWD_H
+#define LR_BENCH_FWD_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "linerate/lr_dp.h"
+#include "linerate/lr_srtp.h"
+
+#define MAXFLOWS   100000
+#define GEN_BURST  32 /* packets of one flow per generator message */
+#define WINDOWS	   5  /* a cell is the median of this many windows */
+#define SINK_ID(k) ((1ull << 32) + (k))
+
+extern double fwd_secs_per_run; /* measured time per cell */
+extern uint16_t fwd_sink_port;	/* the subscribers' port (sockets) */
+
+struct result {
+	double pps, cpu_pct;
+};
+
+/* The publishers: one socket, each flow's bursts from its own address
+ * (sockets), or the SRTP sessions and sequence numbers for frames
+ * (dpdk). */
+struct gen {
+	unsigned suite, size, flows;
+	int plain;
+	int fd;
+	uint16_t port;
+	uint16_t *seq;
+	struct lr_srtp_worker *w; /* one crypto instance for every flow */
+	struct lr_srtp_session **tx;
+	struct lr_dp_addr to;
+	atomic_int stop;
+	uint64_t sent;
+	pthread_t th;
+};
+
+/* fwd_setup.c */
+uint64_t fwd_now_ns(void);
+uint64_t fwd_thread_ns(void);
+void fwd_pin(int cpu);
+int fwd_ncpu(void);
+struct lr_dp_addr fwd_lo(uint16_t port);
+int fwd_udp_socket_at(uint32_t ip, uint16_t *port);
+int fwd_udp_socket(uint16_t *port);
+void fwd_flow_ip(unsigned f, uint8_t *ip);
+void fwd_sink_ip(unsigned k, uint8_t *ip);
+unsigned fwd_sinks_for(unsigned fanout, unsigned flows);
+void fwd_policy(struct lr_srtp_policy *p, unsigned suite, unsigned seed);
+void *fwd_gen_run(void *g);
+int fwd_gen_open(struct gen *g, unsigned suite, unsigned size, unsigned flows,
+		 int plain);
+void fwd_gen_close(struct gen *g);
+int fwd_cmp_double(const void *a, const void *b);
+double fwd_median_rate(uint64_t (*count)(void *), void *arg);
+struct result fwd_measure(struct lr_dp *dp);
+struct lr_dp_addr fwd_sink_addr(unsigned k, uint16_t port);
+struct lr_dp_config fwd_config(enum lr_dp_backend be,
+			       const struct lr_dp_addr *local, unsigned fanout,
+			       unsigned flows);
+void fwd_install_topology(struct lr_dp *dp, const struct lr_dp_addr *local,
+			  unsigned suite, unsigned fanout, unsigned flows,
+			  uint16_t pport, uint16_t sport);
+/* The memory of the largest topology installed so far, per session. */
+void fwd_memory_report(void);
+void fwd_sinks_open(void);
+
+/* fwd_baselines.c */
+struct result fwd_run_naive(int mmsg, unsigned suite, unsigned size,
+			    unsigned fanout, unsigned flows);
+struct result fwd_run_crypto(unsigned suite, unsigned size, unsigned fanout);
+
+/* fwd_dpdk.c */
+struct result fwd_run_dpdk(unsigned suite, unsigned size, unsigned fanout,
+			   unsigned flows);
+
+#endif
