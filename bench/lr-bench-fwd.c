@@ -25,6 +25,7 @@
  * then a table with the ratios the issue asks about.
  *
  *   lr-bench-fwd [--secs S] [--quick] [--only sock|uring|dpdk|...]
+ *                [--max-flows N] [--flows N]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,7 +113,7 @@ int main(int argc, char **argv)
 			      flowsv[] = {1, 1000, MAXFLOWS};
 	static const unsigned suites[] = {LR_SRTP_AEAD_AES_128_GCM,
 					  LR_SRTP_AES128_CM_SHA1_80};
-	unsigned max_flows = MAXFLOWS;
+	unsigned max_flows = MAXFLOWS, only_flows = 0;
 
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--secs") && i + 1 < argc)
@@ -123,6 +124,8 @@ int main(int argc, char **argv)
 			only = argv[++i];
 		else if (!strcmp(argv[i], "--max-flows") && i + 1 < argc)
 			max_flows = (unsigned)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--flows") && i + 1 < argc)
+			only_flows = (unsigned)atoi(argv[++i]);
 	fwd_sinks_open();
 	for (unsigned su = 0; su < 2; su++)
 		for (unsigned si = 0; si < 2; si++)
@@ -132,7 +135,8 @@ int main(int argc, char **argv)
 						 o = fanouts[fo],
 						 f = flowsv[fl];
 
-					if (f > max_flows)
+					if (f > max_flows ||
+					    (only_flows && f != only_flows))
 						continue;
 					/* CM_80: the headline cell only */
 					if (su && (si == 0 || fo || fl))
