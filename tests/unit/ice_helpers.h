@@ -1,0 +1,71 @@
+/*
+ * Shared by the ICE tests (test_ice.c, test_ice_restart.c, one program):
+ * two agents on the simulator, optionally a STUN server, signalling
+ * passed in-process, the STUN traffic tapped with its virtual times, and
+ * the checks of the state sequence and the selected pair.
+ */
+#ifndef ICE_HELPERS_H
+#define ICE_HELPERS_H
+
+#include "linerate/lr_ice.h"
+#include "linerate/lr_stun.h"
+#include "lr_sim.h"
+#include "lr_sim_stun.h"
+#include "lr_test.h"
+
+struct peer {
+	struct lr_ice_agent *a;
+	int host;
+	struct lr_stun_addr addr;
+	int states[32];
+	int nstates;
+	int eoc_sent;
+	struct lr_ice_candidate held[8]; /* candidates not yet signalled */
+	int nheld;
+	int srflx;	       /* server-reflexive candidates gathered */
+	uint64_t state_at[32]; /* virtual time of states[i] */
+	struct lr_ice_candidate cands[8]; /* local candidates gathered */
+	int ncands;
+	int nsel; /* LR_ICE_EV_SELECTED events, the last one below */
+	struct lr_ice_candidate sel_l, sel_r;
+	uint64_t sel_at;
+	uint64_t req_at[64]; /* Binding requests received: when */
+	int nreq;
+	uint64_t resp_at;      /* the last Binding success response received */
+	uint8_t last_req[548]; /* the last Binding request sent */
+	size_t last_req_len;
+};
+
+struct world {
+	struct lr_sim *sim;
+	struct peer p[2];
+	int stun_host;
+	struct lr_stun_addr stun_addr;
+	uint64_t trickle_delay; /* hold candidates of p[1] until then */
+};
+
+#define to_sim	 lr_sim_from_stun
+#define from_sim lr_sim_to_stun
+#define v4	 lr_sim_stun_v4
+
+struct opts {
+	int lite1, ctrl0, ctrl1, nat0, aggressive, v6;
+	uint64_t trickle_delay; /* hold 1's candidates until then */
+	double loss;
+	uint64_t seed;
+};
+
+void signal_events(struct world *w, int i);
+void run(struct world *w, uint64_t until);
+void world_init(struct world *w, const struct opts *o);
+void world_free(struct world *w);
+int addr_eq(const struct lr_stun_addr *x, const struct lr_stun_addr *y);
+void assert_sequence(const struct peer *p);
+void assert_selected_event(const struct peer *p);
+void assert_connected(struct world *w);
+void connect_world(struct world *w, const struct opts *o, uint64_t until);
+
+/* test_ice_restart.c's tests, added to the one suite in order. */
+void ice_restart_add_tests(CU_pSuite s);
+
+#endif
