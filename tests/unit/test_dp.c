@@ -412,6 +412,70 @@ static void test_drops(void)
 	lr_dp_free(dp);
 }
 
+/* A subscriber joins a publisher's stream while it flows (the route
+ * list grows by an update), then the first one leaves: neither change
+ * loses a packet. */
+static void test_route_change_mid_stream(void)
+{
+	struct lr_dp *dp = dp_open(0);
+	struct lr_dp_addr to = dp_local(dp, 0);
+	struct peer pub, a, b;
+	struct lr_dp_route r[2] = {
+		{.to = 2, .out_ssrc = 0xa, .pt_from = -1, .pt_to = -1},
+		{.to = 3, .out_ssrc = 0xb, .pt_from = -1, .pt_to = -1}};
+	struct lr_dp_session up;
+	struct lr_dp_stats st;
+	static uint32_t ta[400], tb[400];
+	uint8_t buf[2048];
+	unsigned na, nb;
+
+	peer_open(&pub, 0, LR_SRTP_AES128_CM_SHA1_80);
+	peer_open(&a, 0, LR_SRTP_AES128_CM_SHA1_80);
+	peer_open(&b, 0, LR_SRTP_AES128_CM_SHA1_80);
+	CU_ASSERT_EQUAL(install(dp, 2, &a, 0, NULL, 0), 0);
+	CU_ASSERT_EQUAL(install(dp, 3, &b, 0, NULL, 0), 0);
+	CU_ASSERT_EQUAL(install(dp, 1, &pub, 0, r, 1), 0);
+	/* tx and rx key_len 0: the keys stay */
+	up = (struct lr_dp_session){
+		.local = to, .remote = pub.addr, .routes = r, .nroutes = 2};
+	for (uint32_t k = 0; k < 300; k++) {
+		int len = make_rtp(&pub, k, buf);
+
+		send_to(&pub, &to, buf, (size_t)len);
+		if (k == 99) /* b joins: routes {a, b}, keys unchanged */
+			CU_ASSERT_EQUAL(lr_dp_session_update(dp, 1, &up), 0);
+		if (k == 199) { /* a leaves: routes {b} */
+			up.routes = &r[1];
+			up.nroutes = 1;
+			CU_ASSERT_EQUAL(lr_dp_session_update(dp, 1, &up), 0);
+		}
+	}
+	na = receive(&a, 300, NULL, ta);
+	nb = receive(&b, 300, NULL, tb);
+	/* a: every packet up to the leave (some later ones may have been
+	 * routed before the update applied), in order */
+	/* An update applies between bursts: packets still queued when it
+	 * returned see the new routes. So a gets a gap-free prefix (up to
+	 * where its leave applied), b a gap-free run from where its join
+	 * applied (packet 100 at the latest) to the end, and the two runs
+	 * meet: no packet reached nobody. */
+	CU_ASSERT(na >= 1 && na <= 300);
+	for (unsigned i = 0; i < na; i++)
+		CU_ASSERT_EQUAL(ta[i], i);
+	CU_ASSERT(nb >= 200 && nb <= 300);
+	for (unsigned i = 0; i < nb; i++)
+		CU_ASSERT_EQUAL(tb[i], 300 - nb + i);
+	CU_ASSERT(300 - nb <= na);
+	lr_dp_stats(dp, &st);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_NO_ROUTE], 0);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_NO_BUFFER], 0);
+	CU_ASSERT_EQUAL(st.forwarded, na + nb);
+	peer_close(&pub);
+	peer_close(&a);
+	peer_close(&b);
+	lr_dp_free(dp);
+}
+
 /* SSRC slots sized per session: memory follows them, a subscriber with
  * one tx slot takes the first SSRC routed to it and counts the second
  * as no_stream_slot, sizes past the limits are refused. */
@@ -570,6 +634,7 @@ static void add_suite(const char *name, CU_InitializeFunc init)
 	LR_ADD_TEST(s, test_drops);
 	LR_ADD_TEST(s, test_rekey_mid_stream);
 	LR_ADD_TEST(s, test_session_slots);
+	LR_ADD_TEST(s, test_route_change_mid_stream);
 }
 
 void lr_test_register(void)
