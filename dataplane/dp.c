@@ -58,7 +58,10 @@ static void wake(struct lr_dp *dp)
 	}
 }
 
-int lr_dp_new(const struct lr_dp_config *cfg, struct lr_dp **out)
+/* One worker: its sockets (or port), pool, sessions and thread. front is
+ * the worker that owns the punt queue (itself for the first). */
+int lr__dp_new_one(const struct lr_dp_config *cfg, struct lr_dp *front,
+		   unsigned index, struct lr_dp **out)
 {
 	struct lr_dp *dp;
 	int r;
@@ -77,6 +80,11 @@ int lr_dp_new(const struct lr_dp_config *cfg, struct lr_dp **out)
 	if (!dp->cfg.max_tx_streams)
 		dp->cfg.max_tx_streams = DP_TX_STREAMS;
 	dp->ops = backend(cfg->backend);
+	dp->front = front ? front : dp;
+	dp->index = index;
+	dp->shard = &dp->self;
+	dp->self = dp;
+	dp->nshards = 1;
 	dp->nlocal = cfg->nlocal;
 	memcpy(dp->local, cfg->local, cfg->nlocal * sizeof(cfg->local[0]));
 	for (unsigned i = 0; i < DP_MAX_LOCAL; i++)
@@ -105,7 +113,7 @@ int lr_dp_new(const struct lr_dp_config *cfg, struct lr_dp **out)
 		cpu_set_t set;
 
 		CPU_ZERO(&set);
-		CPU_SET(cfg->cpu, &set);
+		CPU_SET(lr__dp_worker_cpu(cfg, index), &set);
 		r = -pthread_setaffinity_np(dp->thread, sizeof(set), &set);
 	}
 	if (r) {
@@ -120,6 +128,7 @@ void lr_dp_free(struct lr_dp *dp)
 {
 	if (!dp)
 		return;
+	lr__dp_workers_free(dp); /* the other workers first: they punt here */
 	if (dp->thread) {
 		atomic_store(&dp->stop, 1);
 		wake(dp);
@@ -221,38 +230,90 @@ static int session_cmd(struct lr_dp *dp, enum dp_op op, uint64_t id,
 	return r;
 }
 
+/* Every worker holds every session (a flow's packets reach one worker,
+ * its legs may go to any peer); an install that fails on one worker is
+ * taken back from those that had it. */
 int lr_dp_session_install(struct lr_dp *dp, uint64_t id,
 			  const struct lr_dp_session *s)
 {
-	return session_cmd(dp, DP_INSTALL, id, s);
+	int r = 0;
+	unsigned i;
+
+	for (i = 0; i < dp->nshards && !r; i++)
+		r = session_cmd(dp->shard[i], DP_INSTALL, id, s);
+	if (r)
+		for (unsigned k = 0; k + 1 < i; k++)
+			session_cmd(dp->shard[k], DP_REMOVE, id, NULL);
+	return r;
 }
 
 int lr_dp_session_update(struct lr_dp *dp, uint64_t id,
 			 const struct lr_dp_session *s)
 {
-	return session_cmd(dp, DP_UPDATE, id, s);
+	int r = 0;
+
+	for (unsigned i = 0; i < dp->nshards && !r; i++)
+		r = session_cmd(dp->shard[i], DP_UPDATE, id, s);
+	return r;
 }
 
 int lr_dp_session_remove(struct lr_dp *dp, uint64_t id)
 {
-	return session_cmd(dp, DP_REMOVE, id, NULL);
+	int r = 0;
+
+	for (unsigned i = 0; i < dp->nshards; i++) {
+		int x = session_cmd(dp->shard[i], DP_REMOVE, id, NULL);
+
+		if (!r)
+			r = x;
+	}
+	return r;
 }
 
+/* Summed over the workers; sessions are on every worker, so their count
+ * is one worker's (their memory is everyone's). */
 void lr_dp_stats(struct lr_dp *dp, struct lr_dp_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (unsigned i = 0; i < dp->nshards; i++) {
+		struct lr_dp_stats w = {0};
+		struct lr__dpcmd c = {.op = DP_STATS, .stats = &w};
+
+		run_cmd(dp->shard[i], &c);
+		lr__dp_stats_add(out, &w);
+		out->sessions = w.sessions;
+	}
+}
+
+int lr_dp_worker_stats(struct lr_dp *dp, unsigned i, struct lr_dp_stats *out)
 {
 	struct lr__dpcmd c = {.op = DP_STATS, .stats = out};
 
 	memset(out, 0, sizeof(*out));
-	run_cmd(dp, &c);
+	if (i >= dp->nshards)
+		return -ENOENT;
+	return run_cmd(dp->shard[i], &c);
 }
 
 int lr_dp_session_stats(struct lr_dp *dp, uint64_t id,
 			struct lr_dp_session_stats *out)
 {
-	struct lr__dpcmd c = {.op = DP_SSTATS, .id = id, .sstats = out};
+	int r = 0;
 
 	memset(out, 0, sizeof(*out));
-	return run_cmd(dp, &c);
+	for (unsigned i = 0; i < dp->nshards && !r; i++) {
+		struct lr_dp_session_stats w = {0};
+		struct lr__dpcmd c = {.op = DP_SSTATS, .id = id, .sstats = &w};
+
+		r = run_cmd(dp->shard[i], &c);
+		out->rx_packets += w.rx_packets;
+		out->rx_bytes += w.rx_bytes;
+		out->tx_packets += w.tx_packets;
+		out->tx_bytes += w.tx_bytes;
+		for (unsigned k = 0; k < LR_DROP__MAX; k++)
+			out->drops[k] += w.drops[k];
+	}
+	return r;
 }
 
 static int queue_send(struct lr_dp *dp, const struct lr_dp_addr *local,
@@ -289,10 +350,13 @@ int lr_dp_send(struct lr_dp *dp, const struct lr_dp_addr *local,
 	return queue_send(dp, local, remote, buf, len, 0);
 }
 
+/* To the worker the kernel gives that peer's datagrams, so that its
+ * streams' replay state sees them. */
 int lr_dp_inject(struct lr_dp *dp, const struct lr_dp_addr *local,
 		 const struct lr_dp_addr *remote, const void *buf, size_t len)
 {
-	return queue_send(dp, local, remote, buf, len, 1);
+	return queue_send(dp->shard[lr__dp_steer(dp, remote)], local, remote,
+			  buf, len, 1);
 }
 
 int lr_dp_poll_punt(struct lr_dp *dp, struct lr_dp_punt *p)
@@ -324,10 +388,14 @@ uint64_t lr_dp_worker_cpu_ns(struct lr_dp *dp)
 {
 	clockid_t c;
 	struct timespec ts;
+	uint64_t sum = 0;
 
-	if (pthread_getcpuclockid(dp->thread, &c) || clock_gettime(c, &ts))
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	for (unsigned i = 0; i < dp->nshards; i++)
+		if (!pthread_getcpuclockid(dp->shard[i]->thread, &c) &&
+		    !clock_gettime(c, &ts))
+			sum += (uint64_t)ts.tv_sec * 1000000000u +
+			       (uint64_t)ts.tv_nsec;
+	return sum;
 }
 
 int lr_dp_punt_fd(const struct lr_dp *dp)

@@ -94,6 +94,11 @@ struct lr__dp_backend_ops {
 struct lr_dp {
 	struct lr_dp_config cfg;
 	const struct lr__dp_backend_ops *ops;
+	/* Workers (workers.c): the lr_dp a caller holds is worker 0, the
+	 * front; shard[0..nshards) are all of them (just &self for one). The
+	 * others punt into the front's queue. */
+	struct lr_dp *front, *self, **shard;
+	unsigned nshards, index;
 	struct lr_dp_addr local[DP_MAX_LOCAL];
 	unsigned nlocal;
 	int fd[DP_MAX_LOCAL]; /* sock: one UDP socket per local address */
@@ -157,6 +162,15 @@ void lr__engine_punt(struct lr_dp *dp, enum lr_dp_punt_why why,
 
 /* dp.c */
 int lr__dp_pool_init(struct lr_dp *dp);
+int lr__dp_new_one(const struct lr_dp_config *cfg, struct lr_dp *front,
+		   unsigned index, struct lr_dp **out);
+
+/* workers.c */
+void lr__dp_workers_free(struct lr_dp *front);
+/* Which worker the kernel gives remote's datagrams to. */
+unsigned lr__dp_steer(const struct lr_dp *dp, const struct lr_dp_addr *remote);
+unsigned lr__dp_worker_cpu(const struct lr_dp_config *cfg, unsigned index);
+void lr__dp_stats_add(struct lr_dp_stats *sum, const struct lr_dp_stats *w);
 
 /* Between bursts: apply commands; the control plane's sends go into tx
  * (their count is returned), its injected datagrams into inj (up to

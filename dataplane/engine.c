@@ -141,13 +141,14 @@ static unsigned route(struct lr_dp *dp, struct lr__dpsess *s,
 void lr__engine_punt(struct lr_dp *dp, enum lr_dp_punt_why why,
 		     uint64_t session, const struct lr__dpbuf *b)
 {
+	struct lr_dp *q = dp->front; /* one queue for all the workers */
 	struct lr__dppunt *p;
 	uint64_t one = 1;
 
-	pthread_mutex_lock(&dp->mu);
-	if (dp->npunts >= DP_PUNT_MAX || b->pkt.len > sizeof(p->p.buf) ||
+	pthread_mutex_lock(&q->mu);
+	if (q->npunts >= DP_PUNT_MAX || b->pkt.len > sizeof(p->p.buf) ||
 	    !(p = malloc(sizeof(*p)))) {
-		pthread_mutex_unlock(&dp->mu);
+		pthread_mutex_unlock(&q->mu);
 		dp->st.punt_dropped++;
 		return;
 	}
@@ -158,15 +159,15 @@ void lr__engine_punt(struct lr_dp *dp, enum lr_dp_punt_why why,
 	p->p.remote = b->remote;
 	p->p.len = b->pkt.len;
 	memcpy(p->p.buf, b->pkt.data, b->pkt.len);
-	if (dp->punts_tail)
-		dp->punts_tail->next = p;
+	if (q->punts_tail)
+		q->punts_tail->next = p;
 	else
-		dp->punts = p;
-	dp->punts_tail = p;
-	dp->npunts++;
-	pthread_mutex_unlock(&dp->mu);
+		q->punts = p;
+	q->punts_tail = p;
+	q->npunts++;
+	pthread_mutex_unlock(&q->mu);
 	dp->st.punted++;
-	if (write(dp->punt_fd, &one, sizeof(one)) < 0) {
+	if (write(q->punt_fd, &one, sizeof(one)) < 0) {
 		/* the counter saturates only if nobody reads: fine */
 	}
 }

@@ -71,6 +71,10 @@ int lr__dp_sock_open(struct lr_dp *dp)
 		if (ss.ss_family == AF_INET6)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
 				   sizeof(one));
+		/* several workers: one socket each on the same address */
+		if (dp->cfg.workers > 1 &&
+		    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
+			return -errno;
 		/* Bursts need room in the kernel's queues: past rmem_max
 		 * and wmem_max when we may (CAP_NET_ADMIN). */
 		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf,

@@ -33,6 +33,7 @@
 #define LR_DP_MAX_ROUTES   32
 #define LR_DP_MAX_SSRCS	   16
 #define LR_DP_MAX_TX_SSRCS 4096
+#define LR_DP_MAX_WORKERS  64
 
 struct lr_dp_addr {
 	uint8_t family; /* 4 or 6 */
@@ -92,6 +93,14 @@ struct lr_dp_config {
 	int srtp_impl;		 /* enum lr_srtp_impl; 0 = auto */
 	int pin;		 /* pin the worker thread to CPU `cpu` */
 	unsigned cpu;
+	/* Workers (threads), shared-nothing: sock and uring open each
+	 * local address once per worker with SO_REUSEPORT and the kernel
+	 * gives each peer's datagrams to one worker (by its address and
+	 * port); every session is installed on every worker, statistics are
+	 * summed on read. Pinned, worker i runs on CPU (cpu + i) mod the
+	 * CPU count. 0 or 1: one; at most LR_DP_MAX_WORKERS; dpdk: one
+	 * (-ENOTSUP otherwise: no RSS queues yet). */
+	unsigned workers;
 	/* dpdk: EAL arguments, space-separated (NULL: "--no-huge --no-pci
 	 * --no-shconf -m 256 --log-level=error"; not used if the process
 	 * already initialised the EAL), and the ethdev port (the local
@@ -161,6 +170,8 @@ struct lr_dp_stats {
 	uint64_t session_bytes; /* their memory: sessions, streams, routes */
 };
 void lr_dp_stats(struct lr_dp *dp, struct lr_dp_stats *out);
+/* One worker's (0 .. workers-1): 0 or -ENOENT. */
+int lr_dp_worker_stats(struct lr_dp *dp, unsigned i, struct lr_dp_stats *out);
 
 /* CPU time the worker thread has used, in ns (for benchmarks). */
 uint64_t lr_dp_worker_cpu_ns(struct lr_dp *dp);

@@ -412,6 +412,83 @@ static void test_drops(void)
 	lr_dp_free(dp);
 }
 
+/* Two workers on one address (SO_REUSEPORT): each publisher's datagrams
+ * are all handled by the worker the steering function names, both
+ * workers carry traffic, every leg arrives, and an injected packet goes
+ * to its flow's worker (the same packet off the wire is then a replay,
+ * not a second forward). */
+static void test_workers(void)
+{
+	struct lr_dp_addr local = loop_addr(0), to;
+	struct lr_dp_config c = {
+		.backend = backend, .local = &local, .nlocal = 1, .workers = 2};
+	struct lr_dp *dp;
+	struct peer pub[8], sub;
+	struct lr_dp_route r[8];
+	struct lr_dp_stats st, w[2];
+	struct lr_dp_session_stats ss;
+	uint64_t want[2] = {0, 0};
+	uint8_t buf[2048];
+	int len;
+
+	c.workers = LR_DP_MAX_WORKERS + 1;
+	CU_ASSERT_EQUAL(lr_dp_new(&c, &dp), -EINVAL);
+	c.workers = 2;
+	CU_ASSERT_EQUAL_FATAL(lr_dp_new(&c, &dp), 0);
+	to = dp_local(dp, 0);
+	peer_open(&sub, 0, LR_SRTP_AEAD_AES_128_GCM);
+	CU_ASSERT_EQUAL(install(dp, 100, &sub, 0, NULL, 0), 0);
+	for (unsigned i = 0; i < 8; i++) {
+		const uint8_t *ip = pub[i].addr.ip;
+		uint32_t v;
+
+		peer_open(&pub[i], 0, LR_SRTP_AEAD_AES_128_GCM);
+		r[i] = (struct lr_dp_route){.to = 100,
+					    .out_ssrc = 0x700 + i,
+					    .pt_from = -1,
+					    .pt_to = -1};
+		CU_ASSERT_EQUAL(install(dp, 1 + i, &pub[i], 0, &r[i], 1), 0);
+		v = (uint32_t)ip[0] << 24 | (uint32_t)ip[1] << 16 |
+		    (uint32_t)ip[2] << 8 | ip[3];
+		want[(v ^ pub[i].addr.port) % 2] += 50;
+	}
+	for (uint32_t k = 0; k < 50; k++)
+		for (unsigned i = 0; i < 8; i++) {
+			len = make_rtp(&pub[i], k, buf);
+			send_to(&pub[i], &to, buf, (size_t)len);
+		}
+	CU_ASSERT_EQUAL(receive(&sub, 400, NULL, NULL), 400);
+	CU_ASSERT_EQUAL(lr_dp_worker_stats(dp, 0, &w[0]), 0);
+	CU_ASSERT_EQUAL(lr_dp_worker_stats(dp, 1, &w[1]), 0);
+	CU_ASSERT_EQUAL(lr_dp_worker_stats(dp, 2, &st), -ENOENT);
+	CU_ASSERT_EQUAL(w[0].rx_packets, want[0]);
+	CU_ASSERT_EQUAL(w[1].rx_packets, want[1]);
+	CU_ASSERT(want[0] > 0 && want[1] > 0); /* 8 ports: both, here */
+	lr_dp_stats(dp, &st);
+	CU_ASSERT_EQUAL(st.forwarded, 400);
+	CU_ASSERT_EQUAL(st.sessions, 9);
+	CU_ASSERT_EQUAL(st.session_bytes, w[0].session_bytes * 2);
+	/* inject, then the same bytes off the wire */
+	len = make_rtp(&pub[3], 50, buf);
+	CU_ASSERT_EQUAL(lr_dp_inject(dp, &to, &pub[3].addr, buf, (size_t)len),
+			0);
+	CU_ASSERT_EQUAL(receive(&sub, 1, NULL, NULL), 1);
+	send_to(&pub[3], &to, buf, (size_t)len);
+	CU_ASSERT_EQUAL(receive(&sub, 1, NULL, NULL), 0);
+	CU_ASSERT_EQUAL(lr_dp_session_stats(dp, 4, &ss), 0);
+	CU_ASSERT_EQUAL(ss.rx_packets, 51);
+	CU_ASSERT_EQUAL(ss.drops[LR_DROP_REPLAY], 1);
+	/* removal reaches every worker */
+	CU_ASSERT_EQUAL(lr_dp_session_remove(dp, 4), 0);
+	CU_ASSERT_EQUAL(lr_dp_session_stats(dp, 4, &ss), -ENOENT);
+	lr_dp_worker_stats(dp, 1, &w[1]);
+	CU_ASSERT_EQUAL(w[1].sessions, 8);
+	for (unsigned i = 0; i < 8; i++)
+		peer_close(&pub[i]);
+	peer_close(&sub);
+	lr_dp_free(dp);
+}
+
 /* A subscriber joins a publisher's stream while it flows (the route
  * list grows by an update), then the first one leaves: neither change
  * loses a packet. */
@@ -635,6 +712,7 @@ static void add_suite(const char *name, CU_InitializeFunc init)
 	LR_ADD_TEST(s, test_rekey_mid_stream);
 	LR_ADD_TEST(s, test_session_slots);
 	LR_ADD_TEST(s, test_route_change_mid_stream);
+	LR_ADD_TEST(s, test_workers);
 }
 
 void lr_test_register(void)
