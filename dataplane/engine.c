@@ -90,15 +90,24 @@ static void rewrite(struct lr__dpbuf *b, const struct lr_dp_route *r)
 		lr_wr32(p + 4, lr_rtp_ts(p) + r->ts_delta);
 }
 
-/* One authentic RTP packet of session s becomes 0..N legs in out[]. */
-static unsigned route(struct lr_dp *dp, struct lr__dpsess *s,
-		      struct lr__dpbuf *b, struct lr__dpbuf **out)
-{
-	uint32_t ssrc = lr_rtp_ssrc(b->pkt.data);
-	const struct lr_dp_route *legs[LR_DP_MAX_ROUTES];
+/* The legs of the last (session, SSRC) routed in this burst: a burst's
+ * packets come grouped by session, so the targets are looked up once per
+ * group, not once per packet and leg. Valid within one burst only
+ * (sessions change between bursts). */
+struct legs {
+	const struct lr__dpsess *s;
+	uint32_t ssrc;
+	unsigned n;
+	const struct lr_dp_route *r[LR_DP_MAX_ROUTES];
 	struct lr__dpsess *to[LR_DP_MAX_ROUTES];
-	unsigned nl = 0, n = 0;
+};
 
+static void find_legs(struct lr_dp *dp, const struct lr__dpsess *s,
+		      uint32_t ssrc, struct legs *l)
+{
+	l->s = s;
+	l->ssrc = ssrc;
+	l->n = 0;
 	for (unsigned i = 0; i < s->nroutes; i++) {
 		const struct lr_dp_route *r = &s->routes[i];
 		struct lr__dpsess *t;
@@ -108,9 +117,24 @@ static unsigned route(struct lr_dp *dp, struct lr__dpsess *s,
 		t = lr__flow_by_id(dp, r->to);
 		if (!t) /* removed: the route goes with it */
 			continue;
-		legs[nl] = r;
-		to[nl++] = t;
+		l->r[l->n] = r;
+		l->to[l->n++] = t;
 	}
+}
+
+/* One authentic RTP packet of session s becomes 0..N legs in out[]. */
+static unsigned route(struct lr_dp *dp, struct lr__dpsess *s,
+		      struct lr__dpbuf *b, struct lr__dpbuf **out,
+		      struct legs *l)
+{
+	uint32_t ssrc = lr_rtp_ssrc(b->pkt.data);
+	const struct lr_dp_route **legs = l->r;
+	struct lr__dpsess **to = l->to;
+	unsigned nl, n = 0;
+
+	if (l->s != s || l->ssrc != ssrc)
+		find_legs(dp, s, ssrc, l);
+	nl = l->n;
 	if (!nl) {
 		drop(dp, s, b, LR_DROP_NO_ROUTE);
 		return 0;
@@ -240,6 +264,8 @@ unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 	struct lr__dpbuf *rtp[LR_DP_BURST], *rtcp[LR_DP_BURST];
 	struct lr__dpbuf **legs = dp->legs;
 	unsigned nrtp = 0, nrtcp = 0, nlegs = 0;
+	struct legs cache = {.s = NULL};
+	struct lr__dpsess *last = NULL; /* the previous packet's session */
 
 	dp->st.bursts++;
 	for (unsigned i = 0; i < n; i++) {
@@ -258,7 +284,13 @@ unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 			lr__buf_put(dp, b);
 			continue;
 		}
-		b->sess = lr__flow_by_tuple(dp, b->lidx, &b->remote);
+		/* a burst holds runs from one peer: look it up once a run */
+		if (last && last->lidx == b->lidx &&
+		    lr__dp_addr_eq(&last->remote, &b->remote))
+			b->sess = last;
+		else
+			b->sess = last =
+				lr__flow_by_tuple(dp, b->lidx, &b->remote);
 		if (!b->sess) {
 			/* Media before its session is installed belongs to
 			 * the control plane (lr_pc still handles it). */
@@ -281,6 +313,6 @@ unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 	}
 	nrtp = unprotect(dp, rtp, nrtp, 0);
 	for (unsigned i = 0; i < nrtp; i++)
-		nlegs += route(dp, rtp[i]->sess, rtp[i], legs + nlegs);
+		nlegs += route(dp, rtp[i]->sess, rtp[i], legs + nlegs, &cache);
 	return protect(dp, legs, nlegs, tx);
 }
