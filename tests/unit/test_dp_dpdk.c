@@ -221,16 +221,28 @@ static void wpeers_free(void)
 	npeers = 0;
 }
 
-static void send_rtp(struct wpeer *p, uint32_t k)
+/* An RTP packet tagged k (payload word 0), protected by p's libsrtp2
+ * sender into b (room for 256 bytes); its length. */
+static int make_rtp(struct wpeer *p, uint32_t k, uint8_t *b)
 {
-	uint8_t b[256] = {0x80, 111};
 	int len = 12 + 100;
 
+	memset(b, 0, 256);
+	b[0] = 0x80;
+	b[1] = 111;
 	lr_wr16(b + 2, p->seq++);
 	lr_wr32(b + 4, k * 960);
 	lr_wr32(b + 8, p->ssrc);
 	lr_wr32(b + 12, k);
 	CU_ASSERT_FATAL(srtp_protect(p->tx, b, &len) == srtp_err_status_ok);
+	return len;
+}
+
+static void send_rtp(struct wpeer *p, uint32_t k)
+{
+	uint8_t b[256];
+	int len = make_rtp(p, k, b);
+
 	wire_udp(p, b, (size_t)len);
 }
 
@@ -397,6 +409,59 @@ static void test_arp_punt_drops(void)
 	CU_ASSERT_EQUAL(lr_dp_send(dp, &me, &to, "dtls!", 5), 0);
 	CU_ASSERT_EQUAL(wait_for(sub, 1), 1);
 	CU_ASSERT(sub->glen[0] == 5 && !memcmp(sub->got[0], "dtls!", 5));
+	wpeers_free();
+	lr_dp_free(dp);
+}
+
+/* Re-keying mid-stream on dpdk: the publisher moves to new keys while
+ * 50 packets under the old ones are still on the way; all 250 arrive at
+ * the subscriber, each once. */
+static void test_rekey_mid_stream(void)
+{
+	struct lr_dp *dp = dp_open();
+	struct wpeer *pub = wpeer_new(0, LR_SRTP_AEAD_AES_128_GCM, 0);
+	struct wpeer *sub = wpeer_new(0, LR_SRTP_AEAD_AES_128_GCM, 1);
+	struct lr_dp_route r = {
+		.to = 2, .out_ssrc = 0x55, .pt_from = -1, .pt_to = -1};
+	struct lr_dp_session up = {.local = dp_local(0),
+				   .remote = {.family = 4, .port = pub->port},
+				   .tx = pub->from_dp,
+				   .routes = &r,
+				   .nroutes = 1};
+	static uint8_t late[50][256], seen[250];
+	int late_len[50];
+	uint8_t newkey[46];
+	srtp_t newtx;
+	unsigned distinct = 0;
+
+	memcpy(up.remote.ip, pub->ip, 4);
+	settle(20);
+	CU_ASSERT_EQUAL(install(dp, 2, sub, NULL, 0), 0);
+	CU_ASSERT_EQUAL(install(dp, 1, pub, &r, 1), 0);
+	for (uint32_t k = 0; k < 100; k++)
+		send_rtp(pub, k);
+	for (uint32_t k = 100; k < 150; k++) /* held back: in flight */
+		late_len[k - 100] = make_rtp(pub, k, late[k - 100]);
+	lr_test_policy(&up.rx, LR_SRTP_AEAD_AES_128_GCM);
+	CU_ASSERT_EQUAL(lr_dp_session_update(dp, 1, &up), 0);
+	CU_ASSERT_FATAL(lr_test_ls_session(&newtx, &up.rx, newkey, 0) ==
+			srtp_err_status_ok);
+	srtp_dealloc(pub->tx);
+	pub->tx = newtx;
+	for (uint32_t k = 150; k < 250; k++) {
+		send_rtp(pub, k);
+		if (k < 200)
+			wire_udp(pub, late[k - 150], (size_t)late_len[k - 150]);
+	}
+	CU_ASSERT_EQUAL(wait_for(sub, 250), 250);
+	CU_ASSERT_EQUAL(check_got(sub, 0x55), 250);
+	for (unsigned i = 0; i < sub->ngot; i++) { /* now in the clear */
+		uint32_t k = lr_rd32(sub->got[i] + 12);
+
+		if (k < 250 && !seen[k]++)
+			distinct++;
+	}
+	CU_ASSERT_EQUAL(distinct, 250);
 	wpeers_free();
 	lr_dp_free(dp);
 }
@@ -568,4 +633,5 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_fanout_10);
 	LR_ADD_TEST(s, test_arp_punt_drops);
 	LR_ADD_TEST(s, test_bad_frames);
+	LR_ADD_TEST(s, test_rekey_mid_stream);
 }
