@@ -296,6 +296,14 @@ static void *dpdk_run(void *arg)
 			run_engine(dp, d);
 		}
 		got = rte_eth_rx_burst(d->port, 0, m, LR_DP_BURST);
+		/* the frames were written by another core (or a NIC): pull
+		 * them towards this one while the first are being parsed */
+		for (uint16_t i = 0; i < got; i++) {
+			const char *p = rte_pktmbuf_mtod(m[i], const char *);
+
+			for (unsigned o = 0; o < m[i]->data_len; o += 64)
+				rte_prefetch1(p + o);
+		}
 		for (uint16_t i = 0; i < got; i++)
 			if (!lr__dpdk_on_frame(dp, d, m[i]))
 				rte_pktmbuf_free(m[i]);
