@@ -166,6 +166,9 @@ int lr__dp_new_one(const struct lr_dp_config *cfg, struct lr_dp *front,
 		   unsigned index, struct lr_dp **out);
 
 /* workers.c */
+/* A new worker's links: its front (NULL: itself, worker 0), its index,
+ * and a worker list of one (itself). */
+void lr__dp_worker_links(struct lr_dp *dp, struct lr_dp *front, unsigned index);
 void lr__dp_workers_free(struct lr_dp *front);
 /* Which worker the kernel gives remote's datagrams to. */
 unsigned lr__dp_steer(const struct lr_dp *dp, const struct lr_dp_addr *remote);

@@ -26,6 +26,15 @@
 #define SO_ATTACH_REUSEPORT_CBPF 51
 #endif
 
+void lr__dp_worker_links(struct lr_dp *dp, struct lr_dp *front, unsigned index)
+{
+	dp->front = front ? front : dp;
+	dp->index = index;
+	dp->self = dp;
+	dp->shard = &dp->self; /* worker 0 gets the list of all later */
+	dp->nshards = 1;
+}
+
 unsigned lr__dp_worker_cpu(const struct lr_dp_config *cfg, unsigned index)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
