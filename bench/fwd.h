@@ -57,6 +57,12 @@ void fwd_flow_ip(unsigned f, uint8_t *ip);
 void fwd_sink_ip(unsigned k, uint8_t *ip);
 unsigned fwd_sinks_for(unsigned fanout, unsigned flows);
 void fwd_policy(struct lr_srtp_policy *p, unsigned suite, unsigned seed);
+/* n RTP packets of SSRC ssrc (PT 96, sequence numbers from *seq on,
+ * advanced; timestamp 3000 per packet), size payload bytes, written into
+ * bufs; their descriptors in pk[] and pp[]. */
+void fwd_rtp_burst(uint8_t (*bufs)[1536], unsigned n, uint16_t *seq,
+		   uint32_t ssrc, unsigned size, struct lr_pkt *pk,
+		   struct lr_pkt **pp);
 void *fwd_gen_run(void *g);
 int fwd_gen_open(struct gen *g, unsigned suite, unsigned size, unsigned flows,
 		 int plain);

@@ -213,18 +213,7 @@ struct result fwd_run_crypto(unsigned suite, unsigned size, unsigned fanout)
 			uint64_t c0;
 
 			/* untimed: fresh input */
-			for (int i = 0; i < 64; i++) {
-				memset(buf[i], 0, 12);
-				buf[i][0] = 0x80;
-				buf[i][1] = 96;
-				lr_wr16(buf[i] + 2, seq++);
-				lr_wr32(buf[i] + 8, 0x10000);
-				memset(buf[i] + 12, 0xab, size);
-				p[i] = (struct lr_pkt){.data = buf[i],
-						       .len = 12 + size,
-						       .room = 1536};
-				pp[i] = &p[i];
-			}
+			fwd_rtp_burst(buf, 64, &seq, 0x10000, size, p, pp);
 			lr_srtp_session_protect(gen, pp, 64);
 			c0 = fwd_thread_ns();
 			lr_srtp_session_unprotect(rx, pp, 64);

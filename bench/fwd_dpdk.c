@@ -48,19 +48,8 @@ static void *wgen_run(void *arg)
 		uint16_t k;
 
 		fwd_flow_ip(f, src);
-		for (unsigned i = 0; i < GEN_BURST; i++) { /* one burst */
-			uint8_t *x = b[i];
-
-			memset(x, 0, 12);
-			x[0] = 0x80;
-			x[1] = 96;
-			lr_wr16(x + 2, g->seq[f]++);
-			lr_wr32(x + 8, 0x10000 + f);
-			memset(x + 12, 0xab, g->size);
-			p[i] = (struct lr_pkt){
-				.data = x, .len = 12 + g->size, .room = 1536};
-			pp[i] = &p[i];
-		}
+		fwd_rtp_burst(b, GEN_BURST, &g->seq[f], 0x10000 + f, g->size, p,
+			      pp);
 		ok = lr_srtp_session_protect(g->tx[f], pp, GEN_BURST);
 		for (unsigned i = 0; i < ok; i++) {
 			m[n] = lr_wire_udp(&W, &mac, 4, src, 6000, dst, 5000,

@@ -126,6 +126,26 @@ void fwd_policy(struct lr_srtp_policy *p, unsigned suite, unsigned seed)
 		p->salt[i] = (uint8_t)(seed * 17 + i);
 }
 
+void fwd_rtp_burst(uint8_t (*bufs)[1536], unsigned n, uint16_t *seq,
+		   uint32_t ssrc, unsigned size, struct lr_pkt *pk,
+		   struct lr_pkt **pp)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t *b = bufs[i];
+
+		memset(b, 0, 12);
+		b[0] = 0x80;
+		b[1] = 96;
+		lr_wr16(b + 2, (*seq)++);
+		lr_wr32(b + 4, *seq * 3000u);
+		lr_wr32(b + 8, ssrc);
+		memset(b + 12, 0xab, size);
+		pk[i] = (struct lr_pkt){
+			.data = b, .len = 12 + size, .room = 1536};
+		pp[i] = &pk[i];
+	}
+}
+
 /* ---- the generator: flows' publishers ---- */
 
 void *fwd_gen_run(void *arg)
@@ -154,20 +174,8 @@ void *fwd_gen_run(void *arg)
 		uint16_t seg;
 
 		/* one burst of one flow at a time, round robin */
-		for (unsigned i = 0; i < n; i++) {
-			uint8_t *b = bufs[i];
-
-			memset(b, 0, 12);
-			b[0] = 0x80;
-			b[1] = 96;
-			lr_wr16(b + 2, g->seq[f]++);
-			lr_wr32(b + 4, g->seq[f] * 3000u);
-			lr_wr32(b + 8, 0x10000 + f);
-			memset(b + 12, 0xab, g->size);
-			pk[i] = (struct lr_pkt){
-				.data = b, .len = 12 + g->size, .room = 1536};
-			pp[i] = &pk[i];
-		}
+		fwd_rtp_burst(bufs, n, &g->seq[f], 0x10000 + f, g->size, pk,
+			      pp);
 		if (!g->plain)
 			n = lr_srtp_session_protect(g->tx[f], pp, n);
 		/* one UDP GSO message per burst: the generator must not be
