@@ -39,9 +39,8 @@ struct lr__dpsess {
 	unsigned nroutes;
 	struct lr_dp_session_stats st;
 	struct lr__dpsess *next_id, *next_tuple;
-	size_t bytes; /* this allocation */
-	uint16_t rx_slots, tx_slots;
-	struct lr_srtp_stream streams[]; /* rx_slots for rx, then tx's */
+	size_t bytes;			 /* this allocation */
+	struct lr_srtp_stream streams[]; /* rx.max_streams, then tx's */
 };
 
 /* What the control thread asks of the worker. */
@@ -98,7 +97,7 @@ struct lr_dp {
 	 * front; shard[0..nshards) are all of them (just &self for one). The
 	 * others punt into the front's queue. */
 	struct lr_dp *front, *self, **shard;
-	unsigned nshards, index;
+	unsigned nshards;
 	struct lr_dp_addr local[DP_MAX_LOCAL];
 	unsigned nlocal;
 	int fd[DP_MAX_LOCAL]; /* sock: one UDP socket per local address */
@@ -166,9 +165,9 @@ int lr__dp_new_one(const struct lr_dp_config *cfg, struct lr_dp *front,
 		   unsigned index, struct lr_dp **out);
 
 /* workers.c */
-/* A new worker's links: its front (NULL: itself, worker 0), its index,
- * and a worker list of one (itself). */
-void lr__dp_worker_links(struct lr_dp *dp, struct lr_dp *front, unsigned index);
+/* A new worker's links: its front (NULL: itself, worker 0) and a worker
+ * list of one (itself). */
+void lr__dp_worker_links(struct lr_dp *dp, struct lr_dp *front);
 void lr__dp_workers_free(struct lr_dp *front);
 /* Which worker the kernel gives remote's datagrams to. */
 unsigned lr__dp_steer(const struct lr_dp *dp, const struct lr_dp_addr *remote);

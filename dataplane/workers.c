@@ -26,10 +26,9 @@
 #define SO_ATTACH_REUSEPORT_CBPF 51
 #endif
 
-void lr__dp_worker_links(struct lr_dp *dp, struct lr_dp *front, unsigned index)
+void lr__dp_worker_links(struct lr_dp *dp, struct lr_dp *front)
 {
 	dp->front = front ? front : dp;
-	dp->index = index;
 	dp->self = dp;
 	dp->shard = &dp->self; /* worker 0 gets the list of all later */
 	dp->nshards = 1;

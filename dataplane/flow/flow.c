@@ -175,8 +175,6 @@ int lr__flow_install(struct lr_dp *dp, uint64_t id,
 	s->remote = d->remote;
 	s->lidx = (uint16_t)lidx;
 	s->bytes = bytes;
-	s->rx_slots = (uint16_t)nrx;
-	s->tx_slots = (uint16_t)ntx;
 	r = lr_srtp_ctx_init(&s->rx, dp->crypto, LR_SRTP_INBOUND, &d->rx,
 			     s->streams, nrx, d->nremote_ssrcs == 0);
 	if (!r)

@@ -39,7 +39,7 @@ static void setup(void)
 	struct lr_dp_session s = {.routes = &r, .nroutes = 1};
 
 	dp = calloc(1, sizeof(*dp));
-	lr__dp_worker_links(dp, NULL, 0); /* one worker: its own punts */
+	lr__dp_worker_links(dp, NULL); /* one worker: its own punts */
 	dp->cfg.pool = pool_size = 512;
 	dp->cfg.max_sessions = 16;
 	dp->cfg.max_tx_streams = 8;
