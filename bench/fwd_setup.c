@@ -303,6 +303,24 @@ struct result fwd_measure(struct lr_dp *dp)
 	res.pps = fwd_median_rate(fwd_dp_forwarded, dp);
 	res.cpu_pct = (double)(lr_dp_worker_cpu_ns(dp) - c0) * 100.0 /
 		      (double)(fwd_now_ns() - t0);
+	if (res.pps < 1.0) {
+		/* say why, instead of a bare 0 in the table */
+		struct lr_dp_stats st;
+
+		lr_dp_stats(dp, &st);
+		fprintf(stderr,
+			"lr-bench-fwd: nothing forwarded: rx %llu punted %llu "
+			"punt_dropped %llu",
+			(unsigned long long)st.rx_packets,
+			(unsigned long long)st.punted,
+			(unsigned long long)st.punt_dropped);
+		for (unsigned i = 0; i < LR_DROP__MAX; i++)
+			if (st.drops[i])
+				fprintf(stderr, " %s %llu",
+					lr_drop_reason_name(i),
+					(unsigned long long)st.drops[i]);
+		fputc('\n', stderr);
+	}
 	return res;
 }
 

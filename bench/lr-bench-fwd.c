@@ -113,19 +113,42 @@ int main(int argc, char **argv)
 			      flowsv[] = {1, 1000, MAXFLOWS};
 	static const unsigned suites[] = {LR_SRTP_AEAD_AES_128_GCM,
 					  LR_SRTP_AES128_CM_SHA1_80};
-	unsigned max_flows = MAXFLOWS, only_flows = 0;
+	unsigned max_flows = MAXFLOWS, only_flows = 0, only_size = 0,
+		 only_fanout = 0;
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--secs") && i + 1 < argc)
+	for (int i = 1; i < argc; i++) {
+		int more = i + 1 < argc;
+
+		if (!strcmp(argv[i], "--secs") && more)
 			fwd_secs_per_run = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--quick"))
 			fwd_secs_per_run = 0.3;
-		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+		else if (!strcmp(argv[i], "--only") && more)
 			only = argv[++i];
-		else if (!strcmp(argv[i], "--max-flows") && i + 1 < argc)
+		else if (!strcmp(argv[i], "--max-flows") && more)
 			max_flows = (unsigned)atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--flows") && i + 1 < argc)
+		else if (!strcmp(argv[i], "--flows") && more)
 			only_flows = (unsigned)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--size") && more)
+			only_size = (unsigned)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--fanout") && more)
+			only_fanout = (unsigned)atoi(argv[++i]);
+		else {
+			int help = !strcmp(argv[i], "--help") ||
+				   !strcmp(argv[i], "-h");
+
+			if (!help)
+				fprintf(stderr,
+					"lr-bench-fwd: %s: unknown option or "
+					"missing value\n",
+					argv[i]);
+			fprintf(help ? stdout : stderr,
+				"usage: lr-bench-fwd [--quick] [--secs S] "
+				"[--only BACKEND] [--max-flows N] [--flows N] "
+				"[--size 200|1200] [--fanout 1|10]\n");
+			return help ? 0 : 2;
+		}
+	}
 	fwd_sinks_open();
 	for (unsigned su = 0; su < 2; su++)
 		for (unsigned si = 0; si < 2; si++)
@@ -136,7 +159,9 @@ int main(int argc, char **argv)
 						 f = flowsv[fl];
 
 					if (f > max_flows ||
-					    (only_flows && f != only_flows))
+					    (only_flows && f != only_flows) ||
+					    (only_size && z != only_size) ||
+					    (only_fanout && o != only_fanout))
 						continue;
 					/* CM_80: the headline cell only */
 					if (su && (si == 0 || fo || fl))

@@ -38,6 +38,10 @@ struct lr__dpsess {
 	struct lr_dp_route routes[LR_DP_MAX_ROUTES];
 	unsigned nroutes;
 	struct lr_dp_session_stats st;
+	/* The backend's next-hop cache for the peer (dpdk: its MAC), valid
+	 * while l2_gen equals the backend's table generation (0: never). */
+	uint8_t l2[8];
+	uint32_t l2_gen;
 	struct lr__dpsess *next_id, *next_tuple;
 	size_t bytes;			 /* this allocation */
 	struct lr_srtp_stream streams[]; /* rx.max_streams, then tx's */
