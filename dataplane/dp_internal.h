@@ -37,6 +37,10 @@ struct lr__dpsess {
 	struct lr_srtp_ctx rx, tx;
 	struct lr_dp_route routes[LR_DP_MAX_ROUTES];
 	unsigned nroutes;
+	/* routes[i].to resolved (NULL: not installed), valid while to_gen
+	 * equals the worker's topo_gen (lr__flow_targets) */
+	uint64_t to_gen;
+	struct lr__dpsess *to[LR_DP_MAX_ROUTES];
 	struct lr_dp_session_stats st;
 	/* The backend's next-hop cache for the peer (dpdk: its MAC), valid
 	 * while l2_gen equals the backend's table generation (0: never). */
@@ -121,6 +125,7 @@ struct lr_dp {
 	struct lr_srtp_worker *crypto;
 	struct lr__dpsess **by_id, **by_tuple;
 	unsigned nbuckets, nsessions;
+	uint64_t topo_gen; /* changes when a session comes or goes */
 	uint64_t session_bytes;
 	struct lr__dpbuf *bufs, *free_bufs;
 	unsigned nfree;
@@ -146,6 +151,15 @@ void lr__flow_fini(struct lr_dp *dp);
 struct lr__dpsess *lr__flow_by_id(struct lr_dp *dp, uint64_t id);
 struct lr__dpsess *lr__flow_by_tuple(struct lr_dp *dp, uint16_t lidx,
 				     const struct lr_dp_addr *remote);
+/* The same in two steps, so that a burst can ask for several buckets
+ * before it reads any: the bucket of a 5-tuple, then the lookup in it. */
+unsigned lr__flow_tuple_bucket(const struct lr_dp *dp, uint16_t lidx,
+			       const struct lr_dp_addr *remote);
+struct lr__dpsess *lr__flow_in_bucket(struct lr_dp *dp, unsigned bucket,
+				      uint16_t lidx,
+				      const struct lr_dp_addr *remote);
+/* s->to[] for the current topology (a no-op while it is current). */
+void lr__flow_targets(struct lr_dp *dp, struct lr__dpsess *s);
 int lr__flow_install(struct lr_dp *dp, uint64_t id,
 		     const struct lr_dp_session *s);
 int lr__flow_update(struct lr_dp *dp, uint64_t id,

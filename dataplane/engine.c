@@ -11,6 +11,7 @@
  * for the worker. Nothing here locks or allocates: buffers come from the
  * worker's pool.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -102,23 +103,20 @@ struct legs {
 	struct lr__dpsess *to[LR_DP_MAX_ROUTES];
 };
 
-static void find_legs(struct lr_dp *dp, const struct lr__dpsess *s,
-		      uint32_t ssrc, struct legs *l)
+static void find_legs(struct lr_dp *dp, struct lr__dpsess *s, uint32_t ssrc,
+		      struct legs *l)
 {
 	l->s = s;
 	l->ssrc = ssrc;
 	l->n = 0;
+	lr__flow_targets(dp, s);
 	for (unsigned i = 0; i < s->nroutes; i++) {
 		const struct lr_dp_route *r = &s->routes[i];
-		struct lr__dpsess *t;
 
-		if (r->ssrc && r->ssrc != ssrc)
-			continue;
-		t = lr__flow_by_id(dp, r->to);
-		if (!t) /* removed: the route goes with it */
-			continue;
+		if ((r->ssrc && r->ssrc != ssrc) || !s->to[i])
+			continue; /* another SSRC's, or its target is gone */
 		l->r[l->n] = r;
-		l->to[l->n++] = t;
+		l->to[l->n++] = s->to[i];
 	}
 }
 
@@ -233,6 +231,9 @@ static unsigned protect(struct lr_dp *dp, struct lr__dpbuf **a, unsigned n,
 	struct lr_pkt *pk[LR_DP_BURST];
 	unsigned lo = 0, nt = 0;
 
+	for (unsigned i = 0; i < n; i++)
+		if (!i || a[i]->sess != a[i - 1]->sess)
+			lr_srtp_ctx_prefetch(&a[i]->sess->tx);
 	while (lo < n) {
 		struct lr__dpsess *s = a[lo]->sess;
 		unsigned k = gather(a, lo, n, s), ok;
@@ -258,19 +259,94 @@ static unsigned protect(struct lr_dp *dp, struct lr__dpbuf **a, unsigned n,
 	return nt;
 }
 
+static void warm(const void *p, size_t len)
+{
+	for (size_t o = 0; o < len; o += 64)
+		__builtin_prefetch((const char *)p + o);
+}
+
+/*
+ * With many flows every run of a burst starts with cache (and TLB)
+ * misses: its bucket, its session, its keys and stream, its targets.
+ * They are asked for one level at a time for every run of the burst,
+ * so that they overlap, instead of each run waiting for the last.
+ * head[] are the first packets of the runs (a run: consecutive media
+ * from one peer), bucket[] their buckets; their sessions go in hs[].
+ */
+static void find_sessions(struct lr_dp *dp, struct lr__dpbuf **in,
+			  const uint8_t *head, const unsigned *bucket,
+			  unsigned nh, struct lr__dpsess **hs)
+{
+	for (unsigned h = 0; h < nh; h++) {
+		const struct lr__dpsess *s = dp->by_tuple[bucket[h]];
+
+		if (s)
+			__builtin_prefetch(s);
+	}
+	for (unsigned h = 0; h < nh; h++) {
+		const struct lr__dpbuf *b = in[head[h]];
+		struct lr__dpsess *s =
+			lr__flow_in_bucket(dp, bucket[h], b->lidx, &b->remote);
+
+		hs[h] = s;
+		if (s) {
+			warm(&s->rx, sizeof(s->rx));
+			warm(&s->nroutes,
+			     offsetof(struct lr__dpsess, st) -
+				     offsetof(struct lr__dpsess, nroutes));
+		}
+	}
+	for (unsigned h = 0; h < nh; h++) {
+		const struct lr__dpsess *s = hs[h];
+
+		if (!s)
+			continue;
+		lr_srtp_ctx_prefetch(&s->rx);
+		warm(s->routes, s->nroutes * sizeof(s->routes[0]));
+		if (s->to_gen != dp->topo_gen)
+			continue;
+		for (unsigned i = 0; i < s->nroutes; i++)
+			if (s->to[i])
+				warm(&s->to[i]->tx, sizeof(s->to[i]->tx));
+	}
+}
+
 unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 			  struct lr__dpbuf **tx)
 {
 	struct lr__dpbuf *rtp[LR_DP_BURST], *rtcp[LR_DP_BURST];
 	struct lr__dpbuf **legs = dp->legs;
-	unsigned nrtp = 0, nrtcp = 0, nlegs = 0;
+	unsigned nrtp = 0, nrtcp = 0, nlegs = 0, nh = 0;
+	unsigned bucket[LR_DP_BURST];
+	uint8_t kind[LR_DP_BURST], run[LR_DP_BURST], head[LR_DP_BURST];
+	struct lr__dpsess *hs[LR_DP_BURST];
 	struct legs cache = {.s = NULL};
-	struct lr__dpsess *last = NULL; /* the previous packet's session */
+	const struct lr__dpbuf *prev = NULL; /* the previous media packet */
 
 	dp->st.bursts++;
+	/* Sort out what is media and where each peer's run starts; ask for
+	 * the runs' buckets. */
 	for (unsigned i = 0; i < n; i++) {
 		struct lr__dpbuf *b = in[i];
 		enum lr_demux_kind k = lr_demux(b->pkt.data, b->pkt.len);
+
+		kind[i] = (uint8_t)k;
+		if (k != LR_DEMUX_RTP && k != LR_DEMUX_RTCP)
+			continue;
+		if (!prev || prev->lidx != b->lidx ||
+		    !lr__dp_addr_eq(&prev->remote, &b->remote)) {
+			bucket[nh] =
+				lr__flow_tuple_bucket(dp, b->lidx, &b->remote);
+			__builtin_prefetch(&dp->by_tuple[bucket[nh]]);
+			head[nh++] = (uint8_t)i;
+		}
+		run[i] = (uint8_t)(nh - 1);
+		prev = b;
+	}
+	find_sessions(dp, in, head, bucket, nh, hs);
+	for (unsigned i = 0; i < n; i++) {
+		struct lr__dpbuf *b = in[i];
+		enum lr_demux_kind k = kind[i];
 
 		dp->st.rx_packets++;
 		dp->st.rx_bytes += b->pkt.len;
@@ -284,13 +360,7 @@ unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 			lr__buf_put(dp, b);
 			continue;
 		}
-		/* a burst holds runs from one peer: look it up once a run */
-		if (last && last->lidx == b->lidx &&
-		    lr__dp_addr_eq(&last->remote, &b->remote))
-			b->sess = last;
-		else
-			b->sess = last =
-				lr__flow_by_tuple(dp, b->lidx, &b->remote);
+		b->sess = hs[run[i]];
 		if (!b->sess) {
 			/* Media before its session is installed belongs to
 			 * the control plane (lr_pc still handles it). */

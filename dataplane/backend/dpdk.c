@@ -5,10 +5,13 @@
  * configured local addresses. Received UDP for a local address:port goes
  * through the engine like any datagram; everything else for us (ARP, ND)
  * is answered here; anything else is dropped and counted. Outgoing
- * datagrams need the peer's MAC: learnt from what it sent, from ARP or
- * neighbour advertisements; when unknown, one is asked for and the
- * datagram is counted tx_failed. IPv4 and UDP checksums go to the port
- * when it offers to compute them, and are computed here otherwise.
+ * datagrams need the next hop's MAC: the peer's when it is on the link
+ * (inside the local address's prefix, or no gateway configured), else
+ * the gateway's; learnt from what it sent, from ARP or neighbour
+ * advertisements; when unknown, one is asked for and the datagram is
+ * counted tx_failed. A session caches its next hop's MAC until the table
+ * changes (neigh_gen). IPv4 and UDP checksums go to the port when it
+ * offers to compute them, and are computed here otherwise.
  *
  * No copies on the media path: a received datagram stays in its mbuf,
  * which the engine's buffer borrows (pkt.priv); the engine decrypts and
@@ -18,7 +21,9 @@
  * The worker polls; when a round finds nothing it sleeps 20 us.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,8 +69,17 @@ void lr__dpdk_learn(struct dpdk *d, uint8_t family, const uint8_t *ip,
 		if (!x->valid && !n)
 			n = x;
 	}
-	if (!n)
+	/* A changed MAC or a taken-over entry changes an answer a lookup
+	 * may have given (and a session cached): a new generation. Filling
+	 * a free slot changes none (a lookup for ip found nothing, and the
+	 * others find what they found), so a new peer does not make every
+	 * session look its next hop up again. */
+	if (!n) {
 		n = &d->neigh[h & d->neigh_mask];
+		lr__dpdk_gen_bump(d);
+	} else if (n->valid) {
+		lr__dpdk_gen_bump(d);
+	}
 	n->family = family;
 	memset(n->ip, 0, sizeof(n->ip));
 	memcpy(n->ip, ip, family == 6 ? 16 : 4);
@@ -202,8 +216,82 @@ static int eal_up(const struct lr_dp *dp)
 #define CSUM_OFFLOAD                                                           \
 	(RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM)
 
+/* ---- the next hop (cfg.dpdk_gw4/6, dpdk_prefix4/6) ---- */
+
+__attribute__((format(printf, 1, 2))) static int bad_route(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "linerate: dpdk: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return -EINVAL;
+}
+
+/* One family's gateway and prefix, checked (0 or -EINVAL) and set. */
+static int route_init(const struct lr_dp *dp, struct dpdk_route *r, int v6)
+{
+	static const uint8_t none[16];
+	const uint8_t *gw = v6 ? dp->cfg.dpdk_gw6 : dp->cfg.dpdk_gw4;
+	unsigned len = v6 ? 16 : 4,
+		 bits = v6 ? dp->cfg.dpdk_prefix6 : dp->cfg.dpdk_prefix4;
+	uint8_t family = v6 ? 6 : 4;
+	int inside = v6 && gw[0] == 0xfe && (gw[1] & 0xc0) == 0x80;
+	char a[INET6_ADDRSTRLEN];
+
+	memset(r, 0, sizeof(*r));
+	if (bits > len * 8)
+		return bad_route("dpdk_prefix%u is %u, past %u", family, bits,
+				 len * 8);
+	r->prefix = (uint8_t)bits;
+	if (!memcmp(gw, none, len))
+		return 0;
+	inet_ntop(v6 ? AF_INET6 : AF_INET, gw, a, sizeof(a));
+	if (!bits)
+		return bad_route("gateway %s needs dpdk_prefix%u (0: every "
+				 "peer is on the link)",
+				 a, family);
+	if (v6 ? gw[0] == 0xff : gw[0] == 0 || gw[0] >= 224)
+		return bad_route("gateway %s is not a unicast address", a);
+	for (unsigned i = 0; i < dp->nlocal; i++) {
+		const uint8_t *l = dp->local[i].ip;
+
+		if (dp->local[i].family != family)
+			continue;
+		if (!memcmp(l, gw, len))
+			return bad_route("gateway %s is a local address", a);
+		if (!lr__dpdk_same_prefix(l, gw, bits))
+			continue;
+		if (!v6 && bits <= 30) {
+			uint32_t host = ~(~0u << (32 - bits)),
+				 g = (uint32_t)gw[0] << 24 |
+				     (uint32_t)gw[1] << 16 |
+				     (uint32_t)gw[2] << 8 | gw[3];
+
+			if (!(g & host) || (g & host) == host)
+				return bad_route("gateway %s is the network "
+						 "or broadcast address of its "
+						 "/%u",
+						 a, bits);
+		}
+		if (!r->gw_src)
+			r->gw_src = l;
+		inside = 1;
+	}
+	if (!inside)
+		return bad_route("gateway %s is inside the /%u of no local "
+				 "IPv%u address",
+				 a, bits, family);
+	r->gw.family = family;
+	memcpy(r->gw.ip, gw, len);
+	return 0;
+}
+
 static int dpdk_open(struct lr_dp *dp)
 {
+	struct dpdk_route route[2];
 	struct rte_eth_dev_info info;
 	struct rte_eth_conf conf;
 	struct dpdk *d;
@@ -214,6 +302,11 @@ static int dpdk_open(struct lr_dp *dp)
 	for (unsigned i = 0; i < dp->nlocal; i++)
 		if (!dp->local[i].port)
 			return -EINVAL; /* no ephemeral ports without a stack */
+	r = route_init(dp, &route[0], 0);
+	if (!r)
+		r = route_init(dp, &route[1], 1);
+	if (r)
+		return r;
 	r = eal_up(dp);
 	if (r)
 		return r;
@@ -224,6 +317,8 @@ static int dpdk_open(struct lr_dp *dp)
 		return -ENOMEM;
 	dp->backend = d;
 	d->port = dp->cfg.dpdk_port;
+	d->neigh_gen = 1;
+	memcpy(d->route, route, sizeof(d->route));
 	for (n = NEIGH_MIN;
 	     n < 4 * (dp->cfg.max_sessions ? dp->cfg.max_sessions : 4096);)
 		n <<= 1;

@@ -74,6 +74,31 @@ static int drop(struct lr_dp *dp, enum lr_drop_reason why)
 	return 0;
 }
 
+/* What a UDP frame from src (to local address li) says of its MAC. A
+ * burst holds runs from one peer: what was learnt last is still in the
+ * table while the generation has not moved (any change to an entry
+ * bumps it), so a repeat skips the cold table. With a gateway, a source
+ * off the link came through a router: its MAC is the router's, not to
+ * be learnt as the peer's. */
+static void rx_learn(const struct lr_dp *dp, struct dpdk *d, int li,
+		     uint8_t family, const uint8_t *src,
+		     const struct rte_ether_addr *mac)
+{
+	size_t len = family == 6 ? 16 : 4;
+
+	if (d->rx_last.gen == d->neigh_gen && d->rx_last.family == family &&
+	    rte_is_same_ether_addr(&d->rx_last.mac, mac) &&
+	    !memcmp(d->rx_last.ip, src, len))
+		return;
+	if (!lr__dpdk_on_link(d, family, dp->local[li].ip, src))
+		return;
+	lr__dpdk_learn(d, family, src, mac);
+	d->rx_last.gen = d->neigh_gen;
+	d->rx_last.family = family;
+	memcpy(d->rx_last.ip, src, len);
+	d->rx_last.mac = *mac;
+}
+
 static int on_ipv4(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m,
 		   const struct rte_ether_hdr *e, const uint8_t *p, size_t len)
 {
@@ -101,7 +126,7 @@ static int on_ipv4(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m,
 	li = local_index(dp, 4, (const uint8_t *)&ip->dst_addr, u->dst_port);
 	if (li < 0)
 		return drop(dp, LR_DROP_NOT_OURS);
-	lr__dpdk_learn(d, 4, (const uint8_t *)&ip->src_addr, &e->src_addr);
+	rx_learn(dp, d, li, 4, (const uint8_t *)&ip->src_addr, &e->src_addr);
 	return take(dp, d, m, li, 4, (const uint8_t *)&ip->src_addr, u, ulen);
 }
 
@@ -192,7 +217,7 @@ static int on_ipv6(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m,
 	li = local_index(dp, 6, ip->dst_addr, u->dst_port);
 	if (li < 0)
 		return drop(dp, LR_DROP_NOT_OURS);
-	lr__dpdk_learn(d, 6, ip->src_addr, &e->src_addr);
+	rx_learn(dp, d, li, 6, ip->src_addr, &e->src_addr);
 	return take(dp, d, m, li, 6, ip->src_addr, u, ulen);
 }
 
@@ -226,23 +251,25 @@ int lr__dpdk_on_frame(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m)
 	return 0;
 }
 
-/* Ask who has a: ARP request, or NS to the solicited-node address. */
-static void solicit(struct lr_dp *dp, struct dpdk *d, const struct lr__dpbuf *b)
+/* Ask who has ip (family's): ARP request, or NS to its solicited-node
+ * address; from our address src. */
+static void solicit(struct lr_dp *dp, struct dpdk *d, uint8_t family,
+		    const uint8_t *ip, const uint8_t *src)
 {
-	if (b->remote.family == 4) {
+	if (family == 4) {
 		uint32_t tip, sip;
 		struct rte_ether_addr zero = {{0}};
 
-		memcpy(&tip, b->remote.ip, 4);
-		memcpy(&sip, b->local.ip, 4);
+		memcpy(&tip, ip, 4);
+		memcpy(&sip, src, 4);
 		lr__dpdk_arp_send(dp, d, RTE_ARP_OP_REQUEST, &zero, tip, sip);
 	} else {
 		uint8_t sn[16] = {0xff, 0x02, [11] = 1, [12] = 0xff};
 		struct rte_ether_addr mc = {{0x33, 0x33, 0xff}};
 
-		memcpy(sn + 13, b->remote.ip + 13, 3);
-		memcpy(mc.addr_bytes + 3, b->remote.ip + 13, 3);
-		nd_send(dp, d, ND_NS, &mc, sn, b->local.ip, b->remote.ip);
+		memcpy(sn + 13, ip + 13, 3);
+		memcpy(mc.addr_bytes + 3, ip + 13, 3);
+		nd_send(dp, d, ND_NS, &mc, sn, src, ip);
 	}
 }
 
@@ -338,23 +365,74 @@ static struct rte_mbuf *frame(struct dpdk *d, struct lr__dpbuf *b,
 	return m;
 }
 
+/* The MAC b goes to: its session's cached next hop while the table has
+ * not changed since, else the table's for the peer (on the link) or the
+ * gateway (off it), cached in the session. NULL when unknown: the next
+ * hop is asked for, once per run of datagrams to it (a gateway: once per
+ * call), and the caller counts the datagram. */
+static const struct rte_ether_addr *next_mac(struct lr_dp *dp, struct dpdk *d,
+					     const struct lr__dpbuf *b,
+					     struct rte_ether_addr *mac,
+					     struct lr_dp_addr *asked,
+					     unsigned *gw_asked)
+{
+	struct lr__dpsess *s = b->sess;
+	const struct dpdk_route *r = &d->route[b->remote.family == 6];
+	const struct lr_dp_addr *hop = &b->remote;
+	const uint8_t *src = b->local.ip;
+	const struct neigh *nb;
+	int v6 = b->remote.family == 6;
+
+	if (s && s->l2_gen == d->neigh_gen) {
+		memcpy(mac, s->l2, sizeof(*mac));
+		return mac;
+	}
+	if (!lr__dpdk_on_link(d, b->remote.family, b->local.ip, b->remote.ip)) {
+		hop = &r->gw;
+		if (r->gw_src)
+			src = r->gw_src;
+	}
+	nb = lr__dpdk_lookup(d, hop);
+	if (nb) {
+		if (s) {
+			memcpy(s->l2, &nb->mac, sizeof(nb->mac));
+			s->l2_gen = d->neigh_gen;
+		}
+		return &nb->mac;
+	}
+	if (hop == &r->gw) {
+		if (!(*gw_asked & (1u << v6)))
+			solicit(dp, d, hop->family, hop->ip, src);
+		*gw_asked |= 1u << v6;
+	} else {
+		if (asked->family != hop->family ||
+		    memcmp(asked->ip, hop->ip, v6 ? 16 : 4))
+			solicit(dp, d, hop->family, hop->ip, src);
+		*asked = *hop;
+	}
+	return NULL;
+}
+
 void lr__dpdk_transmit(struct lr_dp *dp, struct dpdk *d, struct lr__dpbuf **tx,
 		       unsigned n)
 {
 	struct lr_dp_addr asked = {0};
+	unsigned gw_asked = 0;
 
 	for (unsigned i = 0; i < n; i++) {
 		struct lr__dpbuf *b = tx[i];
-		const struct neigh *nb = lr__dpdk_lookup(d, &b->remote);
+		struct rte_ether_addr buf;
+		const struct rte_ether_addr *mac;
 		struct rte_mbuf *m;
 
-		if (!nb) {
-			/* once per run of datagrams to that peer */
-			if (!lr__dp_addr_eq(&asked, &b->remote))
-				solicit(dp, d, b);
-			asked = b->remote;
+		if (b->remote.family != b->local.family ||
+		    (b->remote.family != 4 && b->remote.family != 6)) {
+			/* a control-plane send across families: no frame */
 			dp->st.drops[LR_DROP_TX_FAILED]++;
-		} else if ((m = frame(d, b, &nb->mac))) {
+		} else if (!(mac = next_mac(dp, d, b, &buf, &asked,
+					    &gw_asked))) {
+			dp->st.drops[LR_DROP_TX_FAILED]++;
+		} else if ((m = frame(d, b, mac))) {
 			dp->st.tx_bytes += b->pkt.len;
 			lr__dpdk_out(dp, d, m);
 		} else {

@@ -24,8 +24,8 @@ static unsigned id_bucket(const struct lr_dp *dp, uint64_t id)
 	return (unsigned)(mix(id) & (dp->nbuckets - 1));
 }
 
-static unsigned tuple_bucket(const struct lr_dp *dp, uint16_t lidx,
-			     const struct lr_dp_addr *a)
+unsigned lr__flow_tuple_bucket(const struct lr_dp *dp, uint16_t lidx,
+			       const struct lr_dp_addr *a)
 {
 	uint64_t h = (uint64_t)lidx << 48 | (uint64_t)a->port << 32;
 	uint64_t lo, hi = 0;
@@ -42,6 +42,7 @@ int lr__flow_init(struct lr_dp *dp)
 {
 	unsigned want = dp->cfg.max_sessions ? dp->cfg.max_sessions : 4096;
 
+	dp->topo_gen = 1;
 	dp->nbuckets = 64;
 	while (dp->nbuckets < 2 * want)
 		dp->nbuckets <<= 1;
@@ -82,14 +83,38 @@ struct lr__dpsess *lr__flow_by_id(struct lr_dp *dp, uint64_t id)
 	return s;
 }
 
-struct lr__dpsess *lr__flow_by_tuple(struct lr_dp *dp, uint16_t lidx,
-				     const struct lr_dp_addr *remote)
+struct lr__dpsess *lr__flow_in_bucket(struct lr_dp *dp, unsigned bucket,
+				      uint16_t lidx,
+				      const struct lr_dp_addr *remote)
 {
-	struct lr__dpsess *s = dp->by_tuple[tuple_bucket(dp, lidx, remote)];
+	struct lr__dpsess *s = dp->by_tuple[bucket];
 
 	while (s && (s->lidx != lidx || !lr__dp_addr_eq(&s->remote, remote)))
 		s = s->next_tuple;
 	return s;
+}
+
+struct lr__dpsess *lr__flow_by_tuple(struct lr_dp *dp, uint16_t lidx,
+				     const struct lr_dp_addr *remote)
+{
+	return lr__flow_in_bucket(dp, lr__flow_tuple_bucket(dp, lidx, remote),
+				  lidx, remote);
+}
+
+void lr__flow_targets(struct lr_dp *dp, struct lr__dpsess *s)
+{
+	if (s->to_gen == dp->topo_gen)
+		return;
+	for (unsigned i = 0; i < s->nroutes; i++)
+		s->to[i] = lr__flow_by_id(dp, s->routes[i].to);
+	s->to_gen = dp->topo_gen;
+}
+
+/* Every session's resolved targets are stale from here on. */
+static void topo_changed(struct lr_dp *dp)
+{
+	if (!++dp->topo_gen)
+		dp->topo_gen = 1; /* 0 is "never resolved" */
 }
 
 int lr__flow_local_index(const struct lr_dp *dp, const struct lr_dp_addr *a)
@@ -102,7 +127,7 @@ int lr__flow_local_index(const struct lr_dp *dp, const struct lr_dp_addr *a)
 
 static void link_tuple(struct lr_dp *dp, struct lr__dpsess *s)
 {
-	unsigned b = tuple_bucket(dp, s->lidx, &s->remote);
+	unsigned b = lr__flow_tuple_bucket(dp, s->lidx, &s->remote);
 
 	s->next_tuple = dp->by_tuple[b];
 	dp->by_tuple[b] = s;
@@ -111,7 +136,7 @@ static void link_tuple(struct lr_dp *dp, struct lr__dpsess *s)
 static void unlink_tuple(struct lr_dp *dp, struct lr__dpsess *s)
 {
 	struct lr__dpsess **pp =
-		&dp->by_tuple[tuple_bucket(dp, s->lidx, &s->remote)];
+		&dp->by_tuple[lr__flow_tuple_bucket(dp, s->lidx, &s->remote)];
 
 	while (*pp && *pp != s)
 		pp = &(*pp)->next_tuple;
@@ -142,6 +167,7 @@ static void set_routes(struct lr__dpsess *s, const struct lr_dp_session *d)
 	if (d->nroutes)
 		memcpy(s->routes, d->routes, d->nroutes * sizeof(d->routes[0]));
 	s->nroutes = d->nroutes;
+	s->to_gen = 0;
 }
 
 int lr__flow_install(struct lr_dp *dp, uint64_t id,
@@ -197,6 +223,7 @@ int lr__flow_install(struct lr_dp *dp, uint64_t id,
 	link_tuple(dp, s);
 	dp->nsessions++;
 	dp->session_bytes += s->bytes;
+	topo_changed(dp); /* routes to it resolve now */
 	return 0;
 }
 
@@ -226,6 +253,7 @@ int lr__flow_update(struct lr_dp *dp, uint64_t id,
 		unlink_tuple(dp, s);
 		s->lidx = (uint16_t)lidx;
 		s->remote = d->remote;
+		s->l2_gen = 0; /* another peer: its next hop is not known */
 		link_tuple(dp, s);
 	}
 	set_routes(s, d);
@@ -246,5 +274,6 @@ int lr__flow_remove(struct lr_dp *dp, uint64_t id)
 	dp->nsessions--;
 	dp->session_bytes -= s->bytes;
 	sess_free(s);
+	topo_changed(dp); /* nothing may point at s any more */
 	return 0;
 }

@@ -360,10 +360,29 @@ static int mb_prf(void *impl, const uint8_t *key, unsigned key_len,
 	return rc;
 }
 
+/* The schedule a job reads: GCM's round keys and GHASH key powers, or
+ * CM's encryption round keys and the HMAC pads. */
+static void mb_key_prefetch(const struct lr_crypto_key *key)
+{
+	const struct mb_key *k = key->priv;
+	const char *p = (const char *)&k->gcm;
+	size_t len = sizeof(k->gcm);
+
+	if (k->alg != LR_ALG_AES_GCM) {
+		p = (const char *)k->enc;
+		len = sizeof(k->enc);
+		__builtin_prefetch(k->ipad);
+		__builtin_prefetch(k->opad);
+	}
+	for (size_t o = 0; o < len; o += 64)
+		__builtin_prefetch(p + o);
+}
+
 const struct lr_crypto_ops lr_crypto_ipsecmb_ops = {
 	.name = "ipsec-mb",
 	.key_init = mb_key_init,
 	.key_free = mb_key_free,
 	.run = mb_run,
 	.prf = mb_prf,
+	.key_prefetch = mb_key_prefetch,
 };

@@ -61,6 +61,20 @@ int lr_srtp_ctx_init(struct lr_srtp_ctx *ctx, struct lr_srtp_worker *w,
 	return 0;
 }
 
+void lr_srtp_ctx_prefetch(const struct lr_srtp_ctx *ctx)
+{
+	const struct lr_crypto_key *k = &ctx->keys[ctx->cur].rtp;
+	const struct lr_srtp_stream *st = &ctx->streams[ctx->last];
+
+	if (k->priv && ctx->w->ops->key_prefetch)
+		ctx->w->ops->key_prefetch(k);
+	if (ctx->nstreams) {
+		/* its head and the newest words of the replay window */
+		__builtin_prefetch(st);
+		__builtin_prefetch((const char *)st + 64);
+	}
+}
+
 void lr_srtp_ctx_clear(struct lr_srtp_ctx *ctx)
 {
 	if (!ctx->w)

@@ -82,6 +82,11 @@ struct lr_crypto_ops {
 	 */
 	int (*prf)(void *impl, const uint8_t *key, unsigned key_len,
 		   const uint8_t iv[16], uint8_t *out, unsigned len);
+	/*
+	 * Optional (NULL: none): a hint to pull k's key schedule towards
+	 * this core before a run that uses it; changes nothing.
+	 */
+	void (*key_prefetch)(const struct lr_crypto_key *k);
 };
 
 /* The key lengths key_init accepts for alg: 1 if these fit. */

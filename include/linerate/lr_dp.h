@@ -107,6 +107,28 @@ struct lr_dp_config {
 	 * addresses' ports must be given: no ephemeral ports here). */
 	const char *eal_args;
 	uint16_t dpdk_port;
+	/* dpdk: the next hop. A peer is on the link when it is inside the
+	 * prefix (dpdk_prefix4 or dpdk_prefix6 bits) of the local address
+	 * the datagram leaves from; prefix 0 means every peer is on the
+	 * link (each asked for by ARP or ND: the default). A frame to a
+	 * peer off the link goes to its family's gateway (dpdk_gw4,
+	 * dpdk_gw6, network order; all zero: none), whose MAC is asked for
+	 * by ARP or ND and learnt like any neighbour's; until it is known
+	 * the datagram counts tx_failed. A family with no gateway has no
+	 * "off the link": its peers are treated as on it (asked for
+	 * themselves, or reached at the MAC their frames came from, which
+	 * behind a router is the router's), so a prefix alone changes
+	 * nothing. With a gateway, frames from peers off the link do not
+	 * teach their MAC (it is a router's). lr_dp_new fails with -EINVAL
+	 * (and says why on stderr) when a prefix is past 32 or 128, or a
+	 * gateway has prefix 0, is not unicast (IPv4: 0/8, 224/4 and up;
+	 * IPv6: ff00::/8), is one of the local addresses, is the network or
+	 * broadcast address of a prefix of at most 30 bits, or is inside no
+	 * local address's prefix of its family (IPv6 link-local fe80::/10
+	 * gateways are always on the link, as routers advertise them). */
+	uint8_t dpdk_gw4[4];
+	uint8_t dpdk_gw6[16];
+	uint8_t dpdk_prefix4, dpdk_prefix6;
 };
 
 struct lr_dp;

@@ -172,6 +172,13 @@ int lr_srtp_ctx_init(struct lr_srtp_ctx *ctx, struct lr_srtp_worker *w,
 		     enum lr_srtp_dir dir, const struct lr_srtp_policy *pol,
 		     struct lr_srtp_stream *streams, uint32_t max_streams,
 		     int any_ssrc);
+/*
+ * A hint before a burst of ctx (the caller already has ctx itself on its
+ * way): pulls the current RTP key schedule and the last stream used
+ * towards this core, so that several contexts' cache misses overlap
+ * instead of following one another. Changes nothing.
+ */
+void lr_srtp_ctx_prefetch(const struct lr_srtp_ctx *ctx);
 /* Release the crypto keys. The stream storage stays the caller's. */
 void lr_srtp_ctx_clear(struct lr_srtp_ctx *ctx);
 

@@ -570,6 +570,70 @@ static void test_route_change_mid_stream(void)
 	lr_dp_free(dp);
 }
 
+/* Stats once the worker has counted at least n no_route drops (or 2 s). */
+static void wait_no_route(struct lr_dp *dp, uint64_t n, struct lr_dp_stats *st)
+{
+	for (int i = 0; i < 200; i++) {
+		lr_dp_stats(dp, st);
+		if (st->drops[LR_DROP_NO_ROUTE] >= n)
+			return;
+		usleep(10000);
+	}
+}
+
+/* A route's target leaves and another session comes back under its id
+ * (a subscriber reconnecting): the packets in between count no_route,
+ * then the route reaches the new session with its own keys; never the
+ * memory of the one that left (the engine caches resolved targets). */
+static void test_target_leaves_and_returns(void)
+{
+	struct lr_dp *dp = dp_open(0);
+	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_dp_route r = {.to = 2, .pt_from = -1, .pt_to = -1};
+	struct peer pub, sub, again, other;
+	struct lr_dp_stats st;
+	static uint32_t tags[100];
+	uint8_t buf[2048];
+
+	peer_open(&pub, 0, LR_SRTP_AEAD_AES_128_GCM);
+	peer_open(&sub, 0, LR_SRTP_AEAD_AES_128_GCM);
+	peer_open(&again, 0, LR_SRTP_AEAD_AES_128_GCM);
+	peer_open(&other, 0, LR_SRTP_AEAD_AES_128_GCM);
+	CU_ASSERT_EQUAL(install(dp, 2, &sub, 0, NULL, 0), 0);
+	CU_ASSERT_EQUAL(install(dp, 1, &pub, 0, &r, 1), 0);
+	for (uint32_t k = 0; k < 300; k++) {
+		int len;
+
+		if (k == 100) {
+			CU_ASSERT_EQUAL(receive(&sub, 100, NULL, tags), 100);
+			CU_ASSERT_EQUAL(tags[99], 99);
+			CU_ASSERT_EQUAL(lr_dp_session_remove(dp, 2), 0);
+		}
+		if (k == 200) {
+			wait_no_route(dp, 100, &st);
+			CU_ASSERT_EQUAL(st.drops[LR_DROP_NO_ROUTE], 100);
+			/* another session comes and goes meanwhile */
+			CU_ASSERT_EQUAL(install(dp, 3, &other, 0, NULL, 0), 0);
+			CU_ASSERT_EQUAL(lr_dp_session_remove(dp, 3), 0);
+			CU_ASSERT_EQUAL(install(dp, 2, &again, 0, NULL, 0), 0);
+		}
+		len = make_rtp(&pub, k, buf);
+		send_to(&pub, &to, buf, (size_t)len);
+	}
+	/* libsrtp2 with the new session's keys takes every one of them */
+	CU_ASSERT_EQUAL(receive(&again, 100, NULL, tags), 100);
+	CU_ASSERT_EQUAL(tags[0], 200);
+	CU_ASSERT_EQUAL(tags[99], 299);
+	lr_dp_stats(dp, &st);
+	CU_ASSERT_EQUAL(st.forwarded, 200);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_NO_ROUTE], 100);
+	peer_close(&pub);
+	peer_close(&sub);
+	peer_close(&again);
+	peer_close(&other);
+	lr_dp_free(dp);
+}
+
 /* SSRC slots sized per session: memory follows them, a subscriber with
  * one tx slot takes the first SSRC routed to it and counts the second
  * as no_stream_slot, sizes past the limits are refused. */
@@ -729,6 +793,7 @@ static void add_suite(const char *name, CU_InitializeFunc init)
 	LR_ADD_TEST(s, test_rekey_mid_stream);
 	LR_ADD_TEST(s, test_session_slots);
 	LR_ADD_TEST(s, test_route_change_mid_stream);
+	LR_ADD_TEST(s, test_target_leaves_and_returns);
 	LR_ADD_TEST(s, test_workers);
 }
 

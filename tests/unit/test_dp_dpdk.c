@@ -8,8 +8,10 @@
  * never leave the process.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rte_arp.h>
 #include <rte_eal.h>
@@ -22,6 +24,8 @@
 #include "lr_test.h"
 #include "lr_test_libsrtp.h"
 #include "lr_wire.h"
+/* white box: the neighbour table */
+#include "../../dataplane/backend/dpdk_internal.h"
 
 static struct lr_wire W; /* the network; W.dp_port is the data plane's */
 static int eal_ok;
@@ -38,7 +42,10 @@ struct wpeer {
 	uint16_t seq;
 	uint8_t got[256][256];
 	size_t glen[256];
+	struct rte_ether_addr gdst[256]; /* the frames' destination MACs */
 	unsigned ngot;
+	unsigned asked;		/* ARP requests and NS for its address */
+	uint8_t asked_from[16]; /* the last one's sender address */
 };
 
 static struct wpeer *peers[16];
@@ -111,10 +118,14 @@ static void wire_pump(void)
 
 			if (a->arp_opcode == rte_cpu_to_be_16(1)) {
 				arp_requests_seen++;
-				if (w)
+				if (w) {
+					w->asked++;
+					memcpy(w->asked_from,
+					       &a->arp_data.arp_sip, 4);
 					wire_arp(w, 2,
 						 (const uint8_t *)&a->arp_data
 							 .arp_sip);
+				}
 			}
 		} else if (type == RTE_ETHER_TYPE_IPV4) {
 			struct rte_ipv4_hdr *ip = (void *)(e + 1);
@@ -143,8 +154,11 @@ static void wire_pump(void)
 				struct wpeer *w =
 					peer_by(6, (uint8_t *)(ip + 1) + 8, 0);
 
-				if (w)
+				if (w) {
+					w->asked++;
+					memcpy(w->asked_from, ip->src_addr, 16);
 					wire_na(w);
+				}
 			}
 		}
 		if (udp) {
@@ -155,6 +169,7 @@ static void wire_pump(void)
 
 			if (w && w->ngot < 256 && len <= 256) {
 				memcpy(w->got[w->ngot], u + 1, len);
+				w->gdst[w->ngot] = e->dst_addr;
 				w->glen[w->ngot++] = len;
 			}
 		}
@@ -261,17 +276,31 @@ static unsigned check_got(struct wpeer *p, uint32_t out_ssrc)
 	return ok;
 }
 
-static struct lr_dp *dp_open(void)
+/* The data plane on our port, serving l[0..1] (dp_local). */
+static struct lr_dp_config dp_config(struct lr_dp_addr l[2])
 {
-	struct lr_dp_addr l[2] = {dp_local(0), dp_local(1)};
-	struct lr_dp_config c = {.backend = LR_DP_DPDK,
-				 .local = l,
-				 .nlocal = 2,
-				 .dpdk_port = W.dp_port};
+	l[0] = dp_local(0);
+	l[1] = dp_local(1);
+	return (struct lr_dp_config){.backend = LR_DP_DPDK,
+				     .local = l,
+				     .nlocal = 2,
+				     .dpdk_port = W.dp_port};
+}
+
+static struct lr_dp *dp_open_with(const struct lr_dp_config *c)
+{
 	struct lr_dp *dp;
 
-	CU_ASSERT_EQUAL_FATAL(lr_dp_new(&c, &dp), 0);
+	CU_ASSERT_EQUAL_FATAL(lr_dp_new(c, &dp), 0);
 	return dp;
+}
+
+static struct lr_dp *dp_open(void)
+{
+	struct lr_dp_addr l[2];
+	struct lr_dp_config c = dp_config(l);
+
+	return dp_open_with(&c);
 }
 
 static int install(struct lr_dp *dp, uint64_t id, struct wpeer *p,
@@ -602,6 +631,323 @@ static void test_bad_frames(void)
 	lr_dp_free(dp);
 }
 
+/* How many of p's frames [from, to) went to mac. */
+static unsigned sent_to(const struct wpeer *p, unsigned from, unsigned to,
+			const struct rte_ether_addr *mac)
+{
+	unsigned n = 0;
+
+	for (unsigned i = from; i < to && i < p->ngot; i++)
+		n += rte_is_same_ether_addr(&p->gdst[i], mac);
+	return n;
+}
+
+/* A router between the data plane and the subscribers. A subscriber
+ * outside the local address's prefix is reached through the gateway:
+ * the gateway is asked for (ARP, or NS to a link-local gateway, as
+ * routers advertise them), never the subscriber, though it announced
+ * itself; its frames carry the gateway's MAC and its own IP (wire_pump
+ * hands a frame to the peer of its IP destination and port, and checks
+ * every IPv4 header and UDP checksum). A subscriber inside the prefix is
+ * asked for and reached at its own MAC, as the control plane's
+ * datagrams (no session) go the same ways. */
+static void gateway_leg(int v6)
+{
+	static const uint8_t gw4[4] = {127, 0, 0, 254};
+	static const uint8_t gw6[16] = {0xfe, 0x80, [15] = 1};
+	const struct rte_ether_addr gw_mac = {{0x02, 0x47, 0x57, 0, 0, 1}};
+	struct lr_dp_addr l[2], me = dp_local(v6), to = {.family = v6 ? 6 : 4};
+	struct lr_dp_config c = dp_config(l);
+	struct lr_dp_route r[2] = {
+		{.to = 2, .out_ssrc = 0x21, .pt_from = -1, .pt_to = -1},
+		{.to = 3, .out_ssrc = 0x31, .pt_from = -1, .pt_to = -1}};
+	struct lr_dp_stats st;
+	struct lr_dp *dp;
+	struct wpeer *pub, *sub, *near, *gw;
+	size_t alen = v6 ? 16 : 4;
+
+	if (v6) {
+		memcpy(c.dpdk_gw6, gw6, 16);
+		c.dpdk_prefix6 = 64; /* ::/64 is the link */
+	} else {
+		memcpy(c.dpdk_gw4, gw4, 4);
+		c.dpdk_prefix4 = 24; /* 127.0.0.0/24 is the link */
+	}
+	dp = dp_open_with(&c);
+	pub = wpeer_new(v6, LR_SRTP_AEAD_AES_128_GCM, 0); /* off the link */
+	sub = wpeer_new(v6, LR_SRTP_AEAD_AES_128_GCM, 1); /* off, announced */
+	near = wpeer_new(v6, LR_SRTP_AEAD_AES_128_GCM, 0);
+	gw = wpeer_new(v6, LR_SRTP_AEAD_AES_128_GCM, 0);
+	if (v6)
+		near->ip[0] = 0; /* ::c */
+	else
+		near->ip[2] = 0; /* 127.0.0.12 */
+	memcpy(gw->ip, v6 ? gw6 : gw4, alen);
+	gw->mac = gw_mac;
+	settle(20); /* sub's announcement is learnt, and is not to be used */
+	CU_ASSERT_EQUAL(install(dp, 2, sub, NULL, 0), 0);
+	CU_ASSERT_EQUAL(install(dp, 3, near, NULL, 0), 0);
+	CU_ASSERT_EQUAL(install(dp, 1, pub, r, 2), 0);
+	send_rtp(pub, 0); /* both next hops unknown: asked for, answered */
+	settle(50);
+	CU_ASSERT_EQUAL(gw->asked, 1);
+	CU_ASSERT_EQUAL(near->asked, 1);
+	CU_ASSERT_EQUAL(sub->asked, 0);
+	CU_ASSERT(!memcmp(gw->asked_from, me.ip, alen));
+	for (uint32_t k = 1; k <= 20; k++)
+		send_rtp(pub, k);
+	CU_ASSERT_EQUAL(wait_for(sub, 20), 20);
+	CU_ASSERT_EQUAL(wait_for(near, 20), 20);
+	CU_ASSERT_EQUAL(sent_to(sub, 0, 20, &gw_mac), 20);
+	CU_ASSERT_EQUAL(sent_to(near, 0, 20, &near->mac), 20);
+	CU_ASSERT_EQUAL(check_got(sub, 0x21), 20);
+	CU_ASSERT_EQUAL(check_got(near, 0x31), 20);
+	CU_ASSERT_EQUAL(gw->ngot, 0); /* the gateway is a hop, not a peer */
+	lr_dp_stats(dp, &st);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_TX_FAILED], 2); /* packet 0's legs */
+	to.port = sub->port;
+	memcpy(to.ip, sub->ip, alen);
+	CU_ASSERT_EQUAL(lr_dp_send(dp, &me, &to, "dtls!", 5), 0);
+	to.port = near->port;
+	memcpy(to.ip, near->ip, alen);
+	CU_ASSERT_EQUAL(lr_dp_send(dp, &me, &to, "dtls!", 5), 0);
+	CU_ASSERT_EQUAL(wait_for(sub, 21), 21);
+	CU_ASSERT_EQUAL(wait_for(near, 21), 21);
+	CU_ASSERT(sub->glen[20] == 5 && !memcmp(sub->got[20], "dtls!", 5));
+	CU_ASSERT_EQUAL(sent_to(sub, 20, 21, &gw_mac), 1);
+	CU_ASSERT_EQUAL(sent_to(near, 20, 21, &near->mac), 1);
+	CU_ASSERT_EQUAL(gw->asked + near->asked + sub->asked, 2);
+	wpeers_free();
+	lr_dp_free(dp);
+}
+
+static void test_gateway_ipv4(void)
+{
+	gateway_leg(0);
+}
+
+static void test_gateway_ipv6(void)
+{
+	gateway_leg(1);
+}
+
+/* A subscriber's MAC moves while media flows to it (a NIC swapped, a VM
+ * moved), and the frames that follow go to the new one: what its session
+ * cached goes with the table's change. Round 1: announced (gratuitous
+ * ARP, or NA). Round 2: a frame from the old MAC, then one from the new
+ * (the second is not taken for a repeat of the first). Round 3: a frame
+ * from the new MAC, an announcement of another, the new one again, in
+ * one burst: the last heard wins though the frame repeats the one
+ * learnt before (the announcement changed the table in between). */
+static void next_hop_moves(int v6)
+{
+	static const struct rte_ether_addr mac[4] = {{{0}},
+						     {{2, 0, 0, 0xa, 0, 1}},
+						     {{2, 0, 0, 0xa, 0, 2}},
+						     {{2, 0, 0, 0xa, 0, 3}}};
+	const struct rte_ether_addr *want[4] = {NULL, &mac[1], &mac[2],
+						&mac[3]};
+	uint8_t stun[20] = {0, 1, 0, 0, 0x21, 0x12, 0xa4, 0x42};
+	struct lr_dp *dp = dp_open();
+	struct wpeer *pub = wpeer_new(v6, LR_SRTP_AES128_CM_SHA1_80, 0);
+	struct wpeer *sub = wpeer_new(v6, LR_SRTP_AES128_CM_SHA1_80, 1);
+	struct rte_ether_addr first = sub->mac;
+	struct lr_dp_route r = {
+		.to = 2, .out_ssrc = 0x41, .pt_from = -1, .pt_to = -1};
+	struct lr_dp_stats st;
+
+	want[0] = &first;
+	settle(20);
+	CU_ASSERT_EQUAL(install(dp, 2, sub, NULL, 0), 0);
+	CU_ASSERT_EQUAL(install(dp, 1, pub, &r, 1), 0);
+	for (unsigned round = 0; round < 4; round++) {
+		if (round == 1) {
+			sub->mac = mac[1];
+			if (v6)
+				wire_na(sub);
+			else
+				wire_arp(sub, 1, sub->ip);
+		} else if (round == 2) {
+			wire_udp(sub, stun, sizeof(stun)); /* mac[1] */
+			sub->mac = mac[2];
+			wire_udp(sub, stun, sizeof(stun));
+		} else if (round == 3) {
+			sub->mac = mac[3];
+			wire_udp(sub, stun, sizeof(stun));
+			sub->mac = mac[1];
+			if (v6)
+				wire_na(sub);
+			else
+				wire_arp(sub, 1, sub->ip);
+			sub->mac = mac[3];
+			wire_udp(sub, stun, sizeof(stun));
+		}
+		settle(20);
+		for (uint32_t k = 0; k < 20; k++)
+			send_rtp(pub, round * 20 + k);
+		CU_ASSERT_EQUAL(wait_for(sub, 20 * (round + 1)),
+				20 * (round + 1));
+		CU_ASSERT_EQUAL(
+			sent_to(sub, 20 * round, 20 * (round + 1), want[round]),
+			20);
+	}
+	CU_ASSERT_EQUAL(check_got(sub, 0x41), 80);
+	lr_dp_stats(dp, &st);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_TX_FAILED], 0);
+	CU_ASSERT_EQUAL(sub->asked, 0); /* never unknown */
+	wpeers_free();
+	lr_dp_free(dp);
+}
+
+static void test_next_hop_moves(void)
+{
+	next_hop_moves(0);
+	next_hop_moves(1);
+}
+
+/* lr_dp_new with c; what it said on stderr into msg. */
+static int dp_new_says(const struct lr_dp_config *c, char *msg, size_t cap)
+{
+	FILE *t = tmpfile();
+	int saved = dup(2), r;
+	struct lr_dp *dp = NULL;
+	size_t n;
+
+	CU_ASSERT_FATAL(t != NULL && saved >= 0);
+	fflush(stderr);
+	dup2(fileno(t), 2);
+	r = lr_dp_new(c, &dp);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(t);
+	n = fread(msg, 1, cap - 1, t);
+	msg[n] = 0;
+	fclose(t);
+	if (!r)
+		lr_dp_free(dp);
+	return r;
+}
+
+struct route_case {
+	uint8_t gw4[4], gw6[16], prefix4, prefix6;
+	int v6_only;	  /* no IPv4 local address */
+	const char *says; /* in the error line; NULL: accepted */
+};
+
+/* Gateways and prefixes that cannot be meant are refused with -EINVAL
+ * and a line that says why; sane ones are taken. The locals are
+ * 127.0.0.1 and ::1. */
+static void test_route_config(void)
+{
+	static const struct route_case cases[] = {
+		{.prefix4 = 33, .says = "dpdk_prefix4 is 33"},
+		{.prefix6 = 129, .says = "dpdk_prefix6 is 129"},
+		{.gw4 = {127, 0, 0, 254}, .says = "needs dpdk_prefix4"},
+		{.gw6 = {[15] = 0xfe}, .says = "needs dpdk_prefix6"},
+		{.gw4 = {127, 0, 1, 1}, .prefix4 = 24, .says = "inside"},
+		{.gw4 = {127, 0, 0, 254},
+		 .prefix4 = 24,
+		 .v6_only = 1,
+		 .says = "inside"},
+		{.gw4 = {127, 0, 0, 1}, .prefix4 = 24, .says = "local address"},
+		{.gw4 = {224, 0, 0, 1}, .prefix4 = 24, .says = "unicast"},
+		{.gw4 = {255, 255, 255, 255}, .prefix4 = 8, .says = "unicast"},
+		{.gw4 = {0, 0, 0, 1}, .prefix4 = 8, .says = "unicast"},
+		{.gw4 = {127, 0, 0, 255}, .prefix4 = 24, .says = "broadcast"},
+		{.gw4 = {127, 0, 0, 0}, .prefix4 = 24, .says = "broadcast"},
+		{.gw6 = {0xff, 2, [15] = 1}, .prefix6 = 64, .says = "unicast"},
+		{.gw6 = {0xfd, [15] = 1}, .prefix6 = 64, .says = "inside"},
+		{.gw6 = {[15] = 1}, .prefix6 = 64, .says = "local address"},
+		/* taken */
+		{.gw4 = {127, 0, 0, 254}, .prefix4 = 24},
+		{.gw4 = {127, 0, 0, 0}, .prefix4 = 31}, /* RFC 3021 */
+		{.gw6 = {[15] = 0xfe}, .prefix6 = 64},
+		{.gw6 = {0xfe, 0x80, [15] = 1}, .prefix6 = 64},
+		{.gw6 = {0xfe, 0x80, [15] = 1}, .prefix6 = 128},
+		{.prefix4 = 32, .prefix6 = 128}, /* no gateway: all on link */
+		{.prefix4 = 24},
+	};
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct route_case *k = &cases[i];
+		struct lr_dp_addr l[2];
+		struct lr_dp_config c = dp_config(l);
+		char msg[512];
+		int r;
+
+		memcpy(c.dpdk_gw4, k->gw4, 4);
+		memcpy(c.dpdk_gw6, k->gw6, 16);
+		c.dpdk_prefix4 = k->prefix4;
+		c.dpdk_prefix6 = k->prefix6;
+		if (k->v6_only) {
+			c.local = &l[1];
+			c.nlocal = 1;
+		}
+		r = dp_new_says(&c, msg, sizeof(msg));
+		if (k->says) {
+			CU_ASSERT_EQUAL(r, -EINVAL);
+			CU_ASSERT(strstr(msg, "linerate: dpdk: ") &&
+				  strstr(msg, k->says));
+		} else {
+			CU_ASSERT_EQUAL(r, 0);
+			CU_ASSERT(!strstr(msg, "linerate: dpdk: "));
+		}
+		if ((r == -EINVAL) != !!k->says)
+			fprintf(stderr, "case %u: %d, said: %s\n", i, r, msg);
+	}
+}
+
+/* The neighbour table's generation, which sessions cache their next
+ * hop's MAC under (white box, a table of 8 slots). The per-packet case
+ * (a known peer, the same MAC) and a new peer in a free slot leave it;
+ * a changed MAC and a taken-over entry move it, and it skips 0. */
+static void test_neigh_generation(void)
+{
+	const struct rte_ether_addr a = {{2, 0, 0, 0, 0, 0xa}},
+				    b = {{2, 0, 0, 0, 0, 0xb}};
+	struct neigh slots[8];
+	struct lr_dp_addr ip[9];
+	struct dpdk d;
+	const struct neigh *n;
+	unsigned found = 0;
+
+	memset(&d, 0, sizeof(d));
+	memset(slots, 0, sizeof(slots));
+	d.neigh = slots;
+	d.neigh_mask = 7;
+	d.neigh_gen = 1;
+	for (unsigned i = 0; i < 9; i++)
+		ip[i] = (struct lr_dp_addr){.family = 4,
+					    .ip = {10, 0, 0, (uint8_t)i + 1}};
+	lr__dpdk_learn(&d, 4, ip[0].ip, &a);
+	CU_ASSERT_EQUAL(d.neigh_gen, 1);
+	n = lr__dpdk_lookup(&d, &ip[0]);
+	CU_ASSERT(n && rte_is_same_ether_addr(&n->mac, &a));
+	lr__dpdk_learn(&d, 4, ip[0].ip, &a);
+	CU_ASSERT_EQUAL(d.neigh_gen, 1);
+	lr__dpdk_learn(&d, 4, ip[0].ip, &b);
+	CU_ASSERT_EQUAL(d.neigh_gen, 2);
+	n = lr__dpdk_lookup(&d, &ip[0]);
+	CU_ASSERT(n && rte_is_same_ether_addr(&n->mac, &b));
+	for (unsigned i = 1; i < 8; i++) /* fills the table */
+		lr__dpdk_learn(&d, 4, ip[i].ip, &a);
+	CU_ASSERT_EQUAL(d.neigh_gen, 2);
+	for (unsigned i = 0; i < 8; i++)
+		found += lr__dpdk_lookup(&d, &ip[i]) != NULL;
+	CU_ASSERT_EQUAL(found, 8);
+	lr__dpdk_learn(&d, 4, ip[8].ip, &a); /* takes one over */
+	CU_ASSERT_EQUAL(d.neigh_gen, 3);
+	CU_ASSERT(lr__dpdk_lookup(&d, &ip[8]) != NULL);
+	found = 0;
+	for (unsigned i = 0; i < 8; i++)
+		found += lr__dpdk_lookup(&d, &ip[i]) != NULL;
+	CU_ASSERT_EQUAL(found, 7);
+	d.neigh_gen = UINT32_MAX;
+	lr__dpdk_learn(&d, 4, ip[8].ip, &b);
+	CU_ASSERT_EQUAL(d.neigh_gen, 1);
+}
+
 static int setup(void)
 {
 	if (srtp_init() != srtp_err_status_ok)
@@ -634,4 +980,9 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_arp_punt_drops);
 	LR_ADD_TEST(s, test_bad_frames);
 	LR_ADD_TEST(s, test_rekey_mid_stream);
+	LR_ADD_TEST(s, test_gateway_ipv4);
+	LR_ADD_TEST(s, test_gateway_ipv6);
+	LR_ADD_TEST(s, test_next_hop_moves);
+	LR_ADD_TEST(s, test_route_config);
+	LR_ADD_TEST(s, test_neigh_generation);
 }
