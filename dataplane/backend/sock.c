@@ -2,7 +2,9 @@
 /*
  * The sock backend: one UDP socket per local address, recvmmsg and
  * sendmmsg in bursts of LR_DP_BURST, one worker thread sleeping in poll()
- * on the sockets and the wake eventfd.
+ * on the sockets and the wake eventfd. Same-size datagrams to one peer
+ * leave as one UDP GSO message; with UDP GRO the kernel may hand over a
+ * peer's run of same-size datagrams as one message, split here.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -102,12 +104,41 @@ void lr__dp_sock_close(struct lr_dp *dp)
 		}
 }
 
+#ifndef UDP_GRO
+#define UDP_GRO 104 /* linux/udp.h */
+#endif
+#define RX_ROOM	 1500		   /* a datagram, in a pool buffer */
+#define GRO_ROOM (65535 - RX_ROOM) /* the rest of a GRO message */
+
 struct rx_slots {
 	struct mmsghdr msg[LR_DP_BURST];
-	struct iovec iov[LR_DP_BURST];
+	struct iovec iov[LR_DP_BURST][2];
 	struct sockaddr_storage from[LR_DP_BURST];
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} cm[LR_DP_BURST];
 	struct lr__dpbuf *b[LR_DP_BURST];
+	unsigned len[LR_DP_BURST]; /* bytes in message i */
+	unsigned seg[LR_DP_BURST]; /* its GRO segment size; 0: one datagram */
+	/* GRO (NULL: off): message i's bytes past RX_ROOM land at
+	 * ovf + i * GRO_ROOM; straddle holds a message's bytes after its
+	 * first datagram that were in the first buffer. */
+	uint8_t *ovf;
+	uint8_t straddle[RX_ROOM];
 };
+
+static unsigned gro_size(struct msghdr *m)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c))
+		if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+			int v;
+
+			memcpy(&v, CMSG_DATA(c), sizeof(v));
+			return v > 0 ? (unsigned)v : 0;
+		}
+	return 0;
+}
 
 static unsigned rx_burst(struct lr_dp *dp, unsigned li, struct rx_slots *r)
 {
@@ -115,13 +146,22 @@ static unsigned rx_burst(struct lr_dp *dp, unsigned li, struct rx_slots *r)
 	int got;
 
 	while (n < LR_DP_BURST && (r->b[n] = lr__buf_get(dp))) {
-		r->iov[n].iov_base = r->b[n]->data;
-		r->iov[n].iov_len = 1500;
-		memset(&r->msg[n].msg_hdr, 0, sizeof(r->msg[n].msg_hdr));
-		r->msg[n].msg_hdr.msg_name = &r->from[n];
-		r->msg[n].msg_hdr.msg_namelen = sizeof(r->from[n]);
-		r->msg[n].msg_hdr.msg_iov = &r->iov[n];
-		r->msg[n].msg_hdr.msg_iovlen = 1;
+		struct msghdr *m = &r->msg[n].msg_hdr;
+
+		r->iov[n][0].iov_base = r->b[n]->data;
+		r->iov[n][0].iov_len = RX_ROOM;
+		memset(m, 0, sizeof(*m));
+		m->msg_name = &r->from[n];
+		m->msg_namelen = sizeof(r->from[n]);
+		m->msg_iov = r->iov[n];
+		m->msg_iovlen = 1;
+		if (r->ovf) {
+			r->iov[n][1].iov_base = r->ovf + (size_t)n * GRO_ROOM;
+			r->iov[n][1].iov_len = GRO_ROOM;
+			m->msg_iovlen = 2;
+			m->msg_control = r->cm[n].buf;
+			m->msg_controllen = sizeof(r->cm[n].buf);
+		}
 		n++;
 	}
 	got = n ? recvmmsg(dp->fd[li], r->msg, n, MSG_DONTWAIT, NULL) : 0;
@@ -131,15 +171,53 @@ static unsigned rx_burst(struct lr_dp *dp, unsigned li, struct rx_slots *r)
 		lr__buf_put(dp, r->b[i]);
 	for (int i = 0; i < got; i++) {
 		struct lr__dpbuf *b = r->b[i];
+		struct msghdr *m = &r->msg[i].msg_hdr;
+		unsigned len = r->msg[i].msg_len;
+		unsigned seg = r->ovf ? gro_size(m) : 0;
 
-		b->pkt.len = r->msg[i].msg_len;
-		if (r->msg[i].msg_hdr.msg_flags & MSG_TRUNC)
-			b->pkt.len = 0; /* over 1500: demux calls it OTHER */
+		if (seg && (seg > RX_ROOM || len <= seg))
+			seg = seg > RX_ROOM ? RX_ROOM + 1 : 0;
+		/* over 1500 bytes, as one datagram or as GRO's segments:
+		 * demux calls it OTHER */
+		if ((m->msg_flags & MSG_TRUNC) || seg > RX_ROOM ||
+		    (!seg && len > RX_ROOM))
+			len = seg = 0;
+		r->len[i] = len;
+		r->seg[i] = seg;
+		b->pkt.len = seg ? seg : len;
 		lr__dp_from_sa(&r->from[i], &b->remote);
 		b->local = dp->local[li];
 		b->lidx = (uint16_t)li;
 	}
 	return (unsigned)got;
+}
+
+/* Datagram k (1..) of GRO message i into a new buffer: its bytes are
+ * straddle[0, head) then the overflow (see gro_begin). NULL (counted
+ * no_buffer) when the pool is empty. */
+static struct lr__dpbuf *gro_piece(struct lr_dp *dp, const struct rx_slots *r,
+				   unsigned i, unsigned head, unsigned off)
+{
+	const uint8_t *ovf = r->ovf + (size_t)i * GRO_ROOM;
+	unsigned seg = r->seg[i], len = r->len[i];
+	unsigned sl = len - off < seg ? len - off : seg, p = off - seg, a = 0;
+	const struct lr__dpbuf *b = r->b[i];
+	struct lr__dpbuf *x = lr__buf_get(dp);
+
+	if (!x) {
+		dp->st.drops[LR_DROP_NO_BUFFER]++;
+		return NULL;
+	}
+	if (p < head) {
+		a = head - p < sl ? head - p : sl;
+		memcpy(x->data, r->straddle + p, a);
+	}
+	memcpy(x->data + a, ovf + (p + a - head), sl - a);
+	x->pkt.len = sl;
+	x->remote = b->remote;
+	x->local = b->local;
+	x->lidx = b->lidx;
+	return x;
 }
 
 struct tx_slots {
@@ -266,6 +344,52 @@ static void tx_burst(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned n,
 		lr__buf_put(dp, tx[i]);
 }
 
+struct chunk {
+	struct lr__dpbuf *c[LR_DP_BURST];
+	unsigned n;
+};
+
+static void push(struct lr_dp *dp, struct chunk *k, struct lr__dpbuf *b,
+		 struct lr__dpbuf **tx, struct tx_slots *ts)
+{
+	k->c[k->n++] = b;
+	if (k->n == LR_DP_BURST) {
+		tx_burst(dp, tx, lr__engine_burst(dp, k->c, k->n, tx), ts);
+		k->n = 0;
+	}
+}
+
+/* Received messages through the engine in bursts of at most
+ * LR_DP_BURST datagrams, a GRO message's datagrams in order. The first
+ * datagram of a GRO message stays in its buffer; the bytes after it in
+ * that buffer are copied aside before the engine rewrites it. */
+static void deliver(struct lr_dp *dp, struct rx_slots *r, unsigned got,
+		    struct lr__dpbuf **tx, struct tx_slots *ts)
+{
+	struct chunk k = {.n = 0};
+
+	for (unsigned i = 0; i < got; i++) {
+		unsigned seg = r->seg[i], len = r->len[i], head;
+
+		if (!seg) {
+			push(dp, &k, r->b[i], tx, ts);
+			continue;
+		}
+		head = (len < RX_ROOM ? len : RX_ROOM) - seg;
+		memcpy(r->straddle, r->b[i]->data + seg, head);
+		dp->st.rx_coalesced += (len + seg - 1) / seg;
+		push(dp, &k, r->b[i], tx, ts);
+		for (unsigned off = seg; off < len; off += seg) {
+			struct lr__dpbuf *x = gro_piece(dp, r, i, head, off);
+
+			if (x)
+				push(dp, &k, x, tx, ts);
+		}
+	}
+	if (k.n)
+		tx_burst(dp, tx, lr__engine_burst(dp, k.c, k.n, tx), ts);
+}
+
 void *lr__dp_sock_run(void *arg)
 {
 	struct lr_dp *dp = arg;
@@ -276,6 +400,23 @@ void *lr__dp_sock_run(void *arg)
 
 	if (!rx || !ts || !tx)
 		goto out;
+	/* UDP GRO: same-size datagrams from one peer may come as one
+	 * message (its room: GRO_ROOM past the first buffer, per slot;
+	 * pages are only touched when a big message comes). */
+	for (unsigned i = 0; !dp->cfg.no_udp_gro && i < dp->nlocal; i++) {
+		int one = 1;
+
+		if (!setsockopt(dp->fd[i], SOL_UDP, UDP_GRO, &one,
+				sizeof(one)) &&
+		    !rx->ovf &&
+		    !(rx->ovf = malloc((size_t)LR_DP_BURST * GRO_ROOM))) {
+			/* no memory for it: without GRO, then */
+			one = 0;
+			setsockopt(dp->fd[i], SOL_UDP, UDP_GRO, &one,
+				   sizeof(one));
+			break;
+		}
+	}
 	for (unsigned i = 0; i < dp->nlocal; i++)
 		pfd[i] = (struct pollfd){.fd = dp->fd[i], .events = POLLIN};
 	pfd[dp->nlocal] = (struct pollfd){.fd = dp->wake_fd, .events = POLLIN};
@@ -296,8 +437,7 @@ void *lr__dp_sock_run(void *arg)
 			if (!got)
 				continue;
 			busy = 1;
-			n = lr__engine_burst(dp, rx->b, got, tx);
-			tx_burst(dp, tx, n, ts);
+			deliver(dp, rx, got, tx, ts);
 		}
 		if (busy)
 			continue;
@@ -309,6 +449,8 @@ void *lr__dp_sock_run(void *arg)
 		}
 	}
 out:
+	if (rx)
+		free(rx->ovf);
 	free(rx);
 	free(ts);
 	free(tx);

@@ -92,6 +92,10 @@ struct lr_dp_config {
 	unsigned max_tx_streams; /* SSRCs sent to one peer; 0 = 64 */
 	int srtp_impl;		 /* enum lr_srtp_impl; 0 = auto */
 	int pin;		 /* pin the worker thread to CPU `cpu` */
+	/* sock: do not ask the kernel for UDP GRO (by default a burst of
+	 * same-size datagrams from one peer may arrive as one message, then
+	 * split here; rx_coalesced counts them). */
+	int no_udp_gro;
 	unsigned cpu;
 	/* Workers (threads), shared-nothing: sock and uring open each
 	 * local address once per worker with SO_REUSEPORT and the kernel
@@ -186,6 +190,7 @@ struct lr_dp_stats {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 	uint64_t forwarded; /* media packets sent to legs */
 	uint64_t punted, punt_dropped;
+	uint64_t rx_coalesced; /* datagrams that came in UDP GRO messages */
 	uint64_t drops[LR_DROP__MAX];
 	uint64_t bursts;
 	uint64_t sessions;	/* installed */

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,10 +107,11 @@ static void peer_close(struct peer *p)
 	srtp_dealloc(p->rx);
 }
 
-/* An RTP packet with payload tagged k, protected by libsrtp2. */
-static int make_rtp(struct peer *p, uint32_t k, uint8_t *buf)
+/* An RTP packet with a payload of plen bytes (>= 4) tagged k, protected
+ * by libsrtp2. */
+static int make_rtp_len(struct peer *p, uint32_t k, uint8_t *buf, unsigned plen)
 {
-	int len = 12 + 160;
+	int len = 12 + (int)plen;
 
 	memset(buf, 0, (size_t)len + 32);
 	buf[0] = 0x80;
@@ -118,9 +120,14 @@ static int make_rtp(struct peer *p, uint32_t k, uint8_t *buf)
 	lr_wr32(buf + 4, k * 960);
 	lr_wr32(buf + 8, p->ssrc);
 	lr_wr32(buf + 12, k);
-	memset(buf + 16, (int)(k & 0xff), 156);
+	memset(buf + 16, (int)(k & 0xff), plen - 4);
 	CU_ASSERT_FATAL(srtp_protect(p->tx, buf, &len) == srtp_err_status_ok);
 	return len;
+}
+
+static int make_rtp(struct peer *p, uint32_t k, uint8_t *buf)
+{
+	return make_rtp_len(p, k, buf, 160);
 }
 
 static void send_to(struct peer *p, const struct lr_dp_addr *to,
@@ -634,6 +641,118 @@ static void test_target_leaves_and_returns(void)
 	lr_dp_free(dp);
 }
 
+/* Packets k0.. of the peer's as one UDP GSO message of n datagrams
+ * with plen-byte payloads, the last one's last_plen. */
+static void send_gso(struct peer *p, const struct lr_dp_addr *to, uint32_t k0,
+		     unsigned n, unsigned plen, unsigned last_plen)
+{
+	static uint8_t buf[64][2048];
+	struct iovec iov[64];
+	struct sockaddr_storage ss;
+	union {
+		char b[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr align;
+	} cm;
+	struct msghdr m = {.msg_name = &ss,
+			   .msg_namelen = to_sa(to, &ss),
+			   .msg_iov = iov,
+			   .msg_iovlen = n,
+			   .msg_control = cm.b,
+			   .msg_controllen = sizeof(cm.b)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	uint16_t seg = 0;
+	size_t total = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		int len = make_rtp_len(p, k0 + i, buf[i],
+				       i + 1 < n ? plen : last_plen);
+
+		iov[i] = (struct iovec){buf[i], (size_t)len};
+		if (!i)
+			seg = (uint16_t)len;
+		total += (size_t)len;
+	}
+	c->cmsg_level = SOL_UDP;
+	c->cmsg_type = UDP_SEGMENT;
+	c->cmsg_len = CMSG_LEN(sizeof(seg));
+	memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+	CU_ASSERT(sendmsg(p->fd, &m, 0) == (ssize_t)total);
+}
+
+/* Every datagram that arrives (until 2 s of silence) must unprotect with
+ * libsrtp2; tags[] and lens[] get their payload tags and lengths. */
+static unsigned receive_any(struct peer *p, unsigned max, uint32_t *tags,
+			    unsigned *lens)
+{
+	unsigned got = 0;
+	uint8_t buf[2048];
+
+	while (got < max) {
+		struct pollfd pf = {.fd = p->fd, .events = POLLIN};
+		int len;
+
+		if (poll(&pf, 1, 2000) <= 0)
+			break;
+		len = (int)recv(p->fd, buf, sizeof(buf), 0);
+		if (len <= 0)
+			break;
+		if (srtp_unprotect(p->rx, buf, &len) != srtp_err_status_ok) {
+			CU_FAIL("libsrtp2 could not unprotect a leg");
+			continue;
+		}
+		tags[got] = lr_rd32(buf + 12);
+		lens[got++] = (unsigned)len - 12;
+	}
+	return got;
+}
+
+/* UDP GRO (sock): a publisher's GSO messages (the kernel keeps them
+ * whole on loopback, as GRO would build them off a NIC) arrive as one
+ * message each and are split; sizes that make a datagram straddle the
+ * first buffer, a shorter last datagram, 64 at once, datagrams of 1400
+ * bytes, and one message past a pool burst; every one forwarded once,
+ * in order, with its own length. The uring backend takes them split by
+ * the kernel (no GRO there): the same result, rx_coalesced 0. */
+static void test_udp_gro(void)
+{
+	static const struct {
+		unsigned n, plen, last;
+	} m[] = {{8, 160, 160},	  {20, 300, 77}, {64, 100, 100},
+		 {5, 1380, 1000}, {2, 700, 700}, {33, 212, 211}};
+	struct lr_dp *dp = dp_open(0);
+	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_dp_route r = {.to = 2, .pt_from = -1, .pt_to = -1};
+	struct peer pub, sub;
+	struct lr_dp_stats st;
+	static uint32_t tags[256];
+	static unsigned lens[256];
+	unsigned want = 0, got, k = 0;
+
+	peer_open(&pub, 0, LR_SRTP_AEAD_AES_128_GCM);
+	peer_open(&sub, 0, LR_SRTP_AEAD_AES_128_GCM);
+	CU_ASSERT_EQUAL(install(dp, 2, &sub, 0, NULL, 0), 0);
+	CU_ASSERT_EQUAL(install(dp, 1, &pub, 0, &r, 1), 0);
+	for (unsigned i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		send_gso(&pub, &to, want, m[i].n, m[i].plen, m[i].last);
+		want += m[i].n;
+	}
+	got = receive_any(&sub, 256, tags, lens);
+	CU_ASSERT_EQUAL(got, want);
+	for (unsigned i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		for (unsigned j = 0; j < m[i].n && k < got; j++, k++) {
+			CU_ASSERT_EQUAL(tags[k], k);
+			CU_ASSERT_EQUAL(lens[k],
+					j + 1 < m[i].n ? m[i].plen : m[i].last);
+		}
+	lr_dp_stats(dp, &st);
+	CU_ASSERT_EQUAL(st.forwarded, want);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_AUTH], 0);
+	CU_ASSERT_EQUAL(st.rx_coalesced, backend == LR_DP_SOCK ? want : 0);
+	peer_close(&pub);
+	peer_close(&sub);
+	lr_dp_free(dp);
+}
+
 /* SSRC slots sized per session: memory follows them, a subscriber with
  * one tx slot takes the first SSRC routed to it and counts the second
  * as no_stream_slot, sizes past the limits are refused. */
@@ -794,6 +913,7 @@ static void add_suite(const char *name, CU_InitializeFunc init)
 	LR_ADD_TEST(s, test_session_slots);
 	LR_ADD_TEST(s, test_route_change_mid_stream);
 	LR_ADD_TEST(s, test_target_leaves_and_returns);
+	LR_ADD_TEST(s, test_udp_gro);
 	LR_ADD_TEST(s, test_workers);
 }
 
