@@ -126,6 +126,8 @@ struct rx_slots {
 	 * first datagram that were in the first buffer. */
 	uint8_t *ovf;
 	uint8_t straddle[RX_ROOM];
+	struct lr_dp_addr local; /* the socket of this burst */
+	uint16_t lidx;
 };
 
 static unsigned gro_size(struct msghdr *m)
@@ -164,6 +166,8 @@ static unsigned rx_burst(struct lr_dp *dp, unsigned li, struct rx_slots *r)
 		}
 		n++;
 	}
+	r->local = dp->local[li];
+	r->lidx = (uint16_t)li;
 	got = n ? recvmmsg(dp->fd[li], r->msg, n, MSG_DONTWAIT, NULL) : 0;
 	if (got < 0)
 		got = 0;
@@ -196,12 +200,12 @@ static unsigned rx_burst(struct lr_dp *dp, unsigned li, struct rx_slots *r)
  * straddle[0, head) then the overflow (see gro_begin). NULL (counted
  * no_buffer) when the pool is empty. */
 static struct lr__dpbuf *gro_piece(struct lr_dp *dp, const struct rx_slots *r,
-				   unsigned i, unsigned head, unsigned off)
+				   unsigned i, const struct lr_dp_addr *from,
+				   unsigned head, unsigned off)
 {
 	const uint8_t *ovf = r->ovf + (size_t)i * GRO_ROOM;
 	unsigned seg = r->seg[i], len = r->len[i];
 	unsigned sl = len - off < seg ? len - off : seg, p = off - seg, a = 0;
-	const struct lr__dpbuf *b = r->b[i];
 	struct lr__dpbuf *x = lr__buf_get(dp);
 
 	if (!x) {
@@ -214,9 +218,9 @@ static struct lr__dpbuf *gro_piece(struct lr_dp *dp, const struct rx_slots *r,
 	}
 	memcpy(x->data + a, ovf + (p + a - head), sl - a);
 	x->pkt.len = sl;
-	x->remote = b->remote;
-	x->local = b->local;
-	x->lidx = b->lidx;
+	x->remote = *from;
+	x->lidx = r->lidx;
+	x->local = r->local;
 	return x;
 }
 
@@ -370,17 +374,23 @@ static void deliver(struct lr_dp *dp, struct rx_slots *r, unsigned got,
 
 	for (unsigned i = 0; i < got; i++) {
 		unsigned seg = r->seg[i], len = r->len[i], head;
+		struct lr_dp_addr from;
 
 		if (!seg) {
 			push(dp, &k, r->b[i], tx, ts);
 			continue;
 		}
+		/* The engine rewrites the first buffer (data, and its
+		 * addresses into a leg's), so what the rest need of it is
+		 * kept aside first. */
 		head = (len < RX_ROOM ? len : RX_ROOM) - seg;
 		memcpy(r->straddle, r->b[i]->data + seg, head);
+		from = r->b[i]->remote;
 		dp->st.rx_coalesced += (len + seg - 1) / seg;
 		push(dp, &k, r->b[i], tx, ts);
 		for (unsigned off = seg; off < len; off += seg) {
-			struct lr__dpbuf *x = gro_piece(dp, r, i, head, off);
+			struct lr__dpbuf *x =
+				gro_piece(dp, r, i, &from, head, off);
 
 			if (x)
 				push(dp, &k, x, tx, ts);

@@ -10,8 +10,9 @@
  *
  * Received datagrams are copied from the ring's buffers into the worker's
  * packet buffers (one memcpy, and the ring buffer is back at once), so
- * the engine and fan-out work as with sockets. Sends use UDP GSO like
- * the sock backend.
+ * the engine and fan-out work as with sockets; with UDP GRO a message
+ * holding a peer's run of same-size datagrams is split in that copy.
+ * Sends use UDP GSO like the sock backend.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,11 +26,19 @@
 
 #include "../dp_internal.h"
 
+#ifndef UDP_GRO
+#define UDP_GRO 104 /* linux/udp.h */
+#endif
 #define RING_ENTRIES 1024
-#define BR_ENTRIES   1024 /* provided buffers (a power of two) */
-#define BR_SIZE	     2048 /* recvmsg_out + address + 1500 bytes */
-#define BGID	     7
-#define TX_MAX	     (LR_DP_BURST * LR_DP_MAX_ROUTES)
+/* Provided buffers (a power of two): recvmsg_out, address, control and
+ * a datagram; with UDP GRO, room for a whole GRO message (64 KiB),
+ * fewer of them (their pages are touched only as far as filled). */
+#define BR_ENTRIES     1024
+#define BR_SIZE	       2048
+#define BR_ENTRIES_GRO 256
+#define BR_SIZE_GRO    (65536 + 512)
+#define BGID	       7
+#define TX_MAX	       (LR_DP_BURST * LR_DP_MAX_ROUTES)
 
 enum {
 	UD_RECV = 1,
@@ -54,6 +63,8 @@ struct uring {
 	struct io_uring ring;
 	struct io_uring_buf_ring *br;
 	uint8_t *bufs;
+	unsigned br_entries, br_size;
+	int gro;	    /* UDP GRO on the sockets */
 	struct msghdr tmpl; /* what multishot recvmsg fills in */
 	uint64_t wake_val;
 	int armed[DP_MAX_LOCAL];
@@ -202,12 +213,49 @@ static void run_engine(struct lr_dp *dp, struct uring *u, unsigned li)
 	send_all(dp, u, u->tx, n);
 }
 
+/* The GRO segment size a message came with (0: one datagram). */
+static unsigned gro_size(struct io_uring_recvmsg_out *o, struct msghdr *tmpl)
+{
+	struct cmsghdr *c;
+
+	for (c = io_uring_recvmsg_cmsg_firsthdr(o, tmpl); c;
+	     c = io_uring_recvmsg_cmsg_nexthdr(o, tmpl, c))
+		if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+			int v;
+
+			memcpy(&v, CMSG_DATA(c), sizeof(v));
+			return v > 0 ? (unsigned)v : 0;
+		}
+	return 0;
+}
+
+/* One datagram of a message into the socket's pending burst. */
+static void take(struct lr_dp *dp, struct uring *u, unsigned li,
+		 const struct lr_dp_addr *from, const uint8_t *p, size_t len)
+{
+	struct lr__dpbuf *b = lr__buf_get(dp);
+
+	if (!b) {
+		dp->st.drops[LR_DROP_NO_BUFFER]++;
+		return;
+	}
+	memcpy(b->data, p, len);
+	b->pkt.len = (uint32_t)len;
+	b->remote = *from;
+	b->local = dp->local[li];
+	b->lidx = (uint16_t)li;
+	u->rx[li][u->nrx[li]++] = b;
+	if (u->nrx[li] == LR_DP_BURST)
+		run_engine(dp, u, li);
+}
+
 static void on_recv(struct lr_dp *dp, struct uring *u, unsigned li,
 		    const struct io_uring_cqe *cqe)
 {
-	unsigned bid;
+	unsigned bid, seg;
 	struct io_uring_recvmsg_out *o;
-	struct lr__dpbuf *b;
+	struct lr_dp_addr from;
+	const uint8_t *pl;
 	uint8_t *raw;
 	size_t len;
 
@@ -216,27 +264,26 @@ static void on_recv(struct lr_dp *dp, struct uring *u, unsigned li,
 	if (cqe->res < 0 || !(cqe->flags & IORING_CQE_F_BUFFER))
 		return; /* -ENOBUFS: the ring ran dry; re-armed below */
 	bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
-	raw = u->bufs + (size_t)bid * BR_SIZE;
+	raw = u->bufs + (size_t)bid * u->br_size;
 	o = io_uring_recvmsg_validate(raw, cqe->res, &u->tmpl);
-	b = o ? lr__buf_get(dp) : NULL;
-	if (b && !(o->flags & MSG_TRUNC)) {
+	if (o && !(o->flags & MSG_TRUNC)) {
 		len = io_uring_recvmsg_payload_length(o, cqe->res, &u->tmpl);
-		memcpy(b->data, io_uring_recvmsg_payload(o, &u->tmpl), len);
-		b->pkt.len = (uint32_t)len;
-		lr__dp_from_sa(io_uring_recvmsg_name(o), &b->remote);
-		b->local = dp->local[li];
-		b->lidx = (uint16_t)li;
-		u->rx[li][u->nrx[li]++] = b;
-		if (u->nrx[li] == LR_DP_BURST)
-			run_engine(dp, u, li);
-	} else if (b) {
-		lr__buf_put(dp, b); /* over 1500 bytes */
-	} else {
-		dp->st.drops[LR_DROP_NO_BUFFER]++;
+		pl = io_uring_recvmsg_payload(o, &u->tmpl);
+		seg = u->gro ? gro_size(o, &u->tmpl) : 0;
+		lr__dp_from_sa(io_uring_recvmsg_name(o), &from);
+		if (seg && seg < len && seg <= 1500) {
+			/* a GRO message: its datagrams, in order */
+			dp->st.rx_coalesced += (len + seg - 1) / seg;
+			for (size_t off = 0; off < len; off += seg)
+				take(dp, u, li, &from, pl + off,
+				     len - off < seg ? len - off : seg);
+		} else if (len <= 1500) {
+			take(dp, u, li, &from, pl, len);
+		} /* else over 1500 bytes: dropped, as by the sock backend */
 	}
 	/* the ring buffer goes straight back */
-	io_uring_buf_ring_add(u->br, raw, BR_SIZE, (unsigned short)bid,
-			      io_uring_buf_ring_mask(BR_ENTRIES),
+	io_uring_buf_ring_add(u->br, raw, u->br_size, (unsigned short)bid,
+			      io_uring_buf_ring_mask(u->br_entries),
 			      (int)u->recycled++);
 }
 
@@ -256,26 +303,36 @@ static int ring_setup(struct lr_dp *dp, struct uring *u)
 	}
 	if (r)
 		return r;
+	/* UDP GRO where the sockets take it (as the sock backend) */
+	for (unsigned i = 0; !dp->cfg.no_udp_gro && i < dp->nlocal; i++) {
+		int one = 1;
+
+		if (!setsockopt(dp->fd[i], SOL_UDP, UDP_GRO, &one, sizeof(one)))
+			u->gro = 1;
+	}
+	u->br_entries = u->gro ? BR_ENTRIES_GRO : BR_ENTRIES;
+	u->br_size = u->gro ? BR_SIZE_GRO : BR_SIZE;
 	if (posix_memalign((void **)&u->br, 4096,
-			   BR_ENTRIES * sizeof(struct io_uring_buf)) ||
+			   u->br_entries * sizeof(struct io_uring_buf)) ||
 	    posix_memalign((void **)&u->bufs, 4096,
-			   (size_t)BR_ENTRIES * BR_SIZE))
+			   (size_t)u->br_entries * u->br_size))
 		return -ENOMEM;
 	io_uring_buf_ring_init(u->br);
 	reg.ring_addr = (unsigned long)u->br;
-	reg.ring_entries = BR_ENTRIES;
+	reg.ring_entries = u->br_entries;
 	reg.bgid = BGID;
 	r = io_uring_register_buf_ring(&u->ring, &reg, 0);
 	if (r)
 		return r;
-	for (unsigned i = 0; i < BR_ENTRIES; i++)
-		io_uring_buf_ring_add(u->br, u->bufs + (size_t)i * BR_SIZE,
-				      BR_SIZE, (unsigned short)i,
-				      io_uring_buf_ring_mask(BR_ENTRIES),
+	for (unsigned i = 0; i < u->br_entries; i++)
+		io_uring_buf_ring_add(u->br, u->bufs + (size_t)i * u->br_size,
+				      u->br_size, (unsigned short)i,
+				      io_uring_buf_ring_mask(u->br_entries),
 				      (int)i);
-	io_uring_buf_ring_advance(u->br, BR_ENTRIES);
+	io_uring_buf_ring_advance(u->br, (int)u->br_entries);
 	u->tmpl.msg_namelen = sizeof(struct sockaddr_storage);
-	(void)dp;
+	if (u->gro)
+		u->tmpl.msg_controllen = CMSG_SPACE(sizeof(int));
 	return 0;
 }
 
