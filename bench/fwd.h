@@ -22,6 +22,7 @@
 #define SINK_ID(k) ((1ull << 32) + (k))
 
 extern double fwd_secs_per_run; /* measured time per cell */
+extern int fwd_no_gro;		/* --no-gro: sock and uring without UDP GRO */
 extern uint16_t fwd_sink_port;	/* the subscribers' port (sockets) */
 
 struct result {
@@ -42,8 +43,17 @@ struct gen {
 	struct lr_dp_addr to;
 	atomic_int stop;
 	uint64_t sent;
+	/* Pacing (NULL: none): what the forwarder has taken in so far. The
+	 * generator stays at most FWD_LAG datagrams ahead of it, so that no
+	 * flow loses 2^15 packets in a row, past which SRTP's index
+	 * estimate (RFC 3711 §3.3.1) cannot follow: with a deep socket
+	 * queue and GRO, an unpaced flood made gaps that long. */
+	uint64_t (*consumed)(void *arg);
+	void *consumed_arg;
+	uint64_t written_off; /* datagrams the kernel dropped, given up */
 	pthread_t th;
 };
+#define FWD_LAG 8192
 
 /* fwd_setup.c */
 uint64_t fwd_now_ns(void);

@@ -29,6 +29,7 @@ struct naive {
 	struct lr_srtp_worker *w;
 	atomic_int stop;
 	uint64_t fwd, cpu;
+	uint64_t taken; /* datagrams received */
 	pthread_t th;
 };
 
@@ -61,6 +62,8 @@ static void *naive_run(void *arg)
 			got = recvmmsg(n->fd, m, 64, MSG_DONTWAIT, NULL);
 			if (got <= 0)
 				continue;
+			__atomic_fetch_add(&n->taken, (uint64_t)got,
+					   __ATOMIC_RELAXED);
 			for (unsigned k = 0; k < n->fanout; k++) {
 				struct mmsghdr o[64];
 				struct iovec oi[64];
@@ -94,6 +97,7 @@ static void *naive_run(void *arg)
 
 		if (len <= 0)
 			continue;
+		__atomic_fetch_add(&n->taken, 1, __ATOMIC_RELAXED);
 		p.len = (uint32_t)len;
 		f = (lr_rtp_ssrc(buf[0]) - 0x10000) % n->flows;
 		if (lr_srtp_session_unprotect(n->rx[f], &pp, 1) != 1)
@@ -122,6 +126,11 @@ static void *naive_run(void *arg)
 static uint64_t naive_forwarded(void *n)
 {
 	return __atomic_load_n(&((struct naive *)n)->fwd, __ATOMIC_RELAXED);
+}
+
+static uint64_t naive_taken(void *n)
+{
+	return __atomic_load_n(&((struct naive *)n)->taken, __ATOMIC_RELAXED);
 }
 
 struct result fwd_run_naive(int mmsg, unsigned suite, unsigned size,
@@ -159,6 +168,8 @@ struct result fwd_run_naive(int mmsg, unsigned suite, unsigned size,
 		fwd_policy(&c.policy, suite, 5000 + k);
 		lr_srtp_session_new(&n.tx[k], &c);
 	}
+	g.consumed = naive_taken;
+	g.consumed_arg = &n;
 	pthread_create(&n.th, NULL, naive_run, &n);
 	pthread_create(&g.th, NULL, fwd_gen_run, &g);
 	usleep(200000);

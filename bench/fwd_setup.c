@@ -21,6 +21,7 @@
 #include "linerate/lr_rtp.h"
 
 double fwd_secs_per_run = 1.0;
+int fwd_no_gro;
 
 uint64_t fwd_now_ns(void)
 {
@@ -148,6 +149,29 @@ void fwd_rtp_burst(uint8_t (*bufs)[1536], unsigned n, uint16_t *seq,
 
 /* ---- the generator: flows' publishers ---- */
 
+/* Wait until the forwarder is at most FWD_LAG behind. If it takes
+ * nothing more for 2 ms, the rest was dropped by the kernel (a full
+ * socket queue): counted as gone, so the wait does not last forever. */
+static void gen_pace(struct gen *g)
+{
+	uint64_t t0 = fwd_now_ns(), last = UINT64_MAX;
+
+	while (!atomic_load(&g->stop)) {
+		uint64_t c = g->consumed(g->consumed_arg) + g->written_off;
+
+		if (g->sent <= c + FWD_LAG)
+			return;
+		if (c != last) {
+			last = c;
+			t0 = fwd_now_ns();
+		} else if (fwd_now_ns() - t0 > 2000000) {
+			g->written_off += g->sent - FWD_LAG - c;
+			return;
+		}
+		usleep(20);
+	}
+}
+
 void *fwd_gen_run(void *arg)
 {
 	struct gen *g = arg;
@@ -204,6 +228,10 @@ void *fwd_gen_run(void *arg)
 		if (n && sendmsg(g->fd, &mh, 0) > 0)
 			g->sent += n;
 		f = (f + 1) % g->flows;
+		/* a look at the forwarder every 4096 datagrams: its
+		 * counters are read through a command, which costs it */
+		if (g->consumed && (g->sent & 4095) < n)
+			gen_pace(g);
 	}
 	return NULL;
 }
@@ -365,7 +393,8 @@ struct lr_dp_config fwd_config(enum lr_dp_backend be,
 		.nlocal = 1,
 		.max_sessions = flows + fwd_sinks_for(fanout, flows) + 16,
 		.pin = 1,
-		.cpu = (unsigned)(fwd_ncpu() - 1)};
+		.cpu = (unsigned)(fwd_ncpu() - 1),
+		.no_udp_gro = fwd_no_gro};
 
 	return c;
 }

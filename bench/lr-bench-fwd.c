@@ -33,6 +33,14 @@
 
 #include "fwd.h"
 
+static uint64_t dp_taken(void *dp)
+{
+	struct lr_dp_stats st;
+
+	lr_dp_stats(dp, &st);
+	return st.rx_packets;
+}
+
 static struct result run_dp(enum lr_dp_backend be, unsigned suite,
 			    unsigned size, unsigned fanout, unsigned flows)
 {
@@ -50,6 +58,8 @@ static struct result run_dp(enum lr_dp_backend be, unsigned suite,
 		return res;
 	}
 	g.to = bound;
+	g.consumed = dp_taken;
+	g.consumed_arg = dp;
 	fwd_install_topology(dp, &bound, suite, fanout, flows, g.port,
 			     fwd_sink_port);
 	pthread_create(&g.th, NULL, fwd_gen_run, &g);
@@ -121,6 +131,8 @@ int main(int argc, char **argv)
 
 		if (!strcmp(argv[i], "--secs") && more)
 			fwd_secs_per_run = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--no-gro"))
+			fwd_no_gro = 1;
 		else if (!strcmp(argv[i], "--quick"))
 			fwd_secs_per_run = 0.3;
 		else if (!strcmp(argv[i], "--only") && more)
@@ -145,7 +157,7 @@ int main(int argc, char **argv)
 			fprintf(help ? stdout : stderr,
 				"usage: lr-bench-fwd [--quick] [--secs S] "
 				"[--only BACKEND] [--max-flows N] [--flows N] "
-				"[--size 200|1200] [--fanout 1|10]\n");
+				"[--size 200|1200] [--fanout 1|10] [--no-gro]\n");
 			return help ? 0 : 2;
 		}
 	}

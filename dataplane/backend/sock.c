@@ -125,6 +125,11 @@ struct rx_slots {
 	 * ovf + i * GRO_ROOM; straddle holds a message's bytes after its
 	 * first datagram that were in the first buffer. */
 	uint8_t *ovf;
+	/* messages the next recvmmsg asks for: a round takes about
+	 * LR_DP_BURST datagrams, however many come in one GRO message, so
+	 * that commands, other sockets and the socket's own queue are
+	 * served as often as without GRO */
+	unsigned want[DP_MAX_LOCAL];
 	uint8_t straddle[RX_ROOM];
 	struct lr_dp_addr local; /* the socket of this burst */
 	uint16_t lidx;
@@ -147,7 +152,9 @@ static unsigned rx_burst(struct lr_dp *dp, unsigned li, struct rx_slots *r)
 	unsigned n = 0;
 	int got;
 
-	while (n < LR_DP_BURST && (r->b[n] = lr__buf_get(dp))) {
+	unsigned max = r->want[li] ? r->want[li] : LR_DP_BURST, dgrams = 0;
+
+	while (n < max && (r->b[n] = lr__buf_get(dp))) {
 		struct msghdr *m = &r->msg[n].msg_hdr;
 
 		r->iov[n][0].iov_base = r->b[n]->data;
@@ -188,10 +195,18 @@ static unsigned rx_burst(struct lr_dp *dp, unsigned li, struct rx_slots *r)
 			len = seg = 0;
 		r->len[i] = len;
 		r->seg[i] = seg;
+		dgrams += seg ? (len + seg - 1) / seg : 1;
 		b->pkt.len = seg ? seg : len;
 		lr__dp_from_sa(&r->from[i], &b->remote);
 		b->local = dp->local[li];
 		b->lidx = (uint16_t)li;
+	}
+	if (got > 0) {
+		/* datagrams per message this time: ask for what makes a
+		 * burst next time */
+		unsigned per = (dgrams + (unsigned)got - 1) / (unsigned)got;
+
+		r->want[li] = per > LR_DP_BURST ? 1 : LR_DP_BURST / per;
 	}
 	return (unsigned)got;
 }
@@ -356,6 +371,8 @@ struct chunk {
 static void push(struct lr_dp *dp, struct chunk *k, struct lr__dpbuf *b,
 		 struct lr__dpbuf **tx, struct tx_slots *ts)
 {
+	{ static unsigned last, n, bad; const uint8_t *d = b->pkt.data; unsigned sq = d[2]<<8|d[3];
+	  unsigned diff = (sq - last) & 0xffff; if (n++ && diff != 1 && bad++ < 25) fprintf(stderr, "jump %u -> %u (diff %u) at %u\n", last, sq, diff, n); last = sq; }
 	k->c[k->n++] = b;
 	if (k->n == LR_DP_BURST) {
 		tx_burst(dp, tx, lr__engine_burst(dp, k->c, k->n, tx), ts);
