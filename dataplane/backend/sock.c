@@ -371,8 +371,6 @@ struct chunk {
 static void push(struct lr_dp *dp, struct chunk *k, struct lr__dpbuf *b,
 		 struct lr__dpbuf **tx, struct tx_slots *ts)
 {
-	{ static unsigned last, n, bad; const uint8_t *d = b->pkt.data; unsigned sq = d[2]<<8|d[3];
-	  unsigned diff = (sq - last) & 0xffff; if (n++ && diff != 1 && bad++ < 25) fprintf(stderr, "jump %u -> %u (diff %u) at %u\n", last, sq, diff, n); last = sq; }
 	k->c[k->n++] = b;
 	if (k->n == LR_DP_BURST) {
 		tx_burst(dp, tx, lr__engine_burst(dp, k->c, k->n, tx), ts);
