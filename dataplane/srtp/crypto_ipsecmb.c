@@ -38,16 +38,51 @@ struct mb_impl {
 	uint8_t tags[LR_BURST_MAX][16] __attribute__((aligned(16)));
 };
 
+/* What both kinds of key begin with. */
 struct mb_key {
-	struct gcm_key_data gcm; /* first: needs 64-byte alignment */
-	uint8_t enc[16 * 15] __attribute__((aligned(16)));
-	uint8_t dec[16 * 15] __attribute__((aligned(16)));
-	uint8_t ipad[20] __attribute__((aligned(16)));
-	uint8_t opad[20] __attribute__((aligned(16)));
 	uint8_t alg;
 	uint8_t key_len;
-	struct lr_crypto_key ossl; /* the same key, OpenSSL's */
 };
+
+/* AES-GCM: the round keys and GHASH key powers ipsec-mb precomputes. */
+struct mb_gcm_key {
+	struct mb_key h;
+	struct gcm_key_data gcm __attribute__((aligned(64)));
+};
+
+/* AES-CM (or NULL) + HMAC-SHA1: the encryption round keys (counter mode
+ * never runs AES backwards), the HMAC pads, and OpenSSL's twin of the
+ * key for bursts too small for the multi-buffer SHA-1. */
+struct mb_cm_key {
+	struct mb_key h;
+	uint8_t enc[16 * 15] __attribute__((aligned(16)));
+	uint8_t ipad[20] __attribute__((aligned(16)));
+	uint8_t opad[20] __attribute__((aligned(16)));
+	struct lr_crypto_key ossl;
+};
+
+static const struct mb_gcm_key *gcm_of(const struct lr_crypto_key *key)
+{
+	return key->priv;
+}
+
+static const struct mb_cm_key *cm_of(const struct lr_crypto_key *key)
+{
+	return key->priv;
+}
+
+/* Key material gone from memory, in a way the compiler keeps. */
+static void wipe(void *p, size_t n)
+{
+	memset(p, 0, n);
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+}
+
+static size_t key_size(unsigned alg)
+{
+	return alg == LR_ALG_AES_GCM ? sizeof(struct mb_gcm_key)
+				     : sizeof(struct mb_cm_key);
+}
 
 static void *alloc64(size_t size)
 {
@@ -135,27 +170,34 @@ static int mb_key_init(void *impl, struct lr_crypto_key *key, unsigned alg,
 
 	if (!lr_crypto_key_args_ok(alg, ckey_len, akey_len))
 		return -EINVAL;
-	k = alloc64(sizeof(*k));
+	k = alloc64(key_size(alg));
 	if (!k)
 		return -ENOMEM;
-	memset(k, 0, sizeof(*k));
+	memset(k, 0, key_size(alg));
 	k->alg = (uint8_t)alg;
 	k->key_len = (uint8_t)ckey_len;
 	if (alg == LR_ALG_AES_GCM) {
+		struct mb_gcm_key *g = (struct mb_gcm_key *)k;
+
 		if (ckey_len == 16)
-			IMB_AES128_GCM_PRE(im->mgr, ckey, &k->gcm);
+			IMB_AES128_GCM_PRE(im->mgr, ckey, &g->gcm);
 		else
-			IMB_AES256_GCM_PRE(im->mgr, ckey, &k->gcm);
+			IMB_AES256_GCM_PRE(im->mgr, ckey, &g->gcm);
 	} else {
+		struct mb_cm_key *c = (struct mb_cm_key *)k;
+		uint8_t dec[16 * 15] __attribute__((aligned(16)));
+
 		if (ckey_len == 16)
-			IMB_AES_KEYEXP_128(im->mgr, ckey, k->enc, k->dec);
+			IMB_AES_KEYEXP_128(im->mgr, ckey, c->enc, dec);
 		else if (ckey_len == 32)
-			IMB_AES_KEYEXP_256(im->mgr, ckey, k->enc, k->dec);
-		hmac_pads(im->mgr, akey, akey_len, k->ipad, k->opad);
-		if (lr_crypto_openssl_ops.key_init(im->ossl, &k->ossl, alg,
+			IMB_AES_KEYEXP_256(im->mgr, ckey, c->enc, dec);
+		wipe(dec, sizeof(dec));
+		hmac_pads(im->mgr, akey, akey_len, c->ipad, c->opad);
+		if (lr_crypto_openssl_ops.key_init(im->ossl, &c->ossl, alg,
 						   ckey, ckey_len, akey,
 						   akey_len)) {
-			free(k);
+			wipe(c, sizeof(*c));
+			free(c);
 			return -ENOMEM;
 		}
 	}
@@ -171,10 +213,14 @@ static void mb_key_free(void *impl, struct lr_crypto_key *key)
 	struct mb_key *k = key->priv;
 
 	if (k) {
-		if (k->ossl.priv)
-			lr_crypto_openssl_ops.key_free(im->ossl, &k->ossl);
-		memset(k, 0, sizeof(*k));
-		__asm__ __volatile__("" : : "r"(k) : "memory");
+		if (k->alg != LR_ALG_AES_GCM) {
+			struct mb_cm_key *c = (struct mb_cm_key *)k;
+
+			if (c->ossl.priv)
+				lr_crypto_openssl_ops.key_free(im->ossl,
+							       &c->ossl);
+		}
+		wipe(k, key_size(k->alg));
 		free(k);
 	}
 	key->priv = NULL;
@@ -184,6 +230,7 @@ static void fill(IMB_JOB *job, const struct lr_crypto_job *j, uint8_t *tag,
 		 uintptr_t idx)
 {
 	const struct mb_key *k = j->key->priv;
+	const struct mb_cm_key *c = cm_of(j->key);
 	int enc = !j->decrypt;
 
 	job->src = j->src;
@@ -199,8 +246,8 @@ static void fill(IMB_JOB *job, const struct lr_crypto_job *j, uint8_t *tag,
 	if (k->alg == LR_ALG_AES_GCM) {
 		job->cipher_mode = IMB_CIPHER_GCM;
 		job->hash_alg = IMB_AUTH_AES_GMAC;
-		job->enc_keys = &k->gcm;
-		job->dec_keys = &k->gcm;
+		job->enc_keys = &gcm_of(j->key)->gcm;
+		job->dec_keys = &gcm_of(j->key)->gcm;
 		job->iv_len_in_bytes = 12;
 		job->u.GCM.aad = j->aad;
 		job->u.GCM.aad_len_in_bytes = j->auth_len;
@@ -212,14 +259,14 @@ static void fill(IMB_JOB *job, const struct lr_crypto_job *j, uint8_t *tag,
 	job->cipher_mode = j->cipher_len && k->alg == LR_ALG_AES_CM_HMAC_SHA1
 				   ? IMB_CIPHER_CNTR
 				   : IMB_CIPHER_NULL;
-	job->enc_keys = k->enc;
-	job->dec_keys = k->enc; /* CTR decrypts with the encryption keys */
+	job->enc_keys = c->enc;
+	job->dec_keys = c->enc; /* CTR decrypts with the encryption keys */
 	job->iv_len_in_bytes = 16;
 	job->hash_alg = IMB_AUTH_HMAC_SHA_1;
 	job->hash_start_src_offset_in_bytes = 0;
 	job->msg_len_to_hash_in_bytes = j->auth_len;
-	job->u.HMAC._hashed_auth_key_xor_ipad = k->ipad;
-	job->u.HMAC._hashed_auth_key_xor_opad = k->opad;
+	job->u.HMAC._hashed_auth_key_xor_ipad = c->ipad;
+	job->u.HMAC._hashed_auth_key_xor_opad = c->opad;
 	job->auth_tag_output_len_in_bytes = 12;
 }
 
@@ -247,11 +294,11 @@ static void complete(struct mb_impl *im, IMB_JOB *job,
  * 1200 bytes). */
 static void run_gcm(struct mb_impl *im, struct lr_crypto_job *j, uint8_t *tag)
 {
-	const struct mb_key *k = j->key->priv;
+	const struct mb_gcm_key *k = gcm_of(j->key);
 	uint8_t *p = j->src + j->cipher_off;
 
 	if (!j->decrypt) {
-		if (k->key_len == 16)
+		if (k->h.key_len == 16)
 			IMB_AES128_GCM_ENC(im->mgr, &k->gcm, &im->gctx, p, p,
 					   j->cipher_len, j->iv, j->aad,
 					   j->auth_len, tag, 16);
@@ -263,7 +310,7 @@ static void run_gcm(struct mb_impl *im, struct lr_crypto_job *j, uint8_t *tag)
 		j->status = 0;
 		return;
 	}
-	if (k->key_len == 16)
+	if (k->h.key_len == 16)
 		IMB_AES128_GCM_DEC(im->mgr, &k->gcm, &im->gctx, p, p,
 				   j->cipher_len, j->iv, j->aad, j->auth_len,
 				   tag, 16);
@@ -277,10 +324,9 @@ static void run_gcm(struct mb_impl *im, struct lr_crypto_job *j, uint8_t *tag)
 /* One HMAC job through OpenSSL, with the OpenSSL twin of its key. */
 static void run_ossl(struct mb_impl *im, struct lr_crypto_job *j)
 {
-	const struct mb_key *k = j->key->priv;
 	struct lr_crypto_job c = *j;
 
-	c.key = &k->ossl;
+	c.key = &cm_of(j->key)->ossl;
 	lr_crypto_openssl_ops.run(im->ossl, &c, 1);
 	j->status = c.status;
 }
@@ -365,14 +411,12 @@ static int mb_prf(void *impl, const uint8_t *key, unsigned key_len,
 static void mb_key_prefetch(const struct lr_crypto_key *key)
 {
 	const struct mb_key *k = key->priv;
-	const char *p = (const char *)&k->gcm;
-	size_t len = sizeof(k->gcm);
+	const char *p = (const char *)&gcm_of(key)->gcm;
+	size_t len = sizeof(gcm_of(key)->gcm);
 
 	if (k->alg != LR_ALG_AES_GCM) {
-		p = (const char *)k->enc;
-		len = sizeof(k->enc);
-		__builtin_prefetch(k->ipad);
-		__builtin_prefetch(k->opad);
+		p = (const char *)cm_of(key)->enc;
+		len = sizeof(cm_of(key)->enc) + 2 * 32; /* and the pads */
 	}
 	for (size_t o = 0; o < len; o += 64)
 		__builtin_prefetch(p + o);
