@@ -149,8 +149,10 @@ struct expect {
 	uint32_t ts_delta;
 };
 
-static unsigned receive(struct peer *p, unsigned n, const struct expect *e,
-			uint32_t *tags)
+/* lens: NULL to expect the 160-byte payloads make_rtp sends, else each
+ * one's payload length goes there (any length). */
+static unsigned receive_legs(struct peer *p, unsigned n, const struct expect *e,
+			     uint32_t *tags, unsigned *lens)
 {
 	unsigned got = 0;
 	uint8_t buf[2048];
@@ -168,7 +170,10 @@ static unsigned receive(struct peer *p, unsigned n, const struct expect *e,
 			CU_FAIL("libsrtp2 could not unprotect a leg");
 			continue;
 		}
-		CU_ASSERT_EQUAL(len, 12 + 160);
+		if (lens)
+			lens[got] = (unsigned)len - 12;
+		else
+			CU_ASSERT_EQUAL(len, 12 + 160);
 		if (e) {
 			uint32_t k = lr_rd32(buf + 12);
 
@@ -182,6 +187,12 @@ static unsigned receive(struct peer *p, unsigned n, const struct expect *e,
 		got++;
 	}
 	return got;
+}
+
+static unsigned receive(struct peer *p, unsigned n, const struct expect *e,
+			uint32_t *tags)
+{
+	return receive_legs(p, n, e, tags, NULL);
 }
 
 /* ---- the data plane ---- */
@@ -679,33 +690,6 @@ static void send_gso(struct peer *p, const struct lr_dp_addr *to, uint32_t k0,
 	CU_ASSERT(sendmsg(p->fd, &m, 0) == (ssize_t)total);
 }
 
-/* Every datagram that arrives (until 2 s of silence) must unprotect with
- * libsrtp2; tags[] and lens[] get their payload tags and lengths. */
-static unsigned receive_any(struct peer *p, unsigned max, uint32_t *tags,
-			    unsigned *lens)
-{
-	unsigned got = 0;
-	uint8_t buf[2048];
-
-	while (got < max) {
-		struct pollfd pf = {.fd = p->fd, .events = POLLIN};
-		int len;
-
-		if (poll(&pf, 1, 2000) <= 0)
-			break;
-		len = (int)recv(p->fd, buf, sizeof(buf), 0);
-		if (len <= 0)
-			break;
-		if (srtp_unprotect(p->rx, buf, &len) != srtp_err_status_ok) {
-			CU_FAIL("libsrtp2 could not unprotect a leg");
-			continue;
-		}
-		tags[got] = lr_rd32(buf + 12);
-		lens[got++] = (unsigned)len - 12;
-	}
-	return got;
-}
-
 /* UDP GRO: a publisher's GSO messages (the kernel keeps them
  * whole on loopback, as GRO would build them off a NIC) arrive as one
  * message each and are split; sizes that make a datagram straddle the
@@ -739,7 +723,7 @@ static void test_udp_gro(void)
 			send_gso(&pub, &to, want, m[i].n, m[i].plen, m[i].last);
 			want += m[i].n;
 		}
-	got = receive_any(&sub, ROUNDS * 132, tags, lens);
+	got = receive_legs(&sub, ROUNDS * 132, NULL, tags, lens);
 	CU_ASSERT_EQUAL(got, want);
 	for (unsigned n = 0; n < ROUNDS; n++)
 		for (unsigned i = 0; i < sizeof(m) / sizeof(m[0]); i++)
