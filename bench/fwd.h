@@ -44,7 +44,7 @@ struct gen {
 	atomic_int stop;
 	uint64_t sent;
 	/* Pacing (NULL: none): what the forwarder has taken in so far. The
-	 * generator stays at most FWD_LAG datagrams ahead of it, so that no
+	 * generator stays at most 2 x FWD_LAG datagrams ahead of it, so that no
 	 * flow loses 2^15 packets in a row, past which SRTP's index
 	 * estimate (RFC 3711 §3.3.1) cannot follow: with a deep socket
 	 * queue and GRO, an unpaced flood made gaps that long. */
@@ -53,7 +53,7 @@ struct gen {
 	uint64_t written_off; /* datagrams the kernel dropped, given up */
 	pthread_t th;
 };
-#define FWD_LAG 8192
+#define FWD_LAG 2048 /* also how often the generator looks */
 
 /* fwd_setup.c */
 uint64_t fwd_now_ns(void);

@@ -168,7 +168,7 @@ static void gen_pace(struct gen *g)
 			g->written_off += g->sent - FWD_LAG - c;
 			return;
 		}
-		usleep(20);
+		usleep(100);
 	}
 }
 
@@ -228,9 +228,11 @@ void *fwd_gen_run(void *arg)
 		if (n && sendmsg(g->fd, &mh, 0) > 0)
 			g->sent += n;
 		f = (f + 1) % g->flows;
-		/* a look at the forwarder every 4096 datagrams: its
-		 * counters are read through a command, which costs it */
-		if (g->consumed && (g->sent & 4095) < n)
+		/* a look at the forwarder every FWD_LAG datagrams (its
+		 * counters are read through a command, which costs it a
+		 * little): at most 2 x FWD_LAG in flight, which the socket
+		 * queue holds even as 1200-byte GRO messages */
+		if (g->consumed && (g->sent & (FWD_LAG - 1)) < n)
 			gen_pace(g);
 	}
 	return NULL;
