@@ -69,6 +69,16 @@ struct uring {
 	uint64_t wake_val;
 	int armed[DP_MAX_LOCAL];
 	unsigned recycled;
+	/* Received messages whose datagrams wait for the pool: legs hold
+	 * their buffers until their sends complete (next round), so with
+	 * GRO one round could take more datagrams than the pool has legs
+	 * for. In order; the ring buffers stay ours meanwhile. */
+	struct pending {
+		int res;
+		uint8_t li;
+		uint16_t bid;
+	} back[BR_ENTRIES];
+	unsigned nback, low;
 	/* one pending rx burst per socket */
 	struct lr__dpbuf *rx[DP_MAX_LOCAL][LR_DP_BURST];
 	unsigned nrx[DP_MAX_LOCAL];
@@ -249,25 +259,21 @@ static void take(struct lr_dp *dp, struct uring *u, unsigned li,
 		run_engine(dp, u, li);
 }
 
-static void on_recv(struct lr_dp *dp, struct uring *u, unsigned li,
-		    const struct io_uring_cqe *cqe)
+/* A received message's datagrams into the socket's pending burst, and
+ * its ring buffer back. */
+static void on_data(struct lr_dp *dp, struct uring *u, unsigned li, int res,
+		    unsigned bid)
 {
-	unsigned bid, seg;
-	struct io_uring_recvmsg_out *o;
+	uint8_t *raw = u->bufs + (size_t)bid * u->br_size;
+	struct io_uring_recvmsg_out *o =
+		io_uring_recvmsg_validate(raw, res, &u->tmpl);
 	struct lr_dp_addr from;
 	const uint8_t *pl;
-	uint8_t *raw;
+	unsigned seg;
 	size_t len;
 
-	if (!(cqe->flags & IORING_CQE_F_MORE))
-		u->armed[li] = 0; /* re-armed after this round */
-	if (cqe->res < 0 || !(cqe->flags & IORING_CQE_F_BUFFER))
-		return; /* -ENOBUFS: the ring ran dry; re-armed below */
-	bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
-	raw = u->bufs + (size_t)bid * u->br_size;
-	o = io_uring_recvmsg_validate(raw, cqe->res, &u->tmpl);
 	if (o && !(o->flags & MSG_TRUNC)) {
-		len = io_uring_recvmsg_payload_length(o, cqe->res, &u->tmpl);
+		len = io_uring_recvmsg_payload_length(o, res, &u->tmpl);
 		pl = io_uring_recvmsg_payload(o, &u->tmpl);
 		seg = u->gro ? gro_size(o, &u->tmpl) : 0;
 		lr__dp_from_sa(io_uring_recvmsg_name(o), &from);
@@ -285,6 +291,39 @@ static void on_recv(struct lr_dp *dp, struct uring *u, unsigned li,
 	io_uring_buf_ring_add(u->br, raw, u->br_size, (unsigned short)bid,
 			      io_uring_buf_ring_mask(u->br_entries),
 			      (int)u->recycled++);
+}
+
+/* Waiting messages, oldest first, while the pool has room for one
+ * message's legs. */
+static void drain_back(struct lr_dp *dp, struct uring *u)
+{
+	unsigned i = 0;
+
+	while (i < u->nback && dp->nfree >= u->low) {
+		on_data(dp, u, u->back[i].li, u->back[i].res, u->back[i].bid);
+		i++;
+	}
+	memmove(u->back, u->back + i, (u->nback - i) * sizeof(u->back[0]));
+	u->nback -= i;
+}
+
+static void on_recv(struct lr_dp *dp, struct uring *u, unsigned li,
+		    const struct io_uring_cqe *cqe)
+{
+	unsigned bid;
+
+	if (!(cqe->flags & IORING_CQE_F_MORE))
+		u->armed[li] = 0; /* re-armed after this round */
+	if (cqe->res < 0 || !(cqe->flags & IORING_CQE_F_BUFFER))
+		return; /* -ENOBUFS: the ring ran dry; re-armed below */
+	bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
+	if (u->nback || dp->nfree < u->low) {
+		u->back[u->nback++] = (struct pending){.res = cqe->res,
+						       .li = (uint8_t)li,
+						       .bid = (uint16_t)bid};
+		return;
+	}
+	on_data(dp, u, li, cqe->res, bid);
 }
 
 static int ring_setup(struct lr_dp *dp, struct uring *u)
@@ -363,6 +402,10 @@ static void *uring_run(void *arg)
 		free(u);
 		return lr__dp_sock_run(dp);
 	}
+	/* room for a GRO message's legs, all fanned out, or half the pool */
+	u->low = LR_DP_BURST * (LR_DP_MAX_ROUTES + 1);
+	if (u->low > pool / 2)
+		u->low = pool / 2;
 	arm_wake(dp, u);
 	while (!atomic_load(&dp->stop)) {
 		struct __kernel_timespec ts = {.tv_nsec = 100000000};
@@ -372,6 +415,9 @@ static void *uring_run(void *arg)
 		for (unsigned li = 0; li < dp->nlocal; li++)
 			if (!u->armed[li])
 				arm_recv(dp, u, li);
+		u->recycled = 0;
+		drain_back(dp, u);
+		io_uring_buf_ring_advance(u->br, (int)u->recycled);
 		n = lr__dp_service(dp, u->tx, TX_MAX, u->rx[0], &ninj);
 		send_all(dp, u, u->tx, n);
 		if (ninj) {
@@ -394,6 +440,7 @@ static void *uring_run(void *arg)
 			}
 		}
 		io_uring_cq_advance(&u->ring, seen);
+		drain_back(dp, u);
 		io_uring_buf_ring_advance(u->br, (int)u->recycled);
 		for (unsigned li = 0; li < dp->nlocal; li++)
 			run_engine(dp, u, li);

@@ -742,6 +742,44 @@ static void test_udp_gro(void)
 	lr_dp_free(dp);
 }
 
+/* UDP GRO with fan-out: a publisher's 12 GSO messages of 64 datagrams,
+ * back to back, to 10 subscribers are 7,680 legs, more than the pool's
+ * 4,096 buffers if one round took them all (uring's legs keep their
+ * buffers until their sends complete, next round): none may be lost. */
+static void test_udp_gro_fanout(void)
+{
+	struct lr_dp *dp = dp_open(0);
+	struct peer pub, sub[10];
+	struct lr_dp_route r[10];
+	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_dp_stats st;
+
+	peer_open(&pub, 0, LR_SRTP_AEAD_AES_128_GCM);
+	for (unsigned i = 0; i < 10; i++) {
+		peer_open(&sub[i], 0, LR_SRTP_AEAD_AES_128_GCM);
+		CU_ASSERT_EQUAL(install(dp, 100 + i, &sub[i], 0, NULL, 0), 0);
+		r[i] = (struct lr_dp_route){.to = 100 + i,
+					    .out_ssrc = 1000 + i,
+					    .pt_from = -1,
+					    .pt_to = -1};
+	}
+	CU_ASSERT_EQUAL(install(dp, 1, &pub, 0, r, 10), 0);
+	for (unsigned m = 0; m < 12; m++)
+		send_gso(&pub, &to, m * 64, 64, 160, 160);
+	for (unsigned i = 0; i < 10; i++) {
+		struct expect e = {1000 + i, 111, 0, 0};
+
+		CU_ASSERT_EQUAL(receive(&sub[i], 768, &e, NULL), 768);
+		peer_close(&sub[i]);
+	}
+	lr_dp_stats(dp, &st);
+	CU_ASSERT_EQUAL(st.forwarded, 7680);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_NO_BUFFER], 0);
+	CU_ASSERT_EQUAL(st.rx_coalesced, 768);
+	peer_close(&pub);
+	lr_dp_free(dp);
+}
+
 /* SSRC slots sized per session: memory follows them, a subscriber with
  * one tx slot takes the first SSRC routed to it and counts the second
  * as no_stream_slot, sizes past the limits are refused. */
@@ -903,6 +941,7 @@ static void add_suite(const char *name, CU_InitializeFunc init)
 	LR_ADD_TEST(s, test_route_change_mid_stream);
 	LR_ADD_TEST(s, test_target_leaves_and_returns);
 	LR_ADD_TEST(s, test_udp_gro);
+	LR_ADD_TEST(s, test_udp_gro_fanout);
 	LR_ADD_TEST(s, test_workers);
 }
 
