@@ -280,36 +280,51 @@ static void test_ipv6(void)
 	one_leg(LR_SRTP_AEAD_AES_128_GCM, 1);
 }
 
-static void test_fanout_10(void)
+/* A publisher routed to 10 subscribers (sessions 100..109, SSRC
+ * 1000 + i on each leg), all installed on dp. */
+static void fanout_open(struct lr_dp *dp, unsigned suite, struct peer *pub,
+			struct peer *sub)
 {
-	struct lr_dp *dp = dp_open(0);
-	struct peer pub, sub[10];
 	struct lr_dp_route r[10];
-	struct lr_dp_addr to = dp_local(dp, 0);
-	struct lr_dp_stats st;
-	uint8_t buf[2048];
 
-	peer_open(&pub, 0, LR_SRTP_AES128_CM_SHA1_80);
+	peer_open(pub, 0, suite);
 	for (unsigned i = 0; i < 10; i++) {
-		peer_open(&sub[i], 0, LR_SRTP_AES128_CM_SHA1_80);
+		peer_open(&sub[i], 0, suite);
 		CU_ASSERT_EQUAL(install(dp, 100 + i, &sub[i], 0, NULL, 0), 0);
 		r[i] = (struct lr_dp_route){.to = 100 + i,
 					    .out_ssrc = 1000 + i,
 					    .pt_from = -1,
 					    .pt_to = -1};
 	}
-	CU_ASSERT_EQUAL(install(dp, 1, &pub, 0, r, 10), 0);
+	CU_ASSERT_EQUAL(install(dp, 1, pub, 0, r, 10), 0);
+}
+
+/* Each subscriber gets n legs with its SSRC; then closed. */
+static void fanout_receive(struct peer *sub, unsigned n)
+{
+	for (unsigned i = 0; i < 10; i++) {
+		struct expect e = {1000 + i, 111, 0, 0};
+
+		CU_ASSERT_EQUAL(receive(&sub[i], n, &e, NULL), n);
+		peer_close(&sub[i]);
+	}
+}
+
+static void test_fanout_10(void)
+{
+	struct lr_dp *dp = dp_open(0);
+	struct peer pub, sub[10];
+	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_dp_stats st;
+	uint8_t buf[2048];
+
+	fanout_open(dp, LR_SRTP_AES128_CM_SHA1_80, &pub, sub);
 	for (uint32_t k = 0; k < 100; k++) {
 		int len = make_rtp(&pub, k, buf);
 
 		send_to(&pub, &to, buf, (size_t)len);
 	}
-	for (unsigned i = 0; i < 10; i++) {
-		struct expect e = {1000 + i, 111, 0, 0};
-
-		CU_ASSERT_EQUAL(receive(&sub[i], 100, &e, NULL), 100);
-		peer_close(&sub[i]);
-	}
+	fanout_receive(sub, 100);
 	lr_dp_stats(dp, &st);
 	CU_ASSERT_EQUAL(st.forwarded, 1000);
 	CU_ASSERT_EQUAL(st.drops[LR_DROP_NO_BUFFER], 0);
@@ -750,28 +765,13 @@ static void test_udp_gro_fanout(void)
 {
 	struct lr_dp *dp = dp_open(0);
 	struct peer pub, sub[10];
-	struct lr_dp_route r[10];
 	struct lr_dp_addr to = dp_local(dp, 0);
 	struct lr_dp_stats st;
 
-	peer_open(&pub, 0, LR_SRTP_AEAD_AES_128_GCM);
-	for (unsigned i = 0; i < 10; i++) {
-		peer_open(&sub[i], 0, LR_SRTP_AEAD_AES_128_GCM);
-		CU_ASSERT_EQUAL(install(dp, 100 + i, &sub[i], 0, NULL, 0), 0);
-		r[i] = (struct lr_dp_route){.to = 100 + i,
-					    .out_ssrc = 1000 + i,
-					    .pt_from = -1,
-					    .pt_to = -1};
-	}
-	CU_ASSERT_EQUAL(install(dp, 1, &pub, 0, r, 10), 0);
+	fanout_open(dp, LR_SRTP_AEAD_AES_128_GCM, &pub, sub);
 	for (unsigned m = 0; m < 12; m++)
 		send_gso(&pub, &to, m * 64, 64, 160, 160);
-	for (unsigned i = 0; i < 10; i++) {
-		struct expect e = {1000 + i, 111, 0, 0};
-
-		CU_ASSERT_EQUAL(receive(&sub[i], 768, &e, NULL), 768);
-		peer_close(&sub[i]);
-	}
+	fanout_receive(sub, 768);
 	lr_dp_stats(dp, &st);
 	CU_ASSERT_EQUAL(st.forwarded, 7680);
 	CU_ASSERT_EQUAL(st.drops[LR_DROP_NO_BUFFER], 0);
