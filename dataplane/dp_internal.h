@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 
 #include "linerate/lr_dp.h"
@@ -144,6 +145,25 @@ static inline int lr__dp_addr_eq(const struct lr_dp_addr *a,
 /* UDP GSO limits (UDP_MAX_SEGMENTS; the sum under 64 KiB). */
 #define DP_GSO_SEGS  64
 #define DP_GSO_BYTES 60000
+
+/* The largest datagram the socket backends take (more: dropped). */
+#define DP_RX_ROOM 1500
+
+#ifndef UDP_GRO
+#define UDP_GRO 104 /* linux/udp.h */
+#endif
+
+/* The segment size a UDP_GRO control message carries; 0 for any other
+ * control message (socket backends: a received GRO message). */
+static inline unsigned lr__dp_gro_seg(const struct cmsghdr *c)
+{
+	int v;
+
+	if (c->cmsg_level != SOL_UDP || c->cmsg_type != UDP_GRO)
+		return 0;
+	memcpy(&v, CMSG_DATA(c), sizeof(v));
+	return v > 0 ? (unsigned)v : 0;
+}
 
 /* flow/flow.c (worker) */
 int lr__flow_init(struct lr_dp *dp);

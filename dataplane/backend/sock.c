@@ -104,10 +104,7 @@ void lr__dp_sock_close(struct lr_dp *dp)
 		}
 }
 
-#ifndef UDP_GRO
-#define UDP_GRO 104 /* linux/udp.h */
-#endif
-#define RX_ROOM	 1500		   /* a datagram, in a pool buffer */
+#define RX_ROOM	 DP_RX_ROOM	   /* a datagram, in a pool buffer */
 #define GRO_ROOM (65535 - RX_ROOM) /* the rest of a GRO message */
 
 struct rx_slots {
@@ -137,13 +134,11 @@ struct rx_slots {
 
 static unsigned gro_size(struct msghdr *m)
 {
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c))
-		if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
-			int v;
+	unsigned seg;
 
-			memcpy(&v, CMSG_DATA(c), sizeof(v));
-			return v > 0 ? (unsigned)v : 0;
-		}
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c))
+		if ((seg = lr__dp_gro_seg(c)))
+			return seg;
 	return 0;
 }
 
@@ -186,8 +181,8 @@ static unsigned rx_burst(struct lr_dp *dp, unsigned li, struct rx_slots *r)
 		unsigned len = r->msg[i].msg_len;
 		unsigned seg = r->ovf ? gro_size(m) : 0;
 
-		if (seg && (seg > RX_ROOM || len <= seg))
-			seg = seg > RX_ROOM ? RX_ROOM + 1 : 0;
+		if (seg && seg <= RX_ROOM && len <= seg)
+			seg = 0; /* one datagram */
 		/* over 1500 bytes, as one datagram or as GRO's segments:
 		 * demux calls it OTHER */
 		if ((m->msg_flags & MSG_TRUNC) || seg > RX_ROOM ||
@@ -212,7 +207,7 @@ static unsigned rx_burst(struct lr_dp *dp, unsigned li, struct rx_slots *r)
 }
 
 /* Datagram k (1..) of GRO message i into a new buffer: its bytes are
- * straddle[0, head) then the overflow (see gro_begin). NULL (counted
+ * straddle[0, head) then the overflow (see deliver). NULL (counted
  * no_buffer) when the pool is empty. */
 static struct lr__dpbuf *gro_piece(struct lr_dp *dp, const struct rx_slots *r,
 				   unsigned i, const struct lr_dp_addr *from,

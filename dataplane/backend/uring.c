@@ -26,9 +26,6 @@
 
 #include "../dp_internal.h"
 
-#ifndef UDP_GRO
-#define UDP_GRO 104 /* linux/udp.h */
-#endif
 #define RING_ENTRIES 1024
 /* Provided buffers (a power of two): recvmsg_out, address, control and
  * a datagram; with UDP GRO, room for a whole GRO message (64 KiB),
@@ -227,15 +224,12 @@ static void run_engine(struct lr_dp *dp, struct uring *u, unsigned li)
 static unsigned gro_size(struct io_uring_recvmsg_out *o, struct msghdr *tmpl)
 {
 	struct cmsghdr *c;
+	unsigned seg;
 
 	for (c = io_uring_recvmsg_cmsg_firsthdr(o, tmpl); c;
 	     c = io_uring_recvmsg_cmsg_nexthdr(o, tmpl, c))
-		if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
-			int v;
-
-			memcpy(&v, CMSG_DATA(c), sizeof(v));
-			return v > 0 ? (unsigned)v : 0;
-		}
+		if ((seg = lr__dp_gro_seg(c)))
+			return seg;
 	return 0;
 }
 
@@ -277,15 +271,15 @@ static void on_data(struct lr_dp *dp, struct uring *u, unsigned li, int res,
 		pl = io_uring_recvmsg_payload(o, &u->tmpl);
 		seg = u->gro ? gro_size(o, &u->tmpl) : 0;
 		lr__dp_from_sa(io_uring_recvmsg_name(o), &from);
-		if (seg && seg < len && seg <= 1500) {
+		if (seg && seg < len && seg <= DP_RX_ROOM) {
 			/* a GRO message: its datagrams, in order */
 			dp->st.rx_coalesced += (len + seg - 1) / seg;
 			for (size_t off = 0; off < len; off += seg)
 				take(dp, u, li, &from, pl + off,
 				     len - off < seg ? len - off : seg);
-		} else if (len <= 1500) {
+		} else if (len <= DP_RX_ROOM) {
 			take(dp, u, li, &from, pl, len);
-		} /* else over 1500 bytes: dropped, as by the sock backend */
+		} /* else too big: dropped, as by the sock backend */
 	}
 	/* the ring buffer goes straight back */
 	io_uring_buf_ring_add(u->br, raw, u->br_size, (unsigned short)bid,
@@ -415,9 +409,6 @@ static void *uring_run(void *arg)
 		for (unsigned li = 0; li < dp->nlocal; li++)
 			if (!u->armed[li])
 				arm_recv(dp, u, li);
-		u->recycled = 0;
-		drain_back(dp, u);
-		io_uring_buf_ring_advance(u->br, (int)u->recycled);
 		n = lr__dp_service(dp, u->tx, TX_MAX, u->rx[0], &ninj);
 		send_all(dp, u, u->tx, n);
 		if (ninj) {
