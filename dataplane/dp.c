@@ -81,6 +81,7 @@ int lr__dp_new_one(const struct lr_dp_config *cfg, struct lr_dp *front,
 		dp->cfg.max_tx_streams = DP_TX_STREAMS;
 	dp->ops = backend(cfg->backend);
 	lr__dp_worker_links(dp, front);
+	dp->index = index;
 	dp->nlocal = cfg->nlocal;
 	memcpy(dp->local, cfg->local, cfg->nlocal * sizeof(cfg->local[0]));
 	for (unsigned i = 0; i < DP_MAX_LOCAL; i++)

@@ -46,7 +46,7 @@ struct lr__dpsess {
 	/* The backend's next-hop cache for the peer (dpdk: its MAC), valid
 	 * while l2_gen equals the backend's table generation (0: never). */
 	uint8_t l2[8];
-	uint32_t l2_gen;
+	uint64_t l2_gen;
 	struct lr__dpsess *next_id, *next_tuple;
 	size_t bytes;			 /* this allocation */
 	struct lr_srtp_stream streams[]; /* rx.max_streams, then tx's */
@@ -107,6 +107,7 @@ struct lr_dp {
 	 * others punt into the front's queue. */
 	struct lr_dp *front, *self, **shard;
 	unsigned nshards;
+	unsigned index; /* this worker's, 0 .. cfg.workers - 1 */
 	struct lr_dp_addr local[DP_MAX_LOCAL];
 	unsigned nlocal;
 	int fd[DP_MAX_LOCAL]; /* sock: one UDP socket per local address */
@@ -207,8 +208,13 @@ int lr__dp_new_one(const struct lr_dp_config *cfg, struct lr_dp *front,
  * list of one (itself). */
 void lr__dp_worker_links(struct lr_dp *dp, struct lr_dp *front);
 void lr__dp_workers_free(struct lr_dp *front);
-/* Which worker the kernel gives remote's datagrams to. */
+/* Which worker a peer's flow belongs to: the one the kernel gives its
+ * datagrams to (sock, uring), the one dpdk passes them to. */
 unsigned lr__dp_steer(const struct lr_dp *dp, const struct lr_dp_addr *remote);
+/* The same over n workers, for a peer (family, ip in network order,
+ * port). */
+unsigned lr__dp_steer_n(uint8_t family, const uint8_t *ip, uint16_t port,
+			unsigned n);
 unsigned lr__dp_worker_cpu(const struct lr_dp_config *cfg, unsigned index);
 void lr__dp_stats_add(struct lr_dp_stats *sum, const struct lr_dp_stats *w);
 

@@ -10,7 +10,9 @@
  * worker, which protects its legs with its own copy of each subscriber's
  * outgoing streams, so each outgoing SSRC's SRTP state is touched by one
  * worker only. The caller's lr_dp is worker 0; the others punt into its
- * queue, and the public calls fan out over all of them.
+ * queue, and the public calls fan out over all of them. dpdk has no
+ * sockets: worker i polls queue i of the port, and the backend passes a
+ * frame to the worker this file's function names (backend/dpdk.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,15 +45,20 @@ unsigned lr__dp_worker_cpu(const struct lr_dp_config *cfg, unsigned index)
 
 /* The steering function, in C and in BPF: (the last 32 bits of the
  * source address, as a number) XOR (the source port), mod N. */
-unsigned lr__dp_steer(const struct lr_dp *dp, const struct lr_dp_addr *remote)
+unsigned lr__dp_steer_n(uint8_t family, const uint8_t *ip, uint16_t port,
+			unsigned n)
 {
-	const uint8_t *w = remote->family == 6 ? remote->ip + 12 : remote->ip;
+	const uint8_t *w = family == 6 ? ip + 12 : ip;
 	uint32_t v = (uint32_t)w[0] << 24 | (uint32_t)w[1] << 16 |
 		     (uint32_t)w[2] << 8 | w[3];
 
-	if (dp->nshards < 2)
-		return 0;
-	return (v ^ remote->port) % dp->nshards;
+	return n < 2 ? 0 : (v ^ port) % n;
+}
+
+unsigned lr__dp_steer(const struct lr_dp *dp, const struct lr_dp_addr *remote)
+{
+	return lr__dp_steer_n(remote->family, remote->ip, remote->port,
+			      dp->nshards);
 }
 
 /* The program sees the datagram after its UDP header (the kernel pulls
@@ -89,6 +96,7 @@ void lr__dp_stats_add(struct lr_dp_stats *sum, const struct lr_dp_stats *w)
 	sum->punted += w->punted;
 	sum->punt_dropped += w->punt_dropped;
 	sum->rx_coalesced += w->rx_coalesced;
+	sum->rx_handoff += w->rx_handoff;
 	for (unsigned k = 0; k < LR_DROP__MAX; k++)
 		sum->drops[k] += w->drops[k];
 	sum->bursts += w->bursts;
@@ -116,8 +124,6 @@ int lr_dp_new(const struct lr_dp_config *cfg, struct lr_dp **out)
 	*out = NULL;
 	if (n > LR_DP_MAX_WORKERS)
 		return -EINVAL;
-	if (n > 1 && cfg->backend == LR_DP_DPDK)
-		return -ENOTSUP;
 	r = lr__dp_new_one(cfg, NULL, 0, &front);
 	if (r || n == 1) {
 		*out = front;
@@ -138,7 +144,8 @@ int lr_dp_new(const struct lr_dp_config *cfg, struct lr_dp **out)
 		if (!r)
 			front->nshards++;
 	}
-	for (unsigned i = 0; i < front->nlocal && !r; i++)
+	/* sockets: the kernel steers (dpdk steers in the backend) */
+	for (unsigned i = 0; i < front->nlocal && !r && front->fd[i] >= 0; i++)
 		r = steer_attach(front->fd[i], front->local[i].family == 6, n);
 	if (r) {
 		lr_dp_free(front);

@@ -10,8 +10,8 @@
  * the gateway's; learnt from what it sent, from ARP or neighbour
  * advertisements; when unknown, one is asked for and the datagram is
  * counted tx_failed. A session caches its next hop's MAC until the table
- * changes (neigh_gen). IPv4 and UDP checksums go to the port when it
- * offers to compute them, and are computed here otherwise.
+ * changes (its generation). IPv4 and UDP checksums go to the port when
+ * it offers to compute them, and are computed here otherwise.
  *
  * No copies on the media path: a received datagram stays in its mbuf,
  * which the engine's buffer borrows (pkt.priv); the engine decrypts and
@@ -19,10 +19,20 @@
  * headers rewritten in the headroom. Only fan-out legs beyond the first
  * are copies (each leg is encrypted with its own keys).
  * The worker polls; when a round finds nothing it sleeps 20 us.
+ *
+ * Workers (cfg.workers = N): worker i owns rx and tx queue i. A peer's
+ * datagrams are its worker's (lr__dp_steer_n, the function the socket
+ * backends' BPF computes): one that arrived on another queue is parsed
+ * there, then passed through the owner's handoff ring, so that each
+ * flow's replay window and SRTP state see all of its packets on one
+ * core whatever the port's RSS did. ARP and ND are answered by whichever
+ * worker got them, into the one neighbour table.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,79 +44,12 @@
 
 #include "dpdk_internal.h"
 
-static unsigned nhash(uint8_t family, const uint8_t *ip)
-{
-	uint32_t h = 2166136261u;
-
-	for (unsigned i = 0; i < (family == 6 ? 16u : 4u); i++)
-		h = (h ^ ip[i]) * 16777619u;
-	return h;
-}
-
-static int neigh_is(const struct neigh *n, uint8_t family, const uint8_t *ip)
-{
-	return n->valid && n->family == family &&
-	       !memcmp(n->ip, ip, family == 6 ? 16 : 4);
-}
-
-void lr__dpdk_learn(struct dpdk *d, uint8_t family, const uint8_t *ip,
-		    const struct rte_ether_addr *mac)
-{
-	unsigned h = nhash(family, ip);
-	struct neigh *n = NULL;
-
-	/* its slot, else the first free one, else the home slot is taken
-	 * over (the table has 4 slots per session: rare) */
-	for (unsigned i = 0; i < NEIGH_PROBE; i++) {
-		struct neigh *x = &d->neigh[(h + i) & d->neigh_mask];
-
-		if (neigh_is(x, family, ip)) {
-			if (rte_is_same_ether_addr(&x->mac, mac))
-				return; /* known: the common case, per packet */
-			n = x;
-			break;
-		}
-		if (!x->valid && !n)
-			n = x;
-	}
-	/* A changed MAC or a taken-over entry changes an answer a lookup
-	 * may have given (and a session cached): a new generation. Filling
-	 * a free slot changes none (a lookup for ip found nothing, and the
-	 * others find what they found), so a new peer does not make every
-	 * session look its next hop up again. */
-	if (!n) {
-		n = &d->neigh[h & d->neigh_mask];
-		lr__dpdk_gen_bump(d);
-	} else if (n->valid) {
-		lr__dpdk_gen_bump(d);
-	}
-	n->family = family;
-	memset(n->ip, 0, sizeof(n->ip));
-	memcpy(n->ip, ip, family == 6 ? 16 : 4);
-	n->mac = *mac;
-	n->valid = 1;
-}
-
-const struct neigh *lr__dpdk_lookup(const struct dpdk *d,
-				    const struct lr_dp_addr *a)
-{
-	unsigned h = nhash(a->family, a->ip);
-
-	for (unsigned i = 0; i < NEIGH_PROBE; i++) {
-		const struct neigh *n = &d->neigh[(h + i) & d->neigh_mask];
-
-		if (neigh_is(n, a->family, a->ip))
-			return n;
-	}
-	return NULL;
-}
-
 static void flush_out(struct lr_dp *dp, struct dpdk *d)
 {
 	unsigned sent = 0;
 
 	while (sent < d->nout) {
-		uint16_t k = rte_eth_tx_burst(d->port, 0, d->out + sent,
+		uint16_t k = rte_eth_tx_burst(d->port, d->queue, d->out + sent,
 					      (uint16_t)(d->nout - sent));
 
 		if (!k)
@@ -184,7 +127,7 @@ void lr__dpdk_on_arp(struct lr_dp *dp, struct dpdk *d, const uint8_t *p,
 		return;
 	sip = a->arp_data.arp_sip;
 	tip = a->arp_data.arp_tip;
-	lr__dpdk_learn(d, 4, (const uint8_t *)&sip, &a->arp_data.arp_sha);
+	lr__neigh_learn(d->nt, 4, (const uint8_t *)&sip, &a->arp_data.arp_sha);
 	if (a->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) &&
 	    lr__dpdk_our_ipv4(dp, tip) >= 0)
 		lr__dpdk_arp_send(dp, d, RTE_ARP_OP_REPLY, &a->arp_data.arp_sha,
@@ -196,7 +139,8 @@ void lr__dpdk_on_arp(struct lr_dp *dp, struct dpdk *d, const uint8_t *p,
 static int eal_up(const struct lr_dp *dp)
 {
 	char buf[512], *argv[32], *save = NULL;
-	int argc = 0, r;
+	int argc = 0, r, have;
+	cpu_set_t cpus;
 	const char *args = dp->cfg.eal_args
 				   ? dp->cfg.eal_args
 				   : "--no-huge --no-pci --no-shconf -m 256 "
@@ -209,7 +153,14 @@ static int eal_up(const struct lr_dp *dp)
 	argv[argc] = NULL;
 	if (rte_lcore_count() > 0)
 		return 0; /* the process has an EAL already (one per process) */
+	/* The EAL pins the thread that starts it to its main lcore's CPU.
+	 * That is the caller's thread, and every worker started from it
+	 * would inherit the one CPU: the caller keeps the CPUs it had, and
+	 * workers are pinned only by cfg.pin. */
+	have = !pthread_getaffinity_np(pthread_self(), sizeof(cpus), &cpus);
 	r = rte_eal_init(argc, argv);
+	if (have)
+		pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
 	return r < 0 ? -rte_errno : 0;
 }
 
@@ -289,64 +240,137 @@ static int route_init(const struct lr_dp *dp, struct dpdk_route *r, int v6)
 	return 0;
 }
 
-static int dpdk_open(struct lr_dp *dp)
+/* The first worker makes the port: one rx and one tx queue per worker,
+ * each rx queue with its worker's mbuf pool, a handoff ring per worker,
+ * and the neighbour table. RSS, when the port has it for UDP, spreads
+ * flows over the queues; the flow's worker is lr__dp_steer_n's (the
+ * sockets' function), so frames a queue got for another worker's flows
+ * are passed on (rx_handoff). */
+static int port_open(struct lr_dp *dp, struct dpdk_port *pt)
 {
-	struct dpdk_route route[2];
 	struct rte_eth_dev_info info;
 	struct rte_eth_conf conf;
+	unsigned n, nq = pt->nq;
+	int sock = rte_eth_dev_socket_id(pt->id), r;
+	char name[RTE_MEMPOOL_NAMESIZE];
+
+	for (n = NEIGH_MIN;
+	     n < 4 * (dp->cfg.max_sessions ? dp->cfg.max_sessions : 4096);)
+		n <<= 1;
+	r = lr__neigh_init(&pt->nt, n);
+	if (r)
+		return r;
+	memset(&conf, 0, sizeof(conf));
+	if (rte_eth_dev_info_get(pt->id, &info))
+		return -EIO;
+	if (nq > info.max_rx_queues || nq > info.max_tx_queues) {
+		fprintf(stderr,
+			"linerate: dpdk: port %u has %u rx and %u tx queues, "
+			"%u workers need %u of each\n",
+			pt->id, info.max_rx_queues, info.max_tx_queues, nq, nq);
+		return -EINVAL;
+	}
+	if ((info.tx_offload_capa & CSUM_OFFLOAD) == CSUM_OFFLOAD) {
+		conf.txmode.offloads = CSUM_OFFLOAD;
+		pt->csum_offload = 1;
+	}
+	if (nq > 1 && (info.flow_type_rss_offloads & RTE_ETH_RSS_UDP)) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf =
+			info.flow_type_rss_offloads &
+			(RTE_ETH_RSS_UDP | RTE_ETH_RSS_IP);
+	}
+	if (rte_eth_dev_configure(pt->id, (uint16_t)nq, (uint16_t)nq, &conf))
+		return -EIO;
+	pt->configured = 1;
+	for (unsigned q = 0; q < nq; q++) {
+		snprintf(name, sizeof(name), "lr%u_%u_%p", pt->id, q,
+			 (void *)pt);
+		pt->pool[q] = rte_pktmbuf_pool_create(
+			name, NB_MBUF, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, sock);
+		if (!pt->pool[q])
+			return -ENOMEM;
+		if (rte_eth_rx_queue_setup(pt->id, (uint16_t)q, NB_DESC,
+					   (unsigned)sock, NULL, pt->pool[q]) ||
+		    rte_eth_tx_queue_setup(pt->id, (uint16_t)q, NB_DESC,
+					   (unsigned)sock, NULL))
+			return -EIO;
+		if (nq < 2)
+			continue;
+		snprintf(name, sizeof(name), "lrho%u_%u_%p", pt->id, q,
+			 (void *)pt);
+		pt->handoff[q] = rte_ring_create(name, HANDOFF_RING, sock,
+						 RING_F_SC_DEQ);
+		if (!pt->handoff[q])
+			return -ENOMEM;
+	}
+	if (rte_eth_dev_start(pt->id) || rte_eth_macaddr_get(pt->id, &pt->mac))
+		return -EIO;
+	return 0;
+}
+
+static void port_close(struct dpdk_port *pt)
+{
+	void *m;
+
+	if (pt->configured) /* else the EAL or the port may not be there */
+		rte_eth_dev_stop(pt->id);
+	for (unsigned q = 0; q < pt->nq; q++) {
+		if (pt->handoff[q]) {
+			while (!rte_ring_dequeue(pt->handoff[q], &m))
+				rte_pktmbuf_free(m);
+			rte_ring_free(pt->handoff[q]);
+		}
+		rte_mempool_free(pt->pool[q]);
+	}
+	lr__neigh_fini(&pt->nt);
+	free(pt);
+}
+
+static int dpdk_open(struct lr_dp *dp)
+{
+	struct dpdk_port *pt;
 	struct dpdk *d;
-	char name[32];
-	unsigned n;
-	int r;
+	int r = 0;
 
 	for (unsigned i = 0; i < dp->nlocal; i++)
 		if (!dp->local[i].port)
 			return -EINVAL; /* no ephemeral ports without a stack */
-	r = route_init(dp, &route[0], 0);
-	if (!r)
-		r = route_init(dp, &route[1], 1);
-	if (r)
-		return r;
-	r = eal_up(dp);
-	if (r)
-		return r;
-	if (!rte_eth_dev_is_valid_port(dp->cfg.dpdk_port))
-		return -ENODEV;
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
 	dp->backend = d;
-	d->port = dp->cfg.dpdk_port;
-	d->neigh_gen = 1;
-	memcpy(d->route, route, sizeof(d->route));
-	for (n = NEIGH_MIN;
-	     n < 4 * (dp->cfg.max_sessions ? dp->cfg.max_sessions : 4096);)
-		n <<= 1;
-	d->neigh = calloc(n, sizeof(*d->neigh));
-	if (!d->neigh)
-		return -ENOMEM;
-	d->neigh_mask = n - 1;
-	snprintf(name, sizeof(name), "lr_dp_%u_%p", d->port, (void *)dp);
-	d->pool = rte_pktmbuf_pool_create(name, NB_MBUF, 256, 0,
-					  RTE_MBUF_DEFAULT_BUF_SIZE,
-					  (int)rte_socket_id());
-	if (!d->pool)
-		return -ENOMEM;
-	memset(&conf, 0, sizeof(conf));
-	if (!rte_eth_dev_info_get(d->port, &info) &&
-	    (info.tx_offload_capa & CSUM_OFFLOAD) == CSUM_OFFLOAD) {
-		conf.txmode.offloads = CSUM_OFFLOAD;
-		d->csum_offload = 1;
+	if (dp->front != dp) {
+		/* a later worker: the port is the first's, and up */
+		pt = ((struct dpdk *)dp->front->backend)->pt;
+	} else {
+		pt = calloc(1, sizeof(*pt));
+		if (!pt)
+			return -ENOMEM;
+		d->pt = pt;
+		pt->id = dp->cfg.dpdk_port;
+		pt->nq = dp->cfg.workers > 1 ? dp->cfg.workers : 1;
+		r = route_init(dp, &pt->route[0], 0);
+		if (!r)
+			r = route_init(dp, &pt->route[1], 1);
+		if (!r)
+			r = eal_up(dp);
+		if (!r && !rte_eth_dev_is_valid_port(pt->id))
+			r = -ENODEV;
+		if (!r)
+			r = port_open(dp, pt);
+		if (r)
+			return r;
 	}
-	if (rte_eth_dev_configure(d->port, 1, 1, &conf) ||
-	    rte_eth_rx_queue_setup(d->port, 0, NB_DESC,
-				   (unsigned)rte_eth_dev_socket_id(d->port),
-				   NULL, d->pool) ||
-	    rte_eth_tx_queue_setup(d->port, 0, NB_DESC,
-				   (unsigned)rte_eth_dev_socket_id(d->port),
-				   NULL) ||
-	    rte_eth_dev_start(d->port) || rte_eth_macaddr_get(d->port, &d->mac))
-		return -EIO;
+	d->pt = pt;
+	d->port = pt->id;
+	d->queue = (uint16_t)dp->index;
+	d->nq = pt->nq;
+	d->pool = pt->pool[dp->index];
+	d->mac = pt->mac;
+	d->csum_offload = pt->csum_offload;
+	memcpy(d->route, pt->route, sizeof(d->route));
+	d->nt = &pt->nt;
 	return 0;
 }
 
@@ -356,9 +380,8 @@ static void dpdk_close(struct lr_dp *dp)
 
 	if (!d)
 		return;
-	rte_eth_dev_stop(d->port);
-	rte_mempool_free(d->pool);
-	free(d->neigh);
+	if (dp->front == dp && d->pt) /* the last to go: the others are */
+		port_close(d->pt);
 	free(d);
 	dp->backend = NULL;
 }
@@ -374,6 +397,66 @@ static void run_engine(struct lr_dp *dp, struct dpdk *d)
 	lr__dpdk_transmit(dp, d, d->tx, n);
 }
 
+/* Frames parsed on this queue for other workers' flows go to them. */
+static void handoff_flush(struct lr_dp *dp, struct dpdk *d)
+{
+	for (unsigned w = 0; w < d->nq; w++) {
+		unsigned n = d->nho[w], k;
+
+		if (!n)
+			continue;
+		k = rte_ring_enqueue_burst(d->pt->handoff[w],
+					   (void *const *)d->ho[w], n, NULL);
+		dp->st.rx_handoff += k;
+		for (unsigned i = k; i < n; i++) {
+			rte_pktmbuf_free(d->ho[w][i]);
+			dp->st.drops[LR_DROP_NO_BUFFER]++;
+		}
+		d->nho[w] = 0;
+	}
+}
+
+/* The neighbour slot m's source will be learnt into, asked for. With
+ * many peers on the link each frame's is a cache (and TLB) miss; asked
+ * for across the burst, the misses overlap. A repeat of the last source
+ * learnt is not looked up (rx_learn). */
+static void neigh_ask(const struct dpdk *d, const struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint8_t family;
+	size_t len;
+
+	if (m->data_len >= 34 && p[12] == 0x08 && p[13] == 0x00)
+		family = 4, len = 4, p += 26;
+	else if (m->data_len >= 54 && p[12] == 0x86 && p[13] == 0xdd)
+		family = 6, len = 16, p += 22;
+	else
+		return;
+	if (d->rx_last.family != family || memcmp(d->rx_last.ip, p, len))
+		lr__neigh_prefetch(d->nt, family, p);
+}
+
+/* One burst of frames: prefetched, parsed (answering ARP/ND), run
+ * through the engine, the legs sent. */
+static void frames(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf **m,
+		   unsigned got)
+{
+	/* the frames were written by another core (or a NIC): pull them
+	 * towards this one while the first are being parsed */
+	for (unsigned i = 0; i < got; i++) {
+		const char *p = rte_pktmbuf_mtod(m[i], const char *);
+
+		for (unsigned o = 0; o < m[i]->data_len; o += 64)
+			rte_prefetch1(p + o);
+	}
+	for (unsigned i = 0; i < got; i++)
+		neigh_ask(d, m[i]);
+	for (unsigned i = 0; i < got; i++)
+		if (!lr__dpdk_on_frame(dp, d, m[i]))
+			rte_pktmbuf_free(m[i]);
+	run_engine(dp, d);
+}
+
 static void *dpdk_run(void *arg)
 {
 	struct lr_dp *dp = arg;
@@ -383,28 +466,26 @@ static void *dpdk_run(void *arg)
 	while (!atomic_load(&dp->stop)) {
 		unsigned ninj,
 			n = lr__dp_service(dp, d->tx, TX_MAX, d->rx, &ninj);
-		uint16_t got;
+		unsigned got, ho = 0;
 
 		lr__dpdk_transmit(dp, d, d->tx, n);
 		if (ninj) {
 			d->nrx = ninj;
 			run_engine(dp, d);
 		}
-		got = rte_eth_rx_burst(d->port, 0, m, LR_DP_BURST);
-		/* the frames were written by another core (or a NIC): pull
-		 * them towards this one while the first are being parsed */
-		for (uint16_t i = 0; i < got; i++) {
-			const char *p = rte_pktmbuf_mtod(m[i], const char *);
-
-			for (unsigned o = 0; o < m[i]->data_len; o += 64)
-				rte_prefetch1(p + o);
+		got = rte_eth_rx_burst(d->port, d->queue, m, LR_DP_BURST);
+		frames(dp, d, m, got);
+		if (d->nq > 1) {
+			handoff_flush(dp, d);
+			ho = rte_ring_sc_dequeue_burst(d->pt->handoff[d->queue],
+						       (void **)m, LR_DP_BURST,
+						       NULL);
+			d->handed = 1;
+			frames(dp, d, m, ho);
+			d->handed = 0;
 		}
-		for (uint16_t i = 0; i < got; i++)
-			if (!lr__dpdk_on_frame(dp, d, m[i]))
-				rte_pktmbuf_free(m[i]);
-		run_engine(dp, d);
 		flush_out(dp, d);
-		if (!got && !n && !ninj) {
+		if (!got && !n && !ninj && !ho) {
 			struct timespec ts = {.tv_nsec = 20000};
 
 			nanosleep(&ts, NULL); /* idle: do not spin a test box */

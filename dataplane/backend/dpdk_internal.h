@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Internals of the dpdk backend (dpdk.c: port, loop, ARP; dpdk_l3.c:
- * IPv4/IPv6/UDP and neighbour discovery). */
+/* Internals of the dpdk backend (dpdk.c: port, queues, loop, ARP;
+ * dpdk_l3.c: IPv4/IPv6/UDP and neighbour discovery; dpdk_neigh.c: the
+ * neighbour table). */
 #ifndef LR_DPDK_INTERNAL_H
 #define LR_DPDK_INTERNAL_H
 
@@ -10,22 +11,44 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <rte_spinlock.h>
 #include <rte_udp.h>
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include "../dp_internal.h"
 
-#define NB_DESC	    1024
-#define NB_MBUF	    8191
-#define NEIGH_MIN   1024 /* neighbour cache slots, at least (power of two) */
-#define NEIGH_PROBE 8	 /* slots a lookup looks at */
-#define TX_MAX	    (LR_DP_BURST * LR_DP_MAX_ROUTES)
+#define NB_DESC	     1024
+#define NB_MBUF	     8191
+#define NEIGH_MIN    1024 /* neighbour cache slots, at least (power of two) */
+#define NEIGH_PROBE  8	  /* slots a lookup looks at */
+#define TX_MAX	     (LR_DP_BURST * LR_DP_MAX_ROUTES)
+#define HANDOFF_RING 4096 /* frames waiting for their flow's worker */
 
+/* One slot of the neighbour table. Workers read it without a lock: seq
+ * is odd while the slot is written, and a reader that saw it move reads
+ * again (a sequence lock). Writers take the table's lock. 32 bytes, two
+ * to a cache line: a lookup misses once. */
 struct neigh {
+	_Atomic uint32_t seq;
 	uint8_t family, valid;
 	uint8_t ip[16];
 	struct rte_ether_addr mac;
+} __attribute__((aligned(32)));
+
+/* The neighbour table (dpdk_neigh.c), one per port: every worker learns
+ * into it (an ARP reply lands on any queue) and looks next hops up in
+ * it. Open addressing, 4 slots per session. gen moves (from 1, 64 bits:
+ * never wraps) when a mapping the table gave out changes: a MAC
+ * replaced, an entry taken over. Sessions cache their next hop's MAC
+ * under it (lr__dpsess.l2, l2_gen). */
+struct dpdk_neigh {
+	struct neigh *slot;
+	unsigned mask;
+	_Atomic uint64_t gen;
+	rte_spinlock_t lock; /* writers */
 };
 
 /* The next hop for one family (cfg.dpdk_gw4/6, dpdk_prefix4/6). */
@@ -35,35 +58,61 @@ struct dpdk_route {
 	const uint8_t *gw_src; /* the local address on its link, or NULL */
 };
 
-struct dpdk {
-	uint16_t port;
-	struct rte_mempool *pool;
+/* The port and what its workers share; made and freed by worker 0.
+ * Worker q polls rx queue q and sends on tx queue q. */
+struct dpdk_port {
+	uint16_t id;
+	unsigned nq; /* queues: one per worker */
 	struct rte_ether_addr mac;
-	int csum_offload;    /* the port computes IPv4 and UDP checksums */
-	struct neigh *neigh; /* open addressing: 4 slots per session */
-	unsigned neigh_mask;
-	/* Bumped (never to 0) when a mapping the table gave out changes: a
-	 * MAC replaced, an entry taken over. Sessions cache their next
-	 * hop's MAC under it (lr__dpsess.l2, l2_gen). */
-	uint32_t neigh_gen;
+	int csum_offload; /* the port computes IPv4 and UDP checksums */
+	int configured;	  /* rte_eth_dev_configure worked: stop it */
+	struct dpdk_route route[2]; /* [0] IPv4, [1] IPv6 */
+	struct dpdk_neigh nt;
+	struct rte_mempool *pool[LR_DP_MAX_WORKERS];
+	/* Frames that came in on another worker's queue, for worker q's
+	 * flows (nq > 1; many producers, one consumer). */
+	struct rte_ring *handoff[LR_DP_MAX_WORKERS];
+};
+
+struct dpdk {
+	struct dpdk_port *pt;
+	/* copies of pt's, read on every frame */
+	uint16_t port, queue;
+	unsigned nq;
+	struct rte_mempool *pool; /* the queue's */
+	struct rte_ether_addr mac;
+	int csum_offload;
+	struct dpdk_route route[2];
+	struct dpdk_neigh *nt;
 	struct {	      /* the last (ip, mac) rx learnt, at gen */
-		uint32_t gen; /* 0: none */
+		uint64_t gen; /* 0: none */
 		uint8_t family;
 		uint8_t ip[16];
 		struct rte_ether_addr mac;
 	} rx_last;
-	struct dpdk_route route[2]; /* [0] IPv4, [1] IPv6 */
+	int handed; /* the frames being parsed came through handoff */
 	struct lr__dpbuf *rx[LR_DP_BURST], *tx[TX_MAX];
 	unsigned nrx;
 	struct rte_mbuf *out[LR_DP_BURST];
 	unsigned nout;
+	/* frames for other workers, passed on at the end of the burst */
+	struct rte_mbuf *ho[LR_DP_MAX_WORKERS][LR_DP_BURST];
+	unsigned nho[LR_DP_MAX_WORKERS];
 };
 
-/* A table change: what sessions cached is stale. */
-static inline void lr__dpdk_gen_bump(struct dpdk *d)
+/* dpdk_neigh.c. slots: a power of two. lookup: 1 and *mac, or 0. */
+int lr__neigh_init(struct dpdk_neigh *t, unsigned slots);
+void lr__neigh_fini(struct dpdk_neigh *t);
+void lr__neigh_learn(struct dpdk_neigh *t, uint8_t family, const uint8_t *ip,
+		     const struct rte_ether_addr *mac);
+int lr__neigh_lookup(const struct dpdk_neigh *t, const struct lr_dp_addr *a,
+		     struct rte_ether_addr *mac);
+/* Ask for ip's home slot (a frame's source, before it is learnt from). */
+void lr__neigh_prefetch(const struct dpdk_neigh *t, uint8_t family,
+			const uint8_t *ip);
+static inline uint64_t lr__neigh_gen(const struct dpdk_neigh *t)
 {
-	if (!++d->neigh_gen)
-		d->neigh_gen = 1;
+	return atomic_load_explicit(&t->gen, memory_order_acquire);
 }
 
 /* 1 if a and b have their first bits bits in common (bits <= 128). */
@@ -87,10 +136,6 @@ static inline int lr__dpdk_on_link(const struct dpdk *d, uint8_t family,
 	return !r->gw.family || lr__dpdk_same_prefix(local, remote, r->prefix);
 }
 
-void lr__dpdk_learn(struct dpdk *d, uint8_t family, const uint8_t *ip,
-		    const struct rte_ether_addr *mac);
-const struct neigh *lr__dpdk_lookup(const struct dpdk *d,
-				    const struct lr_dp_addr *a);
 void lr__dpdk_out(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m);
 int lr__dpdk_our_ipv4(const struct lr_dp *dp, uint32_t ip_be);
 void lr__dpdk_arp_send(struct lr_dp *dp, struct dpdk *d, uint16_t op,

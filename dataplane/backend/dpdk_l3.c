@@ -85,18 +85,43 @@ static void rx_learn(const struct lr_dp *dp, struct dpdk *d, int li,
 		     const struct rte_ether_addr *mac)
 {
 	size_t len = family == 6 ? 16 : 4;
+	uint64_t gen = lr__neigh_gen(d->nt);
 
-	if (d->rx_last.gen == d->neigh_gen && d->rx_last.family == family &&
+	if (d->rx_last.gen == gen && d->rx_last.family == family &&
 	    rte_is_same_ether_addr(&d->rx_last.mac, mac) &&
 	    !memcmp(d->rx_last.ip, src, len))
 		return;
 	if (!lr__dpdk_on_link(d, family, dp->local[li].ip, src))
 		return;
-	lr__dpdk_learn(d, family, src, mac);
-	d->rx_last.gen = d->neigh_gen;
+	lr__neigh_learn(d->nt, family, src, mac);
+	/* the generation before the learn: if it moved, the next frame
+	 * looks again */
+	d->rx_last.gen = gen;
 	d->rx_last.family = family;
 	memcpy(d->rx_last.ip, src, len);
 	d->rx_last.mac = *mac;
+}
+
+/* A datagram from src to local address li: to the worker whose flows
+ * its peer's are (one worker sees every packet of a flow, so its replay
+ * window is whole), else learnt from and taken. 1 if the mbuf was
+ * taken or passed on. */
+static int deliver(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m, int li,
+		   uint8_t family, const uint8_t *src,
+		   const struct rte_ether_addr *mac,
+		   const struct rte_udp_hdr *u, size_t ulen)
+{
+	if (d->nq > 1 && !d->handed) {
+		unsigned w = lr__dp_steer_n(
+			family, src, rte_be_to_cpu_16(u->src_port), d->nq);
+
+		if (w != d->queue) {
+			d->ho[w][d->nho[w]++] = m;
+			return 1;
+		}
+	}
+	rx_learn(dp, d, li, family, src, mac);
+	return take(dp, d, m, li, family, src, u, ulen);
 }
 
 static int on_ipv4(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m,
@@ -126,8 +151,8 @@ static int on_ipv4(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m,
 	li = local_index(dp, 4, (const uint8_t *)&ip->dst_addr, u->dst_port);
 	if (li < 0)
 		return drop(dp, LR_DROP_NOT_OURS);
-	rx_learn(dp, d, li, 4, (const uint8_t *)&ip->src_addr, &e->src_addr);
-	return take(dp, d, m, li, 4, (const uint8_t *)&ip->src_addr, u, ulen);
+	return deliver(dp, d, m, li, 4, (const uint8_t *)&ip->src_addr,
+		       &e->src_addr, u, ulen);
 }
 
 static void nd_send(struct lr_dp *dp, struct dpdk *d, uint8_t type,
@@ -181,11 +206,11 @@ static void on_nd(struct lr_dp *dp, struct dpdk *d,
 		return;
 	target = icmp + 8;
 	if (icmp[0] == ND_NS && our_ipv6(dp, target) >= 0) {
-		lr__dpdk_learn(d, 6, ip->src_addr, &e->src_addr);
+		lr__neigh_learn(d->nt, 6, ip->src_addr, &e->src_addr);
 		nd_send(dp, d, ND_NA, &e->src_addr, ip->src_addr, target,
 			target);
 	} else if (icmp[0] == ND_NA) {
-		lr__dpdk_learn(d, 6, target, &e->src_addr);
+		lr__neigh_learn(d->nt, 6, target, &e->src_addr);
 	}
 }
 
@@ -217,8 +242,7 @@ static int on_ipv6(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m,
 	li = local_index(dp, 6, ip->dst_addr, u->dst_port);
 	if (li < 0)
 		return drop(dp, LR_DROP_NOT_OURS);
-	rx_learn(dp, d, li, 6, ip->src_addr, &e->src_addr);
-	return take(dp, d, m, li, 6, ip->src_addr, u, ulen);
+	return deliver(dp, d, m, li, 6, ip->src_addr, &e->src_addr, u, ulen);
 }
 
 int lr__dpdk_on_frame(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m)
@@ -380,10 +404,10 @@ static const struct rte_ether_addr *next_mac(struct lr_dp *dp, struct dpdk *d,
 	const struct dpdk_route *r = &d->route[b->remote.family == 6];
 	const struct lr_dp_addr *hop = &b->remote;
 	const uint8_t *src = b->local.ip;
-	const struct neigh *nb;
+	uint64_t gen = lr__neigh_gen(d->nt);
 	int v6 = b->remote.family == 6;
 
-	if (s && s->l2_gen == d->neigh_gen) {
+	if (s && s->l2_gen == gen) {
 		memcpy(mac, s->l2, sizeof(*mac));
 		return mac;
 	}
@@ -392,13 +416,14 @@ static const struct rte_ether_addr *next_mac(struct lr_dp *dp, struct dpdk *d,
 		if (r->gw_src)
 			src = r->gw_src;
 	}
-	nb = lr__dpdk_lookup(d, hop);
-	if (nb) {
+	if (lr__neigh_lookup(d->nt, hop, mac)) {
+		/* cached under the generation read before the lookup: a
+		 * change since moved it on, and the next datagram looks again */
 		if (s) {
-			memcpy(s->l2, &nb->mac, sizeof(nb->mac));
-			s->l2_gen = d->neigh_gen;
+			memcpy(s->l2, mac, sizeof(*mac));
+			s->l2_gen = gen;
 		}
-		return &nb->mac;
+		return mac;
 	}
 	if (hop == &r->gw) {
 		if (!(*gw_asked & (1u << v6)))

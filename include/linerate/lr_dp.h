@@ -102,8 +102,13 @@ struct lr_dp_config {
 	 * gives each peer's datagrams to one worker (by its address and
 	 * port); every session is installed on every worker, statistics are
 	 * summed on read. Pinned, worker i runs on CPU (cpu + i) mod the
-	 * CPU count. 0 or 1: one; at most LR_DP_MAX_WORKERS; dpdk: one
-	 * (-ENOTSUP otherwise: no RSS queues yet). */
+	 * CPU count. 0 or 1: one; at most LR_DP_MAX_WORKERS. dpdk: worker
+	 * i polls rx queue i and sends on tx queue i of the one port (which
+	 * must have that many: -EINVAL and a line on stderr otherwise), RSS
+	 * on UDP when the port has it; a peer's flow belongs to the worker
+	 * the sockets' function names, and a frame that came in on another
+	 * worker's queue is passed to it (rx_handoff). The neighbour table
+	 * is one for all. */
 	unsigned workers;
 	/* dpdk: EAL arguments, space-separated (NULL: "--no-huge --no-pci
 	 * --no-shconf -m 256 --log-level=error"; not used if the process
@@ -191,6 +196,9 @@ struct lr_dp_stats {
 	uint64_t forwarded; /* media packets sent to legs */
 	uint64_t punted, punt_dropped;
 	uint64_t rx_coalesced; /* datagrams that came in UDP GRO messages */
+	/* dpdk: frames a worker's queue received for another worker's
+	 * flows, passed on to it (counted by the receiving worker) */
+	uint64_t rx_handoff;
 	uint64_t drops[LR_DROP__MAX];
 	uint64_t bursts;
 	uint64_t sessions;	/* installed */

@@ -3,14 +3,14 @@
  * of the ring driver are wired back to back in this process: the data
  * plane owns one, the test is the network on the other. The test's side
  * is its own small Ethernet/ARP/ND/IPv4/IPv6/UDP stack (written apart
- * from the backend's), with libsrtp2 peers sending and checking SRTP.
+ * from the backend's: lr_wire, dpdk_peers.c), with libsrtp2 peers
+ * sending and checking SRTP.
  * No hugepages, no PCI, no NIC; addresses are loopback-range bytes that
  * never leave the process.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <rte_arp.h>
@@ -21,302 +21,14 @@
 
 #include "linerate/lr_dp.h"
 #include "linerate/lr_rtp.h"
+#include "dpdk_peers.h"
 #include "lr_test.h"
 #include "lr_test_libsrtp.h"
 #include "lr_wire.h"
 /* white box: the neighbour table */
 #include "../../dataplane/backend/dpdk_internal.h"
 
-static struct lr_wire W; /* the network; W.dp_port is the data plane's */
-static int eal_ok;
-
-struct wpeer {
-	uint8_t family;
-	uint8_t ip[16];
-	uint16_t port;
-	struct rte_ether_addr mac;
-	srtp_t tx, rx;
-	uint8_t txkey[46], rxkey[46];
-	struct lr_srtp_policy to_dp, from_dp;
-	uint32_t ssrc;
-	uint16_t seq;
-	uint8_t got[256][256];
-	size_t glen[256];
-	struct rte_ether_addr gdst[256]; /* the frames' destination MACs */
-	unsigned ngot;
-	unsigned asked;		/* ARP requests and NS for its address */
-	uint8_t asked_from[16]; /* the last one's sender address */
-};
-
-static struct wpeer *peers[16];
-static unsigned npeers;
-static unsigned arp_requests_seen;
-
-static struct lr_dp_addr dp_local(int v6)
-{
-	struct lr_dp_addr a = {.family = v6 ? 6 : 4, .port = 5000};
-
-	if (v6)
-		a.ip[15] = 1;
-	else
-		a.ip[0] = 127, a.ip[3] = 1;
-	return a;
-}
-
-static void one(struct rte_mbuf *m)
-{
-	CU_ASSERT_FATAL(m != NULL);
-	lr_wire_send(&W, &m, 1);
-}
-
-static void wire_udp(struct wpeer *p, const void *data, size_t len)
-{
-	struct lr_dp_addr to = dp_local(p->family == 6);
-
-	one(lr_wire_udp(&W, &p->mac, p->family, p->ip, p->port, to.ip, to.port,
-			data, len, 1));
-}
-
-static void wire_arp(struct wpeer *p, uint16_t op, const uint8_t *tip)
-{
-	one(lr_wire_arp(&W, &p->mac, p->ip, op, tip));
-}
-
-static void wire_na(struct wpeer *p)
-{
-	one(lr_wire_na(&W, &p->mac, p->ip));
-}
-
-static struct wpeer *peer_by(uint8_t family, const uint8_t *ip, uint16_t port)
-{
-	for (unsigned i = 0; i < npeers; i++)
-		if (peers[i]->family == family &&
-		    !memcmp(peers[i]->ip, ip, family == 6 ? 16 : 4) &&
-		    (!port || peers[i]->port == port))
-			return peers[i];
-	return NULL;
-}
-
-/* The network's side: answer ARP for our peers, deliver UDP to them. */
-static void wire_pump(void)
-{
-	struct rte_mbuf *m[32];
-	uint16_t n = rte_eth_rx_burst(W.port, 0, m, 32);
-
-	for (uint16_t i = 0; i < n; i++) {
-		uint8_t *p = rte_pktmbuf_mtod(m[i], uint8_t *);
-		struct rte_ether_hdr *e = (void *)p;
-		uint16_t type = rte_be_to_cpu_16(e->ether_type);
-		const uint8_t *udp = NULL, *dst = NULL;
-		uint8_t fam = 0;
-
-		CU_ASSERT(!memcmp(&e->src_addr, &W.dp_mac, 6));
-		if (type == RTE_ETHER_TYPE_ARP) {
-			struct rte_arp_hdr *a = (void *)(e + 1);
-			struct wpeer *w = peer_by(
-				4, (const uint8_t *)&a->arp_data.arp_tip, 0);
-
-			if (a->arp_opcode == rte_cpu_to_be_16(1)) {
-				arp_requests_seen++;
-				if (w) {
-					w->asked++;
-					memcpy(w->asked_from,
-					       &a->arp_data.arp_sip, 4);
-					wire_arp(w, 2,
-						 (const uint8_t *)&a->arp_data
-							 .arp_sip);
-				}
-			}
-		} else if (type == RTE_ETHER_TYPE_IPV4) {
-			struct rte_ipv4_hdr *ip = (void *)(e + 1);
-
-			CU_ASSERT_EQUAL(rte_ipv4_cksum(ip), 0); /* valid */
-			fam = 4;
-			dst = (const uint8_t *)&ip->dst_addr;
-			udp = (const uint8_t *)(ip + 1);
-			/* over a correct datagram the sum folds to 0, which
-			 * UDP writes as 0xffff */
-			CU_ASSERT_EQUAL(
-				rte_ipv4_udptcp_cksum(ip, (const void *)udp),
-				0xffff);
-		} else if (type == RTE_ETHER_TYPE_IPV6) {
-			struct rte_ipv6_hdr *ip = (void *)(e + 1);
-
-			if (ip->proto == IPPROTO_UDP) {
-				fam = 6;
-				dst = ip->dst_addr;
-				udp = (const uint8_t *)(ip + 1);
-				CU_ASSERT_EQUAL(rte_ipv6_udptcp_cksum(
-							ip, (const void *)udp),
-						0xffff);
-			} else if (ip->proto == 58 &&
-				   ((uint8_t *)(ip + 1))[0] == 135) {
-				struct wpeer *w =
-					peer_by(6, (uint8_t *)(ip + 1) + 8, 0);
-
-				if (w) {
-					w->asked++;
-					memcpy(w->asked_from, ip->src_addr, 16);
-					wire_na(w);
-				}
-			}
-		}
-		if (udp) {
-			const struct rte_udp_hdr *u = (const void *)udp;
-			struct wpeer *w = peer_by(
-				fam, dst, rte_be_to_cpu_16(u->dst_port));
-			size_t len = rte_be_to_cpu_16(u->dgram_len) - 8;
-
-			if (w && w->ngot < 256 && len <= 256) {
-				memcpy(w->got[w->ngot], u + 1, len);
-				w->gdst[w->ngot] = e->dst_addr;
-				w->glen[w->ngot++] = len;
-			}
-		}
-		rte_pktmbuf_free(m[i]);
-	}
-}
-
-static void settle(unsigned ms)
-{
-	struct timespec t0, t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
-		wire_pump();
-		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while ((t.tv_sec - t0.tv_sec) * 1000 +
-			 (t.tv_nsec - t0.tv_nsec) / 1000000 <
-		 ms);
-}
-
-static unsigned wait_for(struct wpeer *p, unsigned n)
-{
-	for (int i = 0; i < 400 && p->ngot < n; i++)
-		settle(5);
-	return p->ngot;
-}
-
-static struct wpeer *wpeer_new(int v6, unsigned suite, int announce)
-{
-	struct wpeer *p = calloc(1, sizeof(*p));
-	unsigned k = npeers;
-
-	p->family = v6 ? 6 : 4;
-	if (v6)
-		p->ip[0] = 0xfd, p->ip[15] = (uint8_t)(10 + k);
-	else
-		p->ip[0] = 127, p->ip[2] = 1, p->ip[3] = (uint8_t)(10 + k);
-	p->port = (uint16_t)(6000 + k);
-	p->mac = (struct rte_ether_addr){{0x02, 0, 0, 0, 0, (uint8_t)(10 + k)}};
-	lr_test_policy(&p->to_dp, suite);
-	lr_test_policy(&p->from_dp, suite);
-	CU_ASSERT_FATAL(lr_test_ls_session(&p->tx, &p->to_dp, p->txkey, 0) ==
-			srtp_err_status_ok);
-	CU_ASSERT_FATAL(lr_test_ls_session(&p->rx, &p->from_dp, p->rxkey, 1) ==
-			srtp_err_status_ok);
-	p->ssrc = (uint32_t)lr_test_rand() | 1;
-	peers[npeers++] = p;
-	if (announce) {
-		if (v6)
-			wire_na(p);
-		else
-			wire_arp(p, 1, p->ip); /* gratuitous */
-	}
-	return p;
-}
-
-static void wpeers_free(void)
-{
-	for (unsigned i = 0; i < npeers; i++) {
-		srtp_dealloc(peers[i]->tx);
-		srtp_dealloc(peers[i]->rx);
-		free(peers[i]);
-	}
-	npeers = 0;
-}
-
-/* An RTP packet tagged k (payload word 0), protected by p's libsrtp2
- * sender into b (room for 256 bytes); its length. */
-static int make_rtp(struct wpeer *p, uint32_t k, uint8_t *b)
-{
-	int len = 12 + 100;
-
-	memset(b, 0, 256);
-	b[0] = 0x80;
-	b[1] = 111;
-	lr_wr16(b + 2, p->seq++);
-	lr_wr32(b + 4, k * 960);
-	lr_wr32(b + 8, p->ssrc);
-	lr_wr32(b + 12, k);
-	CU_ASSERT_FATAL(srtp_protect(p->tx, b, &len) == srtp_err_status_ok);
-	return len;
-}
-
-static void send_rtp(struct wpeer *p, uint32_t k)
-{
-	uint8_t b[256];
-	int len = make_rtp(p, k, b);
-
-	wire_udp(p, b, (size_t)len);
-}
-
-static unsigned check_got(struct wpeer *p, uint32_t out_ssrc)
-{
-	unsigned ok = 0;
-
-	for (unsigned i = 0; i < p->ngot; i++) {
-		int len = (int)p->glen[i];
-
-		if (srtp_unprotect(p->rx, p->got[i], &len) !=
-		    srtp_err_status_ok)
-			continue;
-		ok += len == 112 && lr_rtp_ssrc(p->got[i]) == out_ssrc;
-	}
-	return ok;
-}
-
-/* The data plane on our port, serving l[0..1] (dp_local). */
-static struct lr_dp_config dp_config(struct lr_dp_addr l[2])
-{
-	l[0] = dp_local(0);
-	l[1] = dp_local(1);
-	return (struct lr_dp_config){.backend = LR_DP_DPDK,
-				     .local = l,
-				     .nlocal = 2,
-				     .dpdk_port = W.dp_port};
-}
-
-static struct lr_dp *dp_open_with(const struct lr_dp_config *c)
-{
-	struct lr_dp *dp;
-
-	CU_ASSERT_EQUAL_FATAL(lr_dp_new(c, &dp), 0);
-	return dp;
-}
-
-static struct lr_dp *dp_open(void)
-{
-	struct lr_dp_addr l[2];
-	struct lr_dp_config c = dp_config(l);
-
-	return dp_open_with(&c);
-}
-
-static int install(struct lr_dp *dp, uint64_t id, struct wpeer *p,
-		   const struct lr_dp_route *r, unsigned nr)
-{
-	struct lr_dp_session s = {
-		.local = dp_local(p->family == 6),
-		.remote = {.family = p->family, .port = p->port},
-		.tx = p->from_dp,
-		.rx = p->to_dp,
-		.routes = r,
-		.nroutes = nr};
-
-	memcpy(s.remote.ip, p->ip, 16);
-	return lr_dp_session_install(dp, id, &s);
-}
+static struct lr_wire lrt; /* the network, W while this suite runs */
 
 static void leg(int v6, unsigned suite)
 {
@@ -501,7 +213,7 @@ static void wire_bad(struct wpeer *p, int (*f)(uint8_t *, struct rte_mbuf *))
 {
 	struct lr_dp_addr to = dp_local(p->family == 6);
 	uint8_t pay[64] = {0x80, 111};
-	struct rte_mbuf *m = lr_wire_udp(&W, &p->mac, p->family, p->ip, p->port,
+	struct rte_mbuf *m = lr_wire_udp(W, &p->mac, p->family, p->ip, p->port,
 					 to.ip, to.port, pay, sizeof(pay), 1);
 	uint8_t *fr;
 
@@ -513,7 +225,7 @@ static void wire_bad(struct wpeer *p, int (*f)(uint8_t *, struct rte_mbuf *))
 		ip->hdr_checksum = 0;
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
 	}
-	lr_wire_send(&W, &m, 1);
+	lr_wire_send(W, &m, 1);
 }
 
 static int bad_ip_csum(uint8_t *f, struct rte_mbuf *m)
@@ -598,7 +310,7 @@ static void test_bad_frames(void)
 	unsigned avail0;
 
 	settle(20);
-	avail0 = rte_mempool_avail_count(W.pool);
+	avail0 = rte_mempool_avail_count(W->pool);
 	CU_ASSERT_EQUAL(install(dp, 2, sub, NULL, 0), 0);
 	CU_ASSERT_EQUAL(install(dp, 1, pub, &r, 1), 0);
 	for (unsigned k = 0; k < rounds; k++) {
@@ -619,7 +331,7 @@ static void test_bad_frames(void)
 	/* every mbuf is back in the pool: the dropped ones freed by the
 	 * data plane, the forwarded ones (which leave in the mbuf they came
 	 * in) by our side when they arrived */
-	CU_ASSERT_EQUAL(rte_mempool_avail_count(W.pool), avail0);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(W->pool), avail0);
 	lr_dp_stats(dp, &st);
 	CU_ASSERT_EQUAL(st.drops[LR_DROP_BAD_FRAME], rounds * 6);
 	CU_ASSERT_EQUAL(st.drops[LR_DROP_NOT_OURS], rounds * 4);
@@ -901,58 +613,57 @@ static void test_route_config(void)
 /* The neighbour table's generation, which sessions cache their next
  * hop's MAC under (white box, a table of 8 slots). The per-packet case
  * (a known peer, the same MAC) and a new peer in a free slot leave it;
- * a changed MAC and a taken-over entry move it, and it skips 0. */
+ * a changed MAC and a taken-over entry move it. */
 static void test_neigh_generation(void)
 {
 	const struct rte_ether_addr a = {{2, 0, 0, 0, 0, 0xa}},
 				    b = {{2, 0, 0, 0, 0, 0xb}};
-	struct neigh slots[8];
+	struct dpdk_neigh t;
+	struct rte_ether_addr mac;
 	struct lr_dp_addr ip[9];
-	struct dpdk d;
-	const struct neigh *n;
 	unsigned found = 0;
 
-	memset(&d, 0, sizeof(d));
-	memset(slots, 0, sizeof(slots));
-	d.neigh = slots;
-	d.neigh_mask = 7;
-	d.neigh_gen = 1;
+	CU_ASSERT_EQUAL_FATAL(lr__neigh_init(&t, 8), 0);
 	for (unsigned i = 0; i < 9; i++)
 		ip[i] = (struct lr_dp_addr){.family = 4,
 					    .ip = {10, 0, 0, (uint8_t)i + 1}};
-	lr__dpdk_learn(&d, 4, ip[0].ip, &a);
-	CU_ASSERT_EQUAL(d.neigh_gen, 1);
-	n = lr__dpdk_lookup(&d, &ip[0]);
-	CU_ASSERT(n && rte_is_same_ether_addr(&n->mac, &a));
-	lr__dpdk_learn(&d, 4, ip[0].ip, &a);
-	CU_ASSERT_EQUAL(d.neigh_gen, 1);
-	lr__dpdk_learn(&d, 4, ip[0].ip, &b);
-	CU_ASSERT_EQUAL(d.neigh_gen, 2);
-	n = lr__dpdk_lookup(&d, &ip[0]);
-	CU_ASSERT(n && rte_is_same_ether_addr(&n->mac, &b));
+	CU_ASSERT_EQUAL(lr__neigh_gen(&t), 1);
+	CU_ASSERT_FALSE(lr__neigh_lookup(&t, &ip[0], &mac));
+	lr__neigh_learn(&t, 4, ip[0].ip, &a);
+	CU_ASSERT_EQUAL(lr__neigh_gen(&t), 1);
+	CU_ASSERT(lr__neigh_lookup(&t, &ip[0], &mac) &&
+		  rte_is_same_ether_addr(&mac, &a));
+	lr__neigh_learn(&t, 4, ip[0].ip, &a);
+	CU_ASSERT_EQUAL(lr__neigh_gen(&t), 1);
+	lr__neigh_learn(&t, 4, ip[0].ip, &b);
+	CU_ASSERT_EQUAL(lr__neigh_gen(&t), 2);
+	CU_ASSERT(lr__neigh_lookup(&t, &ip[0], &mac) &&
+		  rte_is_same_ether_addr(&mac, &b));
 	for (unsigned i = 1; i < 8; i++) /* fills the table */
-		lr__dpdk_learn(&d, 4, ip[i].ip, &a);
-	CU_ASSERT_EQUAL(d.neigh_gen, 2);
+		lr__neigh_learn(&t, 4, ip[i].ip, &a);
+	CU_ASSERT_EQUAL(lr__neigh_gen(&t), 2);
 	for (unsigned i = 0; i < 8; i++)
-		found += lr__dpdk_lookup(&d, &ip[i]) != NULL;
+		found += lr__neigh_lookup(&t, &ip[i], &mac);
 	CU_ASSERT_EQUAL(found, 8);
-	lr__dpdk_learn(&d, 4, ip[8].ip, &a); /* takes one over */
-	CU_ASSERT_EQUAL(d.neigh_gen, 3);
-	CU_ASSERT(lr__dpdk_lookup(&d, &ip[8]) != NULL);
+	lr__neigh_learn(&t, 4, ip[8].ip, &a); /* takes one over */
+	CU_ASSERT_EQUAL(lr__neigh_gen(&t), 3);
+	CU_ASSERT(lr__neigh_lookup(&t, &ip[8], &mac));
 	found = 0;
 	for (unsigned i = 0; i < 8; i++)
-		found += lr__dpdk_lookup(&d, &ip[i]) != NULL;
+		found += lr__neigh_lookup(&t, &ip[i], &mac);
 	CU_ASSERT_EQUAL(found, 7);
-	d.neigh_gen = UINT32_MAX;
-	lr__dpdk_learn(&d, 4, ip[8].ip, &b);
-	CU_ASSERT_EQUAL(d.neigh_gen, 1);
+	/* an IPv6 address whose first 4 bytes are ip[8]'s is another key */
+	ip[0] = (struct lr_dp_addr){.family = 6, .ip = {10, 0, 0, 9}};
+	CU_ASSERT_FALSE(lr__neigh_lookup(&t, &ip[0], &mac));
+	lr__neigh_fini(&t);
 }
 
 static int setup(void)
 {
 	if (srtp_init() != srtp_err_status_ok)
 		return -1;
-	eal_ok = !lr_wire_open(&W, "lrt"); /* test_eal says if not */
+	eal_ok = !lr_wire_open(&lrt, "lrt"); /* test_eal says if not */
+	W = &lrt;
 	return 0;
 }
 
@@ -966,7 +677,7 @@ static void test_eal(void)
 {
 	if (!eal_ok)
 		lr_test_skip("DPDK's EAL would not start here");
-	CU_ASSERT(rte_eth_dev_is_valid_port(W.dp_port));
+	CU_ASSERT(rte_eth_dev_is_valid_port(W->dp_port));
 }
 
 void lr_test_register(void)

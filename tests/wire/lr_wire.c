@@ -1,5 +1,7 @@
 /* The network side of a DPDK data plane under test (see lr_wire.h). */
+#define _GNU_SOURCE
 #include <stdio.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <rte_errno.h>
@@ -15,31 +17,62 @@
 
 #include "lr_wire.h"
 
-int lr_wire_open(struct lr_wire *w, const char *name)
+_Static_assert(LR_WIRE_MAX_QUEUES <= RTE_PMD_RING_MAX_RX_RINGS &&
+		       LR_WIRE_MAX_QUEUES <= RTE_PMD_RING_MAX_TX_RINGS,
+	       "the ring driver takes fewer queues");
+
+/* nq rings named name_<tag><q>: one writer, one reader each. */
+static int rings(struct rte_ring **r, const char *name, char tag, unsigned nq)
+{
+	char n[RTE_RING_NAMESIZE];
+
+	for (unsigned q = 0; q < nq; q++) {
+		snprintf(n, sizeof(n), "%s_%c%u", name, tag, q);
+		r[q] = rte_ring_create(n, 4096, 0,
+				       RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (!r[q])
+			return -1;
+	}
+	return 0;
+}
+
+int lr_wire_open_queues(struct lr_wire *w, const char *name, unsigned nq)
 {
 	char *argv[] = {"linerate-wire",     "--no-huge", "--no-pci",
 			"--no-shconf",	     "-m",	  "512",
 			"--log-level=error", NULL};
 	char n[64];
-	struct rte_ring *a, *b;
+	struct rte_ring *a[LR_WIRE_MAX_QUEUES], *b[LR_WIRE_MAX_QUEUES];
 	struct rte_eth_conf conf;
 	int dp, wp;
 
 	memset(w, 0, sizeof(*w));
-	/* one EAL per process: start it unless it runs */
-	if (rte_lcore_count() == 0 && rte_eal_init(7, argv) < 0)
+	if (nq < 1 || nq > LR_WIRE_MAX_QUEUES)
 		return -1;
-	snprintf(n, sizeof(n), "%s_a", name);
-	a = rte_ring_create(n, 4096, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	snprintf(n, sizeof(n), "%s_b", name);
-	b = rte_ring_create(n, 4096, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (!a || !b)
+	w->nq = nq;
+	/* one EAL per process: start it unless it runs */
+	if (rte_lcore_count() == 0) {
+		/* the EAL pins this thread to one CPU, and threads started
+		 * from it (the data plane's workers) would inherit it: the
+		 * test's threads keep the CPUs they had */
+		cpu_set_t cpus;
+		int have = !pthread_getaffinity_np(pthread_self(), sizeof(cpus),
+						   &cpus);
+		int r = rte_eal_init(7, argv);
+
+		if (have)
+			pthread_setaffinity_np(pthread_self(), sizeof(cpus),
+					       &cpus);
+		if (r < 0)
+			return -1;
+	}
+	if (rings(a, name, 'a', nq) || rings(b, name, 'b', nq))
 		return -1;
 	/* the data plane reads a and writes b; the network the other way */
 	snprintf(n, sizeof(n), "%s_dp", name);
-	dp = rte_eth_from_rings(n, &a, 1, &b, 1, 0);
+	dp = rte_eth_from_rings(n, a, nq, b, nq, 0);
 	snprintf(n, sizeof(n), "%s_net", name);
-	wp = rte_eth_from_rings(n, &b, 1, &a, 1, 0);
+	wp = rte_eth_from_rings(n, b, nq, a, nq, 0);
 	snprintf(n, sizeof(n), "%s_pool", name);
 	w->pool = rte_pktmbuf_pool_create(n, 8191, 256, 0,
 					  RTE_MBUF_DEFAULT_BUF_SIZE, 0);
@@ -48,13 +81,24 @@ int lr_wire_open(struct lr_wire *w, const char *name)
 	w->dp_port = (uint16_t)dp;
 	w->port = (uint16_t)wp;
 	memset(&conf, 0, sizeof(conf));
-	if (rte_eth_dev_configure(w->port, 1, 1, &conf) ||
-	    rte_eth_rx_queue_setup(w->port, 0, 1024, 0, NULL, w->pool) ||
-	    rte_eth_tx_queue_setup(w->port, 0, 1024, 0, NULL) ||
-	    rte_eth_dev_start(w->port) ||
+	/* all nq: a queue not configured and set up cannot be polled or
+	 * sent on, though its ring is there */
+	if (rte_eth_dev_configure(w->port, (uint16_t)nq, (uint16_t)nq, &conf))
+		return -1;
+	for (uint16_t q = 0; q < nq; q++)
+		if (rte_eth_rx_queue_setup(w->port, q, 1024, 0, NULL,
+					   w->pool) ||
+		    rte_eth_tx_queue_setup(w->port, q, 1024, 0, NULL))
+			return -1;
+	if (rte_eth_dev_start(w->port) ||
 	    rte_eth_macaddr_get(w->dp_port, &w->dp_mac))
 		return -1;
 	return 0;
+}
+
+int lr_wire_open(struct lr_wire *w, const char *name)
+{
+	return lr_wire_open_queues(w, name, 1);
 }
 
 struct rte_mbuf *lr_wire_udp(struct lr_wire *w,
@@ -186,11 +230,17 @@ struct rte_mbuf *lr_wire_na(struct lr_wire *w, const struct rte_ether_addr *mac,
 	return m;
 }
 
-void lr_wire_send(struct lr_wire *w, struct rte_mbuf **m, unsigned n)
+void lr_wire_send_queue(struct lr_wire *w, unsigned q, struct rte_mbuf **m,
+			unsigned n)
 {
 	unsigned sent = 0;
 
 	while (sent < n)
-		sent += rte_eth_tx_burst(w->port, 0, m + sent,
+		sent += rte_eth_tx_burst(w->port, (uint16_t)q, m + sent,
 					 (uint16_t)(n - sent));
+}
+
+void lr_wire_send(struct lr_wire *w, struct rte_mbuf **m, unsigned n)
+{
+	lr_wire_send_queue(w, 0, m, n);
 }
