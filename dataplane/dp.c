@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "dp_internal.h"
+#include "linerate/lr_rtp.h"
 
 static const struct lr__dp_backend_ops *backend(enum lr_dp_backend b)
 {
@@ -313,21 +314,23 @@ int lr_dp_session_stats(struct lr_dp *dp, uint64_t id,
 	return r;
 }
 
-static int queue_send(struct lr_dp *dp, const struct lr_dp_addr *local,
+/* A copy of buf for dp's worker, sent (or injected, or protected as
+ * RTCP) in its next round, in the order asked. */
+static int queue_item(struct lr_dp *dp, const struct lr_dp_addr *local,
 		      const struct lr_dp_addr *remote, const void *buf,
-		      size_t len, int inject)
+		      size_t len, int inject, uint64_t rtcp)
 {
-	struct lr__dpsend *s;
+	struct lr__dpsend *s = malloc(sizeof(*s) + len);
 
-	if (!len || len > 1500 || lr__flow_local_index(dp, local) < 0)
-		return -EINVAL;
-	s = malloc(sizeof(*s) + len);
 	if (!s)
 		return -ENOMEM;
-	s->next = NULL;
+	memset(s, 0, sizeof(*s));
 	s->inject = inject;
-	s->local = *local;
-	s->remote = *remote;
+	s->rtcp = rtcp;
+	if (local)
+		s->local = *local;
+	if (remote)
+		s->remote = *remote;
 	s->len = len;
 	memcpy(s->buf, buf, len);
 	pthread_mutex_lock(&dp->mu);
@@ -339,6 +342,27 @@ static int queue_send(struct lr_dp *dp, const struct lr_dp_addr *local,
 	wake(dp);
 	pthread_mutex_unlock(&dp->mu);
 	return 0;
+}
+
+static int queue_send(struct lr_dp *dp, const struct lr_dp_addr *local,
+		      const struct lr_dp_addr *remote, const void *buf,
+		      size_t len, int inject)
+{
+	if (!len || len > 1500 || lr__flow_local_index(dp, local) < 0)
+		return -EINVAL;
+	return queue_item(dp, local, remote, buf, len, inject, 0);
+}
+
+/* One worker protects a session's RTCP: each worker has its own copy of
+ * the session's streams, and two copies would use an SRTCP index twice
+ * (under one key: the same keystream). */
+int lr_dp_send_rtcp(struct lr_dp *dp, uint64_t id, const void *buf, size_t len)
+{
+	if (!id || !buf || len > LR_DP_RTCP_MAX ||
+	    !lr_rtcp_compound_ok(buf, len))
+		return -EINVAL;
+	return queue_item(dp->shard[id % dp->nshards], NULL, NULL, buf, len, 0,
+			  id);
 }
 
 int lr_dp_send(struct lr_dp *dp, const struct lr_dp_addr *local,
@@ -445,6 +469,33 @@ static void requeue(struct lr_dp *dp, struct lr__dpsend *head)
 	pthread_mutex_unlock(&dp->mu);
 }
 
+/* The control plane's RTCP for session x->rtcp, protected into b for
+ * its peer: 1, or 0 and counted. */
+static int rtcp_out(struct lr_dp *dp, const struct lr__dpsend *x,
+		    struct lr__dpbuf *b)
+{
+	struct lr__dpsess *s = lr__flow_by_id(dp, x->rtcp);
+	struct lr_pkt *pk = &b->pkt;
+
+	if (!s) {
+		dp->st.drops[LR_DROP_UNKNOWN_FLOW]++;
+		return 0;
+	}
+	memcpy(b->data, x->buf, x->len);
+	pk->len = (uint32_t)x->len;
+	if (lr_srtcp_protect(&s->tx, &pk, 1) != 1) {
+		dp->st.drops[pk->drop]++;
+		s->st.drops[pk->drop]++;
+		return 0;
+	}
+	b->sess = s;
+	b->lidx = s->lidx;
+	b->local = dp->local[s->lidx];
+	b->remote = s->remote;
+	dp->st.rtcp_sent++;
+	return 1;
+}
+
 unsigned lr__dp_service(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max,
 			struct lr__dpbuf **inj, unsigned *ninj)
 {
@@ -487,7 +538,12 @@ unsigned lr__dp_service(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max,
 			break;
 		}
 		b = lr__buf_get(dp);
-		if (b) {
+		if (b && sends->rtcp) {
+			if (rtcp_out(dp, sends, b))
+				tx[n++] = b;
+			else
+				lr__buf_put(dp, b);
+		} else if (b) {
 			memcpy(b->data, sends->buf, sends->len);
 			b->pkt.len = (uint32_t)sends->len;
 			b->local = sends->local;

@@ -78,7 +78,8 @@ struct lr__dpcmd {
 
 struct lr__dpsend {
 	struct lr__dpsend *next;
-	int inject; /* as received, through the engine */
+	int inject;    /* as received, through the engine */
+	uint64_t rtcp; /* non-zero: RTCP for this session id, to protect */
 	struct lr_dp_addr local, remote;
 	size_t len;
 	uint8_t buf[];

@@ -375,8 +375,9 @@ unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 	}
 	nrtcp = unprotect(dp, rtcp, nrtcp, 1);
 	for (unsigned i = 0; i < nrtcp; i++) {
-		/* RTCP feedback needs control-plane logic (issue 6 brings
-		 * the data-plane part); decrypted, it goes up. */
+		/* RTCP needs the control plane's logic (which reports to
+		 * answer, which feedback to relay where): decrypted, it goes
+		 * up, and what it sends back is protected by lr_dp_send_rtcp */
 		lr__engine_punt(dp, LR_DP_PUNT_RTCP, rtcp[i]->sess->id,
 				rtcp[i]);
 		lr__buf_put(dp, rtcp[i]);

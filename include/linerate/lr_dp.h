@@ -164,6 +164,20 @@ int lr_dp_session_remove(struct lr_dp *dp, uint64_t id);
 int lr_dp_send(struct lr_dp *dp, const struct lr_dp_addr *local,
 	       const struct lr_dp_addr *remote, const void *buf, size_t len);
 
+/* RTCP from the control plane to session id's peer, protected here
+ * with the session's SRTCP context (RFC 3711 §3.4: its own index per
+ * SSRC, carried on from lr_pc's at hand-over): a reply to punted RTCP
+ * (a PLI or NACK to a publisher, receiver reports). buf is one compound
+ * of whole RTCP packets (lr_rtcp_compound_ok), at most
+ * LR_DP_RTCP_MAX bytes; the first packet's sender SSRC picks the
+ * stream, which takes one of the session's tx SSRC slots if it has
+ * none. 0 (queued) or -EINVAL. A session's RTCP is always protected by
+ * the same worker (id mod workers), so an index is never used twice;
+ * the worker counts rtcp_sent, or a drop (unknown_flow: no session id;
+ * no_stream_slot, index_exhausted) in the session's and its stats. */
+#define LR_DP_RTCP_MAX 1480 /* SRTCP adds at most 4 + 16 bytes */
+int lr_dp_send_rtcp(struct lr_dp *dp, uint64_t id, const void *buf, size_t len);
+
 /* A datagram as if it had been received on local from remote (the
  * control plane handing back media it got before a session was
  * installed). 0 or -errno. */
@@ -199,6 +213,7 @@ struct lr_dp_stats {
 	/* dpdk: frames a worker's queue received for another worker's
 	 * flows, passed on to it (counted by the receiving worker) */
 	uint64_t rx_handoff;
+	uint64_t rtcp_sent; /* lr_dp_send_rtcp's, protected and sent */
 	uint64_t drops[LR_DROP__MAX];
 	uint64_t bursts;
 	uint64_t sessions;	/* installed */

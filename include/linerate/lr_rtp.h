@@ -83,4 +83,30 @@ static inline uint32_t lr_rtcp_ssrc(const uint8_t *p, size_t len)
 	return len >= 8 ? lr_rd32(p + 4) : 0;
 }
 
+/* 1 if p[0..len) is a compound of whole RTCP packets, else 0: each of
+ * version 2 with a packet type of 192-223 (RFC 5761 §4) and a length
+ * inside what is left, the lengths adding up to len exactly, padding
+ * only on the last one, and a sender SSRC in the first (RFC 3550 §6.4.1
+ * and the checks of its appendix A.2 that do not depend on the types;
+ * a reduced-size packet, feedback alone, passes: RFC 5506 §3). */
+static inline int lr_rtcp_compound_ok(const uint8_t *p, size_t len)
+{
+	size_t off = 0;
+
+	if (len < 8)
+		return 0;
+	while (off < len) {
+		size_t n;
+
+		if (len - off < 4 || (p[off] >> 6) != 2 || p[off + 1] < 192 ||
+		    p[off + 1] > 223)
+			return 0;
+		n = 4 + 4u * lr_rd16(p + off + 2);
+		if (n > len - off || ((p[off] & 0x20) && off + n != len))
+			return 0;
+		off += n;
+	}
+	return 1;
+}
+
 #endif

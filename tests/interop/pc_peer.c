@@ -44,6 +44,7 @@
 #include "jsonl.h"
 #include "linerate/lr_dp.h"
 #include "linerate/lr_pc.h"
+#include "linerate/lr_rtp.h"
 
 #define MESSAGES      20
 #define AUDIO_PACKETS 100
@@ -67,6 +68,8 @@ struct run {
 	 * after our audio, the media is handed over to it and it echoes the
 	 * peer's audio back on our SSRC */
 	int use_dp, handed;
+	unsigned sr_sent; /* RTCP sender reports through lr_dp_send_rtcp */
+	uint64_t sr_at;
 	struct lr_dp *dp;
 	struct lr_pc_keys kr;
 	uint32_t peer_ssrc, peer_ts;
@@ -85,7 +88,7 @@ struct run {
 	unsigned ch_nfrag;	     /* it before our first DTLS datagram */
 	unsigned ch_off[16];	     /* the fragment offsets seen */
 	char our_stats[16384];
-	char peer_info[512];
+	char peer_info[1024];
 	char line[262144];
 	size_t ll;
 };
@@ -221,7 +224,7 @@ static void child_line(struct run *r, const char *l)
 	} else if (!strcmp(t, "stats")) {
 		r->reported = 1;
 		r->peer_rx = jsonl_int(l, "packetsReceived", -1);
-		snprintf(r->peer_info, sizeof(r->peer_info), "%.500s", l);
+		snprintf(r->peer_info, sizeof(r->peer_info), "%.1000s", l);
 	}
 }
 
@@ -647,6 +650,35 @@ static int setup(struct run *r)
 	return 0;
 }
 
+/* After the hand-over, sender reports for our stream (RFC 3550 §6.4.1)
+ * go through lr_dp_send_rtcp: the data plane protects them with the
+ * session's SRTCP context. The browser's remote-outbound-rtp stats
+ * count them and carry their packet count, which only these say. lr_pc
+ * itself sends no RTCP, so the browser has had none before. */
+#define SR_PACKETS 424242u
+#define SR_COUNT   4
+
+static void send_sr(struct run *r, uint64_t now)
+{
+	uint8_t sr[28] = {0x80, 200, 0, 6};
+	struct timespec ts;
+	int rc;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	lr_wr32(sr + 4, lr_pc_transceiver_ssrc(r->pc, r->audio));
+	lr_wr32(sr + 8, (uint32_t)((uint64_t)ts.tv_sec + 2208988800u));
+	lr_wr32(sr + 12,
+		(uint32_t)(((uint64_t)ts.tv_nsec << 32) / 1000000000u));
+	lr_wr32(sr + 16, r->audio_sent * 960u);
+	lr_wr32(sr + 20, SR_PACKETS);
+	lr_wr32(sr + 24, SR_PACKETS * 100u);
+	rc = lr_dp_send_rtcp(r->dp, 1, sr, sizeof(sr));
+	if (rc)
+		fprintf(stderr, "  linerate: lr_dp_send_rtcp: %d\n", rc);
+	r->sr_sent += !rc;
+	r->sr_at = now + 250000;
+}
+
 /* The in-process media path hands over to the data plane, which from
  * now on echoes the peer's audio back on our SSRC, numbered on from ours
  * (sequence and timestamp). */
@@ -737,6 +769,8 @@ int main(int argc, char **argv)
 		lr_pc_handle_timeout(r.pc, now);
 		events(&r);
 		media(&r, now);
+		if (r.handed && r.sr_sent < SR_COUNT && now >= r.sr_at)
+			send_sr(&r, now);
 		if (chromium(&r) && r.keys && r.open && !r.dtmf_asked) {
 			/* RTCDTMFSender in the browser, decoded here */
 			to_child(&r, "dtmf", "tones", "123#", NULL, NULL);
@@ -768,11 +802,17 @@ int main(int argc, char **argv)
 		ok = ok && r.handed && r.dps.tx_packets >= 50 &&
 		     r.peer_rx >= (long long)AUDIO_PACKETS + 50 &&
 		     /* no gap in our numbering across the switch */
-		     jsonl_int(r.peer_info, "packetsLost", -1) == 0;
+		     jsonl_int(r.peer_info, "packetsLost", -1) == 0 &&
+		     /* our SRTCP from the data plane, authenticated */
+		     r.sr_sent == SR_COUNT &&
+		     jsonl_int(r.peer_info, "srReports", -1) >= 1 &&
+		     jsonl_int(r.peer_info, "srPackets", -1) == SR_PACKETS;
 		printf("  data plane: %llu packets in, %llu out after the "
-		       "hand-over\n",
+		       "hand-over; %u sender reports sent, %lld counted by "
+		       "the peer\n",
 		       (unsigned long long)r.dps.rx_packets,
-		       (unsigned long long)r.dps.tx_packets);
+		       (unsigned long long)r.dps.tx_packets, r.sr_sent,
+		       jsonl_int(r.peer_info, "srReports", -1));
 	}
 	if (chromium(&r))
 		ok = ok && !strcmp(r.dtmf, "123#") && !r.dtmf_bad_duration;

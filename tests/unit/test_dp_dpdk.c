@@ -658,6 +658,48 @@ static void test_neigh_generation(void)
 	lr__neigh_fini(&t);
 }
 
+/* The control plane's RTCP reaches a session's peer protected with the
+ * session's SRTCP context: libsrtp2 takes every packet, in order, each
+ * as it was given; bad compounds are refused, and RTCP for no session
+ * is counted. */
+static void test_send_rtcp(void)
+{
+	static const uint8_t pli[12] = {0x81, 206,  0, 2, 0,	0,
+					0x12, 0x34, 0, 0, 0x56, 0x78};
+	static const uint8_t rr_sdes[24] = {
+		0x80, 201, 0,	1,   0,	  0,   0x12, 0x34, /* RR, no blocks */
+		0x81, 202, 0,	3,   0,	  0,   0x12, 0x34, /* SDES */
+		1,    4,   'a', 'b', 'c', 'd', 0,    0};   /* CNAME, end */
+	const uint8_t *sent[4] = {pli, rr_sdes, pli, pli};
+	const size_t slen[4] = {sizeof(pli), sizeof(rr_sdes), sizeof(pli),
+				sizeof(pli)};
+	struct lr_dp *dp = dp_open();
+	struct wpeer *sub = wpeer_new(0, LR_SRTP_AEAD_AES_128_GCM, 1);
+	struct lr_dp_stats st;
+
+	settle(20);
+	CU_ASSERT_EQUAL(install(dp, 2, sub, NULL, 0), 0);
+	for (unsigned i = 0; i < 4; i++)
+		CU_ASSERT_EQUAL(lr_dp_send_rtcp(dp, 2, sent[i], slen[i]), 0);
+	CU_ASSERT_EQUAL(lr_dp_send_rtcp(dp, 99, pli, sizeof(pli)), 0);
+	CU_ASSERT_EQUAL(wait_for(sub, 4), 4);
+	for (unsigned i = 0; i < sub->ngot && i < 4; i++) {
+		int len = (int)sub->glen[i];
+
+		CU_ASSERT_EQUAL(srtp_unprotect_rtcp(sub->rx, sub->got[i], &len),
+				srtp_err_status_ok);
+		CU_ASSERT_EQUAL(len, (int)slen[i]);
+		CU_ASSERT(!memcmp(sub->got[i], sent[i], slen[i]));
+	}
+	settle(20);
+	CU_ASSERT_EQUAL(sub->ngot, 4);
+	lr_dp_stats(dp, &st);
+	CU_ASSERT_EQUAL(st.rtcp_sent, 4);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_UNKNOWN_FLOW], 1);
+	wpeers_free();
+	lr_dp_free(dp);
+}
+
 static int setup(void)
 {
 	if (srtp_init() != srtp_err_status_ok)
@@ -696,4 +738,5 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_next_hop_moves);
 	LR_ADD_TEST(s, test_route_config);
 	LR_ADD_TEST(s, test_neigh_generation);
+	LR_ADD_TEST(s, test_send_rtcp);
 }

@@ -59,6 +59,11 @@ window.fromC = async (m) => {
           r.bytesReceived = s.bytesReceived;
           r.packetsLost = s.packetsLost;
         }
+        if (s.type === 'remote-outbound-rtp' && s.kind === 'audio') {
+          // from RTCP sender reports for the stream this page receives
+          r.srReports = s.reportsSent;
+          r.srPackets = s.packetsSent;
+        }
         if (s.type === 'transport') {
           r.dtlsState = s.dtlsState; r.tlsVersion = s.tlsVersion;
           r.srtpCipher = s.srtpCipher; r.dtlsRole = s.dtlsRole;

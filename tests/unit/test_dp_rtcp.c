@@ -1,0 +1,252 @@
+/*
+ * RTCP through the data plane on the sock and uring backends: what a
+ * peer sends is punted decrypted with its session's id; what the
+ * control plane sends back with lr_dp_send_rtcp reaches the peer
+ * protected with the session's SRTCP context, checked by an independent
+ * libsrtp2 receiver (which also refuses an SRTCP index seen twice, so a
+ * second worker protecting the same session would show). Malformed
+ * compounds are refused before they are queued (RFC 3550 §6.4, A.2).
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dp_peers.h"
+#include "linerate/lr_rtp.h"
+
+static const uint8_t pli[12] = {0x81, 206,  0, 2, 0,	0, /* PLI */
+				0x12, 0x34, 0, 0, 0x56, 0x78};
+static const uint8_t rr_sdes[24] = {
+	0x80, 201, 0,	1,   0,	  0,   0x12, 0x34, /* RR, no report blocks */
+	0x81, 202, 0,	3,   0,	  0,   0x12, 0x34, /* SDES, one chunk */
+	1,    4,   'a', 'b', 'c', 'd', 0,    0};   /* CNAME "abcd", end */
+
+/* n datagrams p got, each unprotected as SRTCP and compared with what
+ * was sent (want[i], wlen[i]); how many matched. */
+static unsigned recv_rtcp(struct peer *p, unsigned n,
+			  const uint8_t *const *want, const size_t *wlen)
+{
+	unsigned ok = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t buf[1600];
+		ssize_t got = peer_recv(p, buf, sizeof(buf), 2000);
+		int len = (int)got;
+
+		if (got < 0)
+			break;
+		if (srtp_unprotect_rtcp(p->rx, buf, &len) ==
+			    srtp_err_status_ok &&
+		    (size_t)len == wlen[i] && !memcmp(buf, want[i], wlen[i]))
+			ok++;
+	}
+	return ok;
+}
+
+static struct lr_dp_stats stats_when(struct lr_dp *dp, uint64_t sent,
+				     uint64_t unknown)
+{
+	struct lr_dp_stats st;
+
+	for (int i = 0; i < 200; i++) {
+		lr_dp_stats(dp, &st);
+		if (st.rtcp_sent >= sent &&
+		    st.drops[LR_DROP_UNKNOWN_FLOW] >= unknown)
+			break;
+		usleep(10000);
+	}
+	return st;
+}
+
+static void reaches_peer(unsigned suite, int v6)
+{
+	const uint8_t *sent[4] = {pli, rr_sdes, pli, pli};
+	const size_t slen[4] = {sizeof(pli), sizeof(rr_sdes), sizeof(pli),
+				sizeof(pli)};
+	struct lr_dp *dp = dp_open(v6);
+	struct lr_dp_stats st;
+	struct peer p;
+	uint8_t extra[16];
+
+	peer_open(&p, v6, suite);
+	CU_ASSERT_EQUAL(install(dp, 1, &p, v6, NULL, 0), 0);
+	for (unsigned i = 0; i < 4; i++)
+		CU_ASSERT_EQUAL(lr_dp_send_rtcp(dp, 1, sent[i], slen[i]), 0);
+	CU_ASSERT_EQUAL(recv_rtcp(&p, 4, sent, slen), 4);
+	CU_ASSERT_EQUAL(peer_recv(&p, extra, sizeof(extra), 50), -1);
+	st = stats_when(dp, 4, 0);
+	CU_ASSERT_EQUAL(st.rtcp_sent, 4);
+	peer_close(&p);
+	lr_dp_free(dp);
+}
+
+static void test_rtcp_reaches_peer(void)
+{
+	reaches_peer(LR_SRTP_AEAD_AES_128_GCM, 0);
+	reaches_peer(LR_SRTP_AES128_CM_SHA1_80, 0);
+	reaches_peer(LR_SRTP_AES128_CM_SHA1_32, 1);
+}
+
+/* The peer's RTCP goes up decrypted with its session's id; the answer
+ * goes back down protected. */
+static void test_rtcp_punted_and_answered(void)
+{
+	struct lr_dp *dp = dp_open(0);
+	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_dp_punt pu;
+	struct peer p;
+	uint8_t buf[64];
+	const uint8_t *want[1] = {pli};
+	const size_t wlen[1] = {sizeof(pli)};
+	int len = sizeof(rr_sdes), got = 0;
+
+	peer_open(&p, 0, LR_SRTP_AEAD_AES_128_GCM);
+	CU_ASSERT_EQUAL(install(dp, 7, &p, 0, NULL, 0), 0);
+	memcpy(buf, rr_sdes, sizeof(rr_sdes));
+	CU_ASSERT_EQUAL_FATAL(srtp_protect_rtcp(p.tx, buf, &len),
+			      srtp_err_status_ok);
+	send_to(&p, &to, buf, (size_t)len);
+	for (int i = 0; i < 200 && !got; i++) {
+		got = lr_dp_poll_punt(dp, &pu);
+		if (!got)
+			usleep(10000);
+	}
+	CU_ASSERT_FATAL(got);
+	CU_ASSERT_EQUAL(pu.why, LR_DP_PUNT_RTCP);
+	CU_ASSERT_EQUAL(pu.session, 7);
+	CU_ASSERT_EQUAL(pu.len, sizeof(rr_sdes));
+	CU_ASSERT(!memcmp(pu.buf, rr_sdes, sizeof(rr_sdes)));
+	CU_ASSERT_EQUAL(lr_dp_send_rtcp(dp, pu.session, pli, sizeof(pli)), 0);
+	CU_ASSERT_EQUAL(recv_rtcp(&p, 1, want, wlen), 1);
+	peer_close(&p);
+	lr_dp_free(dp);
+}
+
+/* Malformed: refused before queueing. RTCP for no session: counted, and
+ * nothing sent. */
+static void test_rtcp_refused(void)
+{
+	static uint8_t big[LR_DP_RTCP_MAX + 4];
+	uint8_t b[32];
+	struct lr_dp *dp = dp_open(0);
+	struct lr_dp_stats st;
+	struct peer p;
+	const uint8_t *want[1] = {pli};
+	const size_t wlen[1] = {sizeof(pli)};
+
+	peer_open(&p, 0, LR_SRTP_AEAD_AES_128_GCM);
+	CU_ASSERT_EQUAL(install(dp, 1, &p, 0, NULL, 0), 0);
+	CU_ASSERT_EQUAL(lr_dp_send_rtcp(dp, 0, pli, sizeof(pli)), -EINVAL);
+	CU_ASSERT_EQUAL(lr_dp_send_rtcp(dp, 1, NULL, 12), -EINVAL);
+	CU_ASSERT_EQUAL(lr_dp_send_rtcp(dp, 1, pli, 4), -EINVAL); /* no SSRC */
+	memcpy(b, pli, sizeof(pli));
+	b[0] = 0x41; /* version 1 */
+	CU_ASSERT_EQUAL(lr_dp_send_rtcp(dp, 1, b, sizeof(pli)), -EINVAL);
+	memcpy(b, pli, sizeof(pli));
+	b[1] = 96; /* an RTP payload type, not RTCP */
+	CU_ASSERT_EQUAL(lr_dp_send_rtcp(dp, 1, b, sizeof(pli)), -EINVAL);
+	memcpy(b, pli, sizeof(pli));
+	b[3] = 3; /* says 16 bytes */
+	CU_ASSERT_EQUAL(lr_dp_send_rtcp(dp, 1, b, sizeof(pli)), -EINVAL);
+	memcpy(b, pli, sizeof(pli));
+	CU_ASSERT_EQUAL(lr_dp_send_rtcp(dp, 1, b, sizeof(pli) + 2), -EINVAL);
+	memcpy(b, rr_sdes, sizeof(rr_sdes));
+	b[0] |= 0x20; /* padding on the first of two */
+	CU_ASSERT_EQUAL(lr_dp_send_rtcp(dp, 1, b, sizeof(rr_sdes)), -EINVAL);
+	/* one APP packet of 1484 bytes: whole, but too long to protect */
+	big[0] = 0x80;
+	big[1] = 204;
+	lr_wr16(big + 2, (uint16_t)(sizeof(big) / 4 - 1));
+	CU_ASSERT(lr_rtcp_compound_ok(big, sizeof(big)));
+	CU_ASSERT_EQUAL(lr_dp_send_rtcp(dp, 1, big, sizeof(big)), -EINVAL);
+	CU_ASSERT_EQUAL(lr_dp_send_rtcp(dp, 1, big, LR_DP_RTCP_MAX), -EINVAL);
+	lr_wr16(big + 2, (uint16_t)(LR_DP_RTCP_MAX / 4 - 1));
+	CU_ASSERT_EQUAL(lr_dp_send_rtcp(dp, 99, big, LR_DP_RTCP_MAX), 0);
+	CU_ASSERT_EQUAL(lr_dp_send_rtcp(dp, 1, pli, sizeof(pli)), 0);
+	CU_ASSERT_EQUAL(recv_rtcp(&p, 1, want, wlen), 1);
+	CU_ASSERT_EQUAL(peer_recv(&p, b, sizeof(b), 50), -1);
+	st = stats_when(dp, 1, 1);
+	CU_ASSERT_EQUAL(st.rtcp_sent, 1);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_UNKNOWN_FLOW], 1);
+	peer_close(&p);
+	lr_dp_free(dp);
+}
+
+/* Two workers: each session's RTCP is protected by one of them (id mod
+ * 2), so its SRTCP index never repeats, however many are sent. */
+static void test_rtcp_workers(void)
+{
+	struct lr_dp_addr local = loop_addr(0);
+	struct lr_dp_config c = {.backend = dp_backend,
+				 .local = &local,
+				 .nlocal = 1,
+				 .workers = 2};
+	struct lr_dp *dp;
+	struct lr_dp_stats w[2];
+	struct peer p[2];
+	const uint8_t *want[8];
+	size_t wlen[8];
+
+	for (unsigned i = 0; i < 8; i++)
+		want[i] = pli, wlen[i] = sizeof(pli);
+	CU_ASSERT_EQUAL_FATAL(lr_dp_new(&c, &dp), 0);
+	for (unsigned s = 0; s < 2; s++) {
+		peer_open(&p[s], 0, LR_SRTP_AES128_CM_SHA1_80);
+		CU_ASSERT_EQUAL(install(dp, 3 + s, &p[s], 0, NULL, 0), 0);
+	}
+	/* session 3 (worker 1), then session 4 (worker 0), each sent in a
+	 * row */
+	for (unsigned s = 0; s < 2; s++) {
+		for (unsigned i = 0; i < 8; i++)
+			CU_ASSERT_EQUAL(
+				lr_dp_send_rtcp(dp, 3 + s, pli, sizeof(pli)),
+				0);
+		CU_ASSERT_EQUAL(recv_rtcp(&p[s], 8, want, wlen), 8);
+		stats_when(dp, 8 * (s + 1), 0);
+		CU_ASSERT_EQUAL(lr_dp_worker_stats(dp, 0, &w[0]), 0);
+		CU_ASSERT_EQUAL(lr_dp_worker_stats(dp, 1, &w[1]), 0);
+		CU_ASSERT_EQUAL(w[1].rtcp_sent, 8);
+		CU_ASSERT_EQUAL(w[0].rtcp_sent, 8 * s);
+	}
+	for (unsigned s = 0; s < 2; s++)
+		peer_close(&p[s]);
+	lr_dp_free(dp);
+}
+
+static int setup_sock(void)
+{
+	dp_backend = LR_DP_SOCK;
+	return srtp_init() == srtp_err_status_ok ? 0 : -1;
+}
+
+static int setup_uring(void)
+{
+	dp_backend = LR_DP_URING;
+	return srtp_init() == srtp_err_status_ok ? 0 : -1;
+}
+
+static int teardown(void)
+{
+	srtp_shutdown();
+	return 0;
+}
+
+static void add_suite(const char *name, CU_InitializeFunc init)
+{
+	CU_pSuite s = CU_add_suite(name, init, teardown);
+
+	LR_ADD_TEST(s, test_rtcp_reaches_peer);
+	LR_ADD_TEST(s, test_rtcp_punted_and_answered);
+	LR_ADD_TEST(s, test_rtcp_refused);
+	LR_ADD_TEST(s, test_rtcp_workers);
+}
+
+void lr_test_register(void)
+{
+	add_suite("dp-rtcp-sock", setup_sock);
+#ifdef LR_HAVE_URING
+	add_suite("dp-rtcp-uring", setup_uring);
+#else
+	(void)setup_uring;
+#endif
+}
