@@ -121,10 +121,17 @@ void lr__dpdk_on_arp(struct lr_dp *dp, struct dpdk *d, const uint8_t *p,
 	const struct rte_arp_hdr *a = (const void *)p;
 	uint32_t sip, tip;
 
-	if (len < sizeof(*a) ||
-	    a->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
-	    a->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+	if (len < sizeof(*a) || a->arp_hlen != RTE_ETHER_ADDR_LEN ||
+	    a->arp_plen != 4) {
+		dp->st.drops[LR_DROP_BAD_FRAME]++;
 		return;
+	}
+	if (a->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
+	    a->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4)) {
+		dp->st.drops[LR_DROP_NOT_OURS]++;
+		return;
+	}
+	dp->st.rx_arp_nd++;
 	sip = a->arp_data.arp_sip;
 	tip = a->arp_data.arp_tip;
 	lr__neigh_learn(d->nt, 4, (const uint8_t *)&sip, &a->arp_data.arp_sha);

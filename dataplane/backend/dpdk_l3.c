@@ -34,6 +34,14 @@ static int our_ipv6(const struct lr_dp *dp, const uint8_t *ip)
 	return -1;
 }
 
+/* A frame dropped here: counted for the worker, the mbuf stays the
+ * caller's (0). */
+static int drop(struct lr_dp *dp, enum lr_drop_reason why)
+{
+	dp->st.drops[why]++;
+	return 0;
+}
+
 /* A UDP datagram for local address li becomes an engine buffer over the
  * mbuf itself (no copy): 1 if the mbuf was taken, 0 if it is the
  * caller's still. */
@@ -45,8 +53,10 @@ static int take(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m, int li,
 	uint8_t *payload = (uint8_t *)(uintptr_t)(u + 1);
 	size_t plen = ulen - sizeof(*u);
 
-	if (plen > 1500 || d->nrx == LR_DP_BURST)
-		return 0;
+	if (plen > 1500) /* a jumbo datagram: more than the engine takes */
+		return drop(dp, LR_DROP_BAD_FRAME);
+	if (d->nrx == LR_DP_BURST) /* cannot be: a burst is at most that */
+		return drop(dp, LR_DROP_NO_BUFFER);
 	b = lr__buf_get(dp);
 	if (!b) {
 		dp->st.drops[LR_DROP_NO_BUFFER]++;
@@ -64,14 +74,6 @@ static int take(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m, int li,
 	b->local = dp->local[li];
 	d->rx[d->nrx++] = b;
 	return 1;
-}
-
-/* A frame dropped here: counted for the worker, the mbuf stays the
- * caller's (0). */
-static int drop(struct lr_dp *dp, enum lr_drop_reason why)
-{
-	dp->st.drops[why]++;
-	return 0;
 }
 
 /* What a UDP frame from src (to local address li) says of its MAC. A
@@ -200,16 +202,31 @@ static void on_nd(struct lr_dp *dp, struct dpdk *d,
 		  const struct rte_ether_hdr *e, const struct rte_ipv6_hdr *ip,
 		  const uint8_t *icmp, size_t len)
 {
-	const uint8_t *target;
+	const uint8_t *target = icmp + 8;
 
-	if (len < 24 || ip->hop_limits != 255 || icmp[1] != 0)
+	if (len < 4 || (icmp[0] != ND_NS && icmp[0] != ND_NA)) {
+		dp->st.drops[LR_DROP_NOT_OURS]++; /* other ICMPv6 */
 		return;
-	target = icmp + 8;
-	if (icmp[0] == ND_NS && our_ipv6(dp, target) >= 0) {
+	}
+	/* RFC 4861 §7.1.1-2: whole, from the link, code 0, its checksum
+	 * (over a message with a right one, checksum field and
+	 * pseudo-header included, the complemented sum is 0; DPDK writes
+	 * 0 as 0xffff for UDP only) */
+	if (len < 24 || ip->hop_limits != 255 || icmp[1] != 0 ||
+	    rte_ipv6_udptcp_cksum(ip, icmp) != 0) {
+		dp->st.drops[LR_DROP_BAD_FRAME]++;
+		return;
+	}
+	if (icmp[0] == ND_NS && our_ipv6(dp, target) < 0) {
+		dp->st.drops[LR_DROP_NOT_OURS]++; /* someone else's */
+		return;
+	}
+	dp->st.rx_arp_nd++;
+	if (icmp[0] == ND_NS) {
 		lr__neigh_learn(d->nt, 6, ip->src_addr, &e->src_addr);
 		nd_send(dp, d, ND_NA, &e->src_addr, ip->src_addr, target,
 			target);
-	} else if (icmp[0] == ND_NA) {
+	} else {
 		lr__neigh_learn(d->nt, 6, target, &e->src_addr);
 	}
 }

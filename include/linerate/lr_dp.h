@@ -214,6 +214,9 @@ struct lr_dp_stats {
 	 * flows, passed on to it (counted by the receiving worker) */
 	uint64_t rx_handoff;
 	uint64_t rtcp_sent; /* lr_dp_send_rtcp's, protected and sent */
+	/* dpdk: ARP and neighbour discovery frames taken (learnt from,
+	 * answered); malformed or foreign ones count bad_frame, not_ours */
+	uint64_t rx_arp_nd;
 	uint64_t drops[LR_DROP__MAX];
 	uint64_t bursts;
 	uint64_t sessions;	/* installed */

@@ -354,6 +354,121 @@ static unsigned sent_to(const struct wpeer *p, unsigned from, unsigned to,
 	return n;
 }
 
+/* ARP and neighbour discovery frames, broken or not for us, from a
+ * rogue MAC claiming a subscriber's address: each counted by its reason
+ * and none learnt from (the subscriber's media still goes to its own
+ * MAC); the good ones count rx_arp_nd. */
+static const struct rte_ether_addr rogue = {{0x02, 0xba, 0xd0, 0, 0, 1}};
+
+/* An NA for p's address (or, ns: an NS for target) from mac, changed by
+ * how, its checksum made right again unless how says not. */
+static void wire_nd(struct wpeer *p, const struct rte_ether_addr *mac, int how)
+{
+	struct rte_mbuf *m = lr_wire_na(W, mac, p->ip);
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ipv6_hdr *ip = (void *)(f + 14);
+	uint8_t *icmp = f + 14 + 40;
+	uint16_t ck;
+
+	switch (how) {
+	case 1: /* its checksum wrong */
+		icmp[2] ^= 1;
+		break;
+	case 2: /* not from the link (RFC 4861 §7.1.2) */
+		ip->hop_limits = 64;
+		break;
+	case 3: /* code 1 */
+		icmp[1] = 1;
+		break;
+	case 4: /* shorter than an NA */
+		ip->payload_len = rte_cpu_to_be_16(16);
+		m->data_len = m->pkt_len = 14 + 40 + 16;
+		break;
+	case 5: /* an echo request: not ours to answer */
+		icmp[0] = 128;
+		break;
+	case 6: /* an NS for someone else's address */
+		icmp[0] = 135;
+		icmp[8] = 0xfd;
+		icmp[23] = 0x99;
+		break;
+	}
+	if (how != 1 && how != 4) {
+		icmp[2] = icmp[3] = 0;
+		ck = rte_ipv6_udptcp_cksum(ip, icmp);
+		memcpy(icmp + 2, &ck, 2);
+	}
+	lr_wire_send(W, &m, 1);
+}
+
+static void wire_bad_arp(struct wpeer *p, int how)
+{
+	struct rte_mbuf *m = lr_wire_arp(W, &rogue, p->ip, 1, p->ip);
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+
+	if (how == 0)
+		f[14 + 4] = 8; /* a hardware address of 8 bytes */
+	else if (how == 1)
+		lr_wr16(f + 14 + 2, 0x86dd); /* for IPv6 */
+	else
+		m->data_len = m->pkt_len = 14 + 20; /* cut short */
+	lr_wire_send(W, &m, 1);
+}
+
+static void test_bad_arp_nd(void)
+{
+	struct lr_dp *dp = dp_open();
+	struct wpeer *pub = wpeer_new(0, LR_SRTP_AEAD_AES_128_GCM, 0);
+	struct wpeer *sub = wpeer_new(0, LR_SRTP_AEAD_AES_128_GCM, 1);
+	struct wpeer *pub6 = wpeer_new(1, LR_SRTP_AEAD_AES_128_GCM, 0);
+	struct wpeer *sub6 = wpeer_new(1, LR_SRTP_AEAD_AES_128_GCM, 1);
+	struct lr_dp_route r4 = {
+		.to = 2, .out_ssrc = 0x44, .pt_from = -1, .pt_to = -1};
+	struct lr_dp_route r6 = {
+		.to = 4, .out_ssrc = 0x66, .pt_from = -1, .pt_to = -1};
+	struct lr_dp_stats st0, st;
+	const unsigned rounds = 200;
+
+	settle(20);
+	lr_dp_stats(dp, &st0);
+	CU_ASSERT_EQUAL(install(dp, 2, sub, NULL, 0), 0);
+	CU_ASSERT_EQUAL(install(dp, 1, pub, &r4, 1), 0);
+	CU_ASSERT_EQUAL(install(dp, 4, sub6, NULL, 0), 0);
+	CU_ASSERT_EQUAL(install(dp, 3, pub6, &r6, 1), 0);
+	for (unsigned k = 0; k < rounds; k++) {
+		for (int how = 1; how <= 6; how++)
+			wire_nd(sub6, &rogue, how);
+		for (int how = 0; how < 3; how++)
+			wire_bad_arp(sub, how);
+		wire_nd(sub6, &sub6->mac, 0); /* good: an NA */
+		wire_arp(sub, 1, sub->ip);    /* good: gratuitous */
+		if (k % 10 == 0) {
+			send_rtp(pub, k / 10);
+			send_rtp(pub6, k / 10);
+		}
+		if (k % 8 == 0)
+			wire_pump();
+	}
+	CU_ASSERT_EQUAL(wait_for(sub, rounds / 10), rounds / 10);
+	CU_ASSERT_EQUAL(wait_for(sub6, rounds / 10), rounds / 10);
+	CU_ASSERT_EQUAL(sent_to(sub, 0, rounds / 10, &sub->mac), rounds / 10);
+	CU_ASSERT_EQUAL(sent_to(sub6, 0, rounds / 10, &sub6->mac), rounds / 10);
+	CU_ASSERT_EQUAL(check_got(sub6, 0x66), rounds / 10);
+	settle(20);
+	lr_dp_stats(dp, &st);
+	/* bad: checksum, hop limit, code, short NA; ARP hlen, short */
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_BAD_FRAME] -
+				st0.drops[LR_DROP_BAD_FRAME],
+			rounds * 6);
+	/* not ours: echo request, someone else's NS, ARP for IPv6 */
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_NOT_OURS] -
+				st0.drops[LR_DROP_NOT_OURS],
+			rounds * 3);
+	CU_ASSERT_EQUAL(st.rx_arp_nd - st0.rx_arp_nd, rounds * 2);
+	wpeers_free();
+	lr_dp_free(dp);
+}
+
 /* A router between the data plane and the subscribers. A subscriber
  * outside the local address's prefix is reached through the gateway:
  * the gateway is asked for (ARP, or NS to a link-local gateway, as
@@ -732,6 +847,7 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_fanout_10);
 	LR_ADD_TEST(s, test_arp_punt_drops);
 	LR_ADD_TEST(s, test_bad_frames);
+	LR_ADD_TEST(s, test_bad_arp_nd);
 	LR_ADD_TEST(s, test_rekey_mid_stream);
 	LR_ADD_TEST(s, test_gateway_ipv4);
 	LR_ADD_TEST(s, test_gateway_ipv6);
