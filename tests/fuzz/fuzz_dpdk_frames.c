@@ -1,0 +1,123 @@
+/*
+ * libFuzzer: the dpdk backend's Ethernet/ARP/ND/IPv4/IPv6/UDP stack on
+ * arbitrary frames. The first input byte sets what a port would say
+ * (bad IP or L4 checksum flags), whether there are two workers (so a
+ * frame may be for the other's flows) and whether IPv4 has a gateway;
+ * the rest is one frame, handed to lr__dpdk_on_frame() in an mbuf. Each
+ * frame must be accounted for exactly once: taken as a datagram, passed
+ * to another worker, taken as ARP/ND (rx_arp_nd) or dropped with a
+ * reason; every mbuf (the frame's, and any answer the stack built) must
+ * be back in the pool afterwards. The neighbour table lives on across
+ * inputs, so learning and taking over entries are exercised too.
+ * White box: the worker's state is built here, with no thread and no
+ * port (answers are freed, not sent). The EAL runs without hugepages.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+
+#include "backend/dpdk_internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct lr_dp *dp;
+static struct dpdk *d;
+static struct rte_mempool *pool;
+static struct dpdk_neigh nt;
+
+static void setup(void)
+{
+	char *argv[] = {"fuzz", "--no-huge", "--no-pci",	  "--no-shconf",
+			"-m",	"128",	     "--log-level=error", NULL};
+	struct lr_dp_addr l4 = {
+		.family = 4, .port = 5000, .ip = {127, 0, 0, 1}};
+	struct lr_dp_addr l6 = {.family = 6, .port = 5000, .ip = {[15] = 1}};
+
+	if (rte_eal_init(7, argv) < 0)
+		abort();
+	pool = rte_pktmbuf_pool_create("fuzz", 1023, 0, 0,
+				       RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	dp = calloc(1, sizeof(*dp));
+	d = calloc(1, sizeof(*d));
+	if (!pool || !dp || !d)
+		abort();
+	lr__dp_worker_links(dp, NULL);
+	dp->ops = &lr__dp_dpdk_ops; /* releases an engine buffer's mbuf */
+	dp->cfg.pool = 256;
+	dp->nlocal = 2;
+	dp->local[0] = l4;
+	dp->local[1] = l6;
+	dp->backend = d;
+	if (lr__dp_pool_init(dp) || lr__neigh_init(&nt, 64))
+		abort();
+	d->nt = &nt;
+	d->pool = pool;
+	d->mac = (struct rte_ether_addr){{0x02, 0, 0, 0, 0, 1}};
+	d->nq = 1;
+}
+
+static uint64_t counted(void)
+{
+	uint64_t n = dp->st.rx_arp_nd;
+
+	for (unsigned k = 0; k < LR_DROP__MAX; k++)
+		n += dp->st.drops[k];
+	return n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct rte_mbuf *m;
+	uint64_t before;
+	unsigned handed = 0;
+
+	if (!dp)
+		setup();
+	if (size < 1)
+		return 0;
+	/* two workers, this one worker 0 or 1: a frame may be the other's */
+	d->nq = data[0] & 4 ? 2 : 1;
+	d->queue = d->nq == 2 ? (data[0] >> 3) & 1 : 0;
+	/* IPv4 peers outside 127.0.0.0/24 go through 127.0.0.254 */
+	memset(d->route, 0, sizeof(d->route));
+	if (data[0] & 0x10) {
+		d->route[0].prefix = 24;
+		d->route[0].gw = (struct lr_dp_addr){.family = 4,
+						     .ip = {127, 0, 0, 254}};
+		d->route[0].gw_src = dp->local[0].ip;
+	}
+	m = rte_pktmbuf_alloc(pool);
+	if (!m)
+		abort(); /* the pool must never leak */
+	if (size - 1 > rte_pktmbuf_tailroom(m))
+		size = rte_pktmbuf_tailroom(m) + 1;
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), data + 1, size - 1);
+	m->data_len = m->pkt_len = (uint32_t)(size - 1);
+	if (data[0] & 1)
+		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_BAD;
+	if (data[0] & 2)
+		m->ol_flags |= RTE_MBUF_F_RX_L4_CKSUM_BAD;
+	before = counted();
+	if (!lr__dpdk_on_frame(dp, d, m))
+		rte_pktmbuf_free(m);
+	for (unsigned w = 0; w < LR_DP_MAX_WORKERS; w++) {
+		for (unsigned i = 0; i < d->nho[w]; i++)
+			rte_pktmbuf_free(d->ho[w][i]);
+		handed += d->nho[w];
+		d->nho[w] = 0;
+	}
+	/* once: a datagram taken, passed on, or counted */
+	if (counted() - before + d->nrx + handed != 1)
+		abort();
+	for (unsigned i = 0; i < d->nrx; i++)
+		lr__buf_put(dp, d->rx[i]); /* frees its mbuf */
+	d->nrx = 0;
+	for (unsigned i = 0; i < d->nout; i++) /* answers: ARP, NA */
+		rte_pktmbuf_free(d->out[i]);
+	d->nout = 0;
+	if (rte_mempool_in_use_count(pool) != 0)
+		abort();
+	return 0;
+}
