@@ -356,13 +356,21 @@ static int queue_send(struct lr_dp *dp, const struct lr_dp_addr *local,
 /* One worker protects a session's RTCP: each worker has its own copy of
  * the session's streams, and two copies would use an SRTCP index twice
  * (under one key: the same keystream). */
+int lr__dp_queue_rtcp(struct lr_dp *dp, uint64_t id, const void *buf,
+		      size_t len)
+{
+	struct lr_dp *f = dp->front;
+
+	return queue_item(f->shard[id % f->nshards], NULL, NULL, buf, len, 0,
+			  id);
+}
+
 int lr_dp_send_rtcp(struct lr_dp *dp, uint64_t id, const void *buf, size_t len)
 {
 	if (!id || !buf || len > LR_DP_RTCP_MAX ||
 	    !lr_rtcp_compound_ok(buf, len))
 		return -EINVAL;
-	return queue_item(dp->shard[id % dp->nshards], NULL, NULL, buf, len, 0,
-			  id);
+	return lr__dp_queue_rtcp(dp, id, buf, len);
 }
 
 int lr_dp_send(struct lr_dp *dp, const struct lr_dp_addr *local,

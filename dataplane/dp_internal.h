@@ -31,6 +31,16 @@ struct lr__dpbuf {
 	uint8_t data[DP_BUF_ROOM];
 };
 
+/* A route's feedback entry (flow/feedback.c). */
+struct lr__dpfb {
+	uint64_t to;		 /* the target session */
+	uint32_t ssrc;		 /* the SSRC it sees */
+	struct lr__dpsess *from; /* the publisher */
+	uint32_t in_ssrc;	 /* the publisher's SSRC */
+	uint16_t seq_delta;	 /* the route's: target seq = in + delta */
+	struct lr__dpfb *next;
+};
+
 struct lr__dpsess {
 	uint64_t id;
 	struct lr_dp_addr remote;
@@ -48,6 +58,10 @@ struct lr__dpsess {
 	uint8_t l2[8];
 	uint64_t l2_gen;
 	struct lr__dpsess *next_id, *next_tuple;
+	/* relay the peer's feedback to publishers (lr_dp_session) */
+	int relay_feedback;
+	struct lr__dpfb *fb; /* its routes' feedback entries */
+	unsigned nfb;
 	size_t bytes;			 /* this allocation */
 	struct lr_srtp_stream streams[]; /* rx.max_streams, then tx's */
 };
@@ -127,6 +141,7 @@ struct lr_dp {
 	/* worker-owned from here on */
 	struct lr_srtp_worker *crypto;
 	struct lr__dpsess **by_id, **by_tuple;
+	struct lr__dpfb **by_fb; /* (target, SSRC) -> publisher */
 	unsigned nbuckets, nsessions;
 	uint64_t topo_gen; /* changes when a session comes or goes */
 	uint64_t session_bytes;
@@ -188,6 +203,21 @@ int lr__flow_update(struct lr_dp *dp, uint64_t id,
 		    const struct lr_dp_session *s);
 int lr__flow_remove(struct lr_dp *dp, uint64_t id);
 int lr__flow_local_index(const struct lr_dp *dp, const struct lr_dp_addr *a);
+/* flow/feedback.c */
+int lr__fb_init(struct lr_dp *dp);
+void lr__fb_fini(struct lr_dp *dp);
+int lr__fb_link(struct lr_dp *dp, struct lr__dpsess *s);
+void lr__fb_unlink(struct lr_dp *dp, struct lr__dpsess *s);
+const struct lr__dpfb *lr__fb_find(const struct lr_dp *dp, uint64_t to,
+				   uint32_t ssrc);
+/* rtcp_relay.c: relays the feedback in s's decrypted RTCP p[0..len)
+ * (relay_feedback); what is left, moved to the front, for the punt: its
+ * length. */
+size_t lr__rtcp_relay(struct lr_dp *dp, struct lr__dpsess *s, uint8_t *p,
+		      size_t len);
+/* dp.c: RTCP for session id, to its worker to protect and send */
+int lr__dp_queue_rtcp(struct lr_dp *dp, uint64_t id, const void *buf,
+		      size_t len);
 
 /* engine.c (worker) */
 struct lr__dpbuf *lr__buf_get(struct lr_dp *dp);

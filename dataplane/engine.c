@@ -375,11 +375,18 @@ unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 	}
 	nrtcp = unprotect(dp, rtcp, nrtcp, 1);
 	for (unsigned i = 0; i < nrtcp; i++) {
-		/* RTCP needs the control plane's logic (which reports to
-		 * answer, which feedback to relay where): decrypted, it goes
-		 * up, and what it sends back is protected by lr_dp_send_rtcp */
-		lr__engine_punt(dp, LR_DP_PUNT_RTCP, rtcp[i]->sess->id,
-				rtcp[i]);
+		/* Feedback on a routed stream may go straight to its
+		 * publisher (relay_feedback); the rest needs the control
+		 * plane's logic (which reports to answer, which feedback to
+		 * relay where): decrypted, it goes up, and what it sends back
+		 * is protected by lr_dp_send_rtcp */
+		struct lr__dpbuf *b = rtcp[i];
+
+		if (b->sess->relay_feedback)
+			b->pkt.len = (uint32_t)lr__rtcp_relay(
+				dp, b->sess, b->pkt.data, b->pkt.len);
+		if (b->pkt.len)
+			lr__engine_punt(dp, LR_DP_PUNT_RTCP, b->sess->id, b);
 		lr__buf_put(dp, rtcp[i]);
 	}
 	nrtp = unprotect(dp, rtp, nrtp, 0);

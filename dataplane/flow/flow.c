@@ -48,13 +48,16 @@ int lr__flow_init(struct lr_dp *dp)
 		dp->nbuckets <<= 1;
 	dp->by_id = calloc(dp->nbuckets, sizeof(*dp->by_id));
 	dp->by_tuple = calloc(dp->nbuckets, sizeof(*dp->by_tuple));
-	return dp->by_id && dp->by_tuple ? 0 : -ENOMEM;
+	if (!dp->by_id || !dp->by_tuple)
+		return -ENOMEM;
+	return lr__fb_init(dp);
 }
 
 static void sess_free(struct lr__dpsess *s)
 {
 	lr_srtp_ctx_clear(&s->rx);
 	lr_srtp_ctx_clear(&s->tx);
+	free(s->fb);		/* unlinked, or the whole table goes */
 	memset(s, 0, s->bytes); /* no keys or indices left in freed memory */
 	free(s);
 }
@@ -72,6 +75,7 @@ void lr__flow_fini(struct lr_dp *dp)
 	free(dp->by_id);
 	free(dp->by_tuple);
 	dp->by_id = dp->by_tuple = NULL;
+	lr__fb_fini(dp);
 }
 
 struct lr__dpsess *lr__flow_by_id(struct lr_dp *dp, uint64_t id)
@@ -212,11 +216,15 @@ int lr__flow_install(struct lr_dp *dp, uint64_t id,
 		r = lr_srtp_stream_import(&s->rx, &d->rx_state[i]);
 	for (unsigned i = 0; !r && i < d->ntx_state; i++)
 		r = lr_srtp_stream_import(&s->tx, &d->tx_state[i]);
+	set_routes(s, d);
+	s->relay_feedback = d->relay_feedback;
+	if (!r)
+		r = lr__fb_link(dp, s);
 	if (r) {
+		lr__fb_unlink(dp, s);
 		sess_free(s);
 		return r;
 	}
-	set_routes(s, d);
 	b = id_bucket(dp, id);
 	s->next_id = dp->by_id[b];
 	dp->by_id[b] = s;
@@ -257,7 +265,8 @@ int lr__flow_update(struct lr_dp *dp, uint64_t id,
 		link_tuple(dp, s);
 	}
 	set_routes(s, d);
-	return 0;
+	s->relay_feedback = d->relay_feedback;
+	return lr__fb_link(dp, s); /* -ENOMEM: its feedback is punted */
 }
 
 int lr__flow_remove(struct lr_dp *dp, uint64_t id)
@@ -271,6 +280,7 @@ int lr__flow_remove(struct lr_dp *dp, uint64_t id)
 		return -ENOENT;
 	*pp = s->next_id;
 	unlink_tuple(dp, s);
+	lr__fb_unlink(dp, s);
 	dp->nsessions--;
 	dp->session_bytes -= s->bytes;
 	sess_free(s);

@@ -75,6 +75,17 @@ struct lr_dp_session {
 	 * audio and one video track wants 2 and 2, a subscriber as many tx
 	 * slots as SSRCs routed to it. */
 	unsigned rx_ssrcs, tx_ssrcs;
+	/* The peer's feedback on what it receives from us, relayed by the
+	 * data plane to the publisher: a PLI, a FIR (one entry) or a
+	 * generic NACK whose media SSRC a route gives this session (a route
+	 * of one SSRC) goes to that route's publisher, SRTCP-protected
+	 * with its keys, the SSRC and NACKed sequence numbers mapped back
+	 * through the route (a reduced-size packet, RFC 5506: the peer must
+	 * have offered a=rtcp-rsize, as browsers do). The rest of the
+	 * compound is punted as before; feedback for no route is punted.
+	 * 0 (the default): all of it is punted. No rate limit is applied:
+	 * a room that wants PLIs throttled keeps this 0. */
+	int relay_feedback;
 };
 
 enum lr_dp_backend {
@@ -213,7 +224,8 @@ struct lr_dp_stats {
 	/* dpdk: frames a worker's queue received for another worker's
 	 * flows, passed on to it (counted by the receiving worker) */
 	uint64_t rx_handoff;
-	uint64_t rtcp_sent; /* lr_dp_send_rtcp's, protected and sent */
+	uint64_t rtcp_sent;    /* lr_dp_send_rtcp's, protected and sent */
+	uint64_t rtcp_relayed; /* feedback packets relayed (relay_feedback) */
 	/* dpdk: ARP and neighbour discovery frames taken (learnt from,
 	 * answered); malformed or foreign ones count bad_frame, not_ours */
 	uint64_t rx_arp_nd;

@@ -213,6 +213,125 @@ static void test_rtcp_workers(void)
 	lr_dp_free(dp);
 }
 
+/* A subscriber's feedback on a routed stream goes to its publisher
+ * (relay_feedback): the PLI, FIR and NACK arrive at the publisher
+ * SRTCP-protected with its keys, naming its own SSRC and sequence
+ * numbers; the receiver report beside them and feedback on a stream no
+ * route gives are punted. Without relay_feedback all of it is punted. */
+static void relay(int on)
+{
+	struct lr_dp *dp = dp_open(0);
+	struct lr_dp_addr to = dp_local(dp, 0);
+	struct peer pub, sub;
+	struct lr_dp_route r = {.to = 2,
+				.out_ssrc = 0x77,
+				.pt_from = -1,
+				.pt_to = -1,
+				.seq_delta = 100};
+	struct lr_dp_session s;
+	struct lr_dp_punt pu;
+	struct lr_dp_stats st;
+	uint8_t c[80], got[4][64], b[1600];
+	const uint8_t *want[3];
+	size_t wlen[3];
+	int len, n = 0;
+
+	peer_open(&pub, 0, LR_SRTP_AEAD_AES_128_GCM);
+	peer_open(&sub, 0, LR_SRTP_AEAD_AES_128_GCM);
+	r.ssrc = pub.ssrc;
+	CU_ASSERT_EQUAL(install(dp, 1, &pub, 0, &r, 1), 0);
+	memset(&s, 0, sizeof(s));
+	s = (struct lr_dp_session){.local = to,
+				   .remote = sub.addr,
+				   .tx = sub.from_dp,
+				   .rx = sub.to_dp,
+				   .relay_feedback = on};
+	CU_ASSERT_EQUAL(lr_dp_session_install(dp, 2, &s), 0);
+	/* RR, PLI and NACK (seq 150 and 151, 152 as it sees them) on 0x77,
+	 * a PLI on 0x99 (no route gives it), FIR for 0x77 */
+	memcpy(c, (const uint8_t[]){0x80, 201, 0, 1, 0, 0, 0, 5}, 8);
+	memcpy(c + 8,
+	       (const uint8_t[]){0x81, 206, 0, 2, 0, 0, 0, 5, 0, 0, 0, 0x77},
+	       12);
+	memcpy(c + 20,
+	       (const uint8_t[]){0x81, 205, 0, 3, 0, 0, 0, 5, 0, 0, 0, 0x77, 0,
+				 150, 0, 3},
+	       16);
+	memcpy(c + 36,
+	       (const uint8_t[]){0x81, 206, 0, 2, 0, 0, 0, 5, 0, 0, 0, 0x99},
+	       12);
+	memcpy(c + 48, (const uint8_t[]){0x84, 206, 0, 4, 0, 0,	   0, 5, 0, 0,
+					 0,    0,   0, 0, 0, 0x77, 7, 0, 0, 0},
+	       20);
+	len = 68;
+	memcpy(b, c, (size_t)len);
+	CU_ASSERT_EQUAL_FATAL(srtp_protect_rtcp(sub.tx, b, &len),
+			      srtp_err_status_ok);
+	send_to(&sub, &to, b, (size_t)len);
+	/* what the publisher must get: the same, its SSRC, seq - 100 */
+	memcpy(got[0], c + 8, 12);
+	lr_wr32(got[0] + 8, pub.ssrc);
+	memcpy(got[1], c + 20, 16);
+	lr_wr32(got[1] + 8, pub.ssrc);
+	lr_wr16(got[1] + 12, 50);
+	memcpy(got[2], c + 48, 20);
+	lr_wr32(got[2] + 12, pub.ssrc);
+	for (unsigned i = 0; i < 3; i++)
+		want[i] = got[i];
+	wlen[0] = 12, wlen[1] = 16, wlen[2] = 20;
+	for (int i = 0; i < 200 && !n; i++) {
+		n = lr_dp_poll_punt(dp, &pu);
+		if (!n)
+			usleep(10000);
+	}
+	CU_ASSERT_FATAL(n);
+	CU_ASSERT_EQUAL(pu.why, LR_DP_PUNT_RTCP);
+	CU_ASSERT_EQUAL(pu.session, 2);
+	if (on) {
+		CU_ASSERT_EQUAL(recv_rtcp(&pub, 3, want, wlen), 3);
+		/* left for the control plane: the RR and the PLI on 0x99 */
+		CU_ASSERT_EQUAL(pu.len, 20);
+		CU_ASSERT(!memcmp(pu.buf, c, 8) &&
+			  !memcmp(pu.buf + 8, c + 36, 12));
+	} else {
+		CU_ASSERT_EQUAL(pu.len, 68);
+		CU_ASSERT(!memcmp(pu.buf, c, 68));
+	}
+	CU_ASSERT_EQUAL(peer_recv(&pub, b, sizeof(b), 50), -1);
+	st = stats_when(dp, on ? 3 : 0, 0);
+	CU_ASSERT_EQUAL(st.rtcp_relayed, on ? 3 : 0);
+	CU_ASSERT_EQUAL(st.rtcp_sent, on ? 3 : 0);
+	/* the publisher's routes change: no route gives 0x77 any more */
+	if (on) {
+		struct lr_dp_session up = {
+			.local = to, .remote = pub.addr, .relay_feedback = 0};
+
+		CU_ASSERT_EQUAL(lr_dp_session_update(dp, 1, &up), 0);
+		len = 12;
+		memcpy(b, c + 8, 12);
+		CU_ASSERT_EQUAL_FATAL(srtp_protect_rtcp(sub.tx, b, &len),
+				      srtp_err_status_ok);
+		send_to(&sub, &to, b, (size_t)len);
+		n = 0;
+		for (int i = 0; i < 200 && !n; i++) {
+			n = lr_dp_poll_punt(dp, &pu);
+			if (!n)
+				usleep(10000);
+		}
+		CU_ASSERT(n && pu.len == 12);
+		CU_ASSERT_EQUAL(peer_recv(&pub, b, sizeof(b), 50), -1);
+	}
+	peer_close(&pub);
+	peer_close(&sub);
+	lr_dp_free(dp);
+}
+
+static void test_rtcp_relay(void)
+{
+	relay(1);
+	relay(0);
+}
+
 static int setup_sock(void)
 {
 	dp_backend = LR_DP_SOCK;
@@ -239,6 +358,7 @@ static void add_suite(const char *name, CU_InitializeFunc init)
 	LR_ADD_TEST(s, test_rtcp_punted_and_answered);
 	LR_ADD_TEST(s, test_rtcp_refused);
 	LR_ADD_TEST(s, test_rtcp_workers);
+	LR_ADD_TEST(s, test_rtcp_relay);
 }
 
 void lr_test_register(void)

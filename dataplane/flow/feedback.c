@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Where a subscriber's feedback goes: for every route with a definite
+ * SSRC on the leg, (target session, SSRC as the target sees it) ->
+ * (the publishing session, its SSRC, the route's sequence offset). A
+ * PLI, FIR or NACK from the target names the SSRC it sees; this finds
+ * whose stream that is (lr__rtcp_relay). Each session owns the nodes of
+ * its routes and re-links them when its routes change; a chained hash
+ * table as the session tables, read and written by the worker only.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "../dp_internal.h"
+
+static unsigned fb_bucket(const struct lr_dp *dp, uint64_t to, uint32_t ssrc)
+{
+	uint64_t x = to * 0x9e3779b97f4a7c15ull ^ ssrc;
+
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ull;
+	return (unsigned)((x ^ (x >> 29)) & (dp->nbuckets - 1));
+}
+
+int lr__fb_init(struct lr_dp *dp)
+{
+	dp->by_fb = calloc(dp->nbuckets, sizeof(*dp->by_fb));
+	return dp->by_fb ? 0 : -ENOMEM;
+}
+
+void lr__fb_fini(struct lr_dp *dp)
+{
+	free(dp->by_fb);
+	dp->by_fb = NULL;
+}
+
+void lr__fb_unlink(struct lr_dp *dp, struct lr__dpsess *s)
+{
+	for (unsigned i = 0; i < s->nfb; i++) {
+		struct lr__dpfb
+			*f = &s->fb[i],
+			**pp = &dp->by_fb[fb_bucket(dp, f->to, f->ssrc)];
+
+		while (*pp && *pp != f)
+			pp = &(*pp)->next;
+		if (*pp)
+			*pp = f->next;
+	}
+	free(s->fb);
+	s->fb = NULL;
+	s->nfb = 0;
+}
+
+/* The SSRC a route's target sees, or 0 if it is not one SSRC (a route of
+ * every SSRC kept unchanged). */
+static uint32_t leg_ssrc(const struct lr_dp_route *r)
+{
+	return r->out_ssrc ? r->out_ssrc : r->ssrc;
+}
+
+int lr__fb_link(struct lr_dp *dp, struct lr__dpsess *s)
+{
+	unsigned n = 0;
+
+	lr__fb_unlink(dp, s);
+	for (unsigned i = 0; i < s->nroutes; i++)
+		n += s->routes[i].ssrc && leg_ssrc(&s->routes[i]);
+	if (!n)
+		return 0;
+	s->fb = calloc(n, sizeof(*s->fb));
+	if (!s->fb)
+		return -ENOMEM;
+	for (unsigned i = 0; i < s->nroutes; i++) {
+		const struct lr_dp_route *r = &s->routes[i];
+		struct lr__dpfb *f = &s->fb[s->nfb];
+		unsigned b;
+
+		/* a route of every SSRC to one: which stream a PLI means is
+		 * not known here (the control plane's to decide) */
+		if (!r->ssrc || !leg_ssrc(r))
+			continue;
+		f->to = r->to;
+		f->ssrc = leg_ssrc(r);
+		f->from = s;
+		f->in_ssrc = r->ssrc;
+		f->seq_delta = r->seq_delta;
+		b = fb_bucket(dp, f->to, f->ssrc);
+		f->next = dp->by_fb[b];
+		dp->by_fb[b] = f;
+		s->nfb++;
+	}
+	return 0;
+}
+
+const struct lr__dpfb *lr__fb_find(const struct lr_dp *dp, uint64_t to,
+				   uint32_t ssrc)
+{
+	const struct lr__dpfb *f = dp->by_fb[fb_bucket(dp, to, ssrc)];
+
+	while (f && (f->to != to || f->ssrc != ssrc))
+		f = f->next;
+	return f;
+}
