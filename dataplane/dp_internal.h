@@ -58,8 +58,9 @@ struct lr__dpsess {
 	uint8_t l2[8];
 	uint64_t l2_gen;
 	struct lr__dpsess *next_id, *next_tuple;
-	/* relay the peer's feedback to publishers (lr_dp_session) */
-	int relay_feedback;
+	/* relay the peer's feedback to publishers, its reports to
+	 * subscribers (lr_dp_session) */
+	int relay_feedback, relay_reports;
 	struct lr__dpfb *fb; /* its routes' feedback entries */
 	unsigned nfb;
 	size_t bytes;			 /* this allocation */
@@ -210,9 +211,9 @@ int lr__fb_link(struct lr_dp *dp, struct lr__dpsess *s);
 void lr__fb_unlink(struct lr_dp *dp, struct lr__dpsess *s);
 const struct lr__dpfb *lr__fb_find(const struct lr_dp *dp, uint64_t to,
 				   uint32_t ssrc);
-/* rtcp_relay.c: relays the feedback in s's decrypted RTCP p[0..len)
- * (relay_feedback); what is left, moved to the front, for the punt: its
- * length. */
+/* rtcp_relay.c: relays the feedback (relay_feedback) and sender reports
+ * (relay_reports) in s's decrypted RTCP p[0..len); what is left, moved
+ * to the front, for the punt: its length. */
 size_t lr__rtcp_relay(struct lr_dp *dp, struct lr__dpsess *s, uint8_t *p,
 		      size_t len);
 /* dp.c: RTCP for session id, to its worker to protect and send */

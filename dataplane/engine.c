@@ -376,13 +376,14 @@ unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 	nrtcp = unprotect(dp, rtcp, nrtcp, 1);
 	for (unsigned i = 0; i < nrtcp; i++) {
 		/* Feedback on a routed stream may go straight to its
-		 * publisher (relay_feedback); the rest needs the control
+		 * publisher (relay_feedback), a publisher's sender reports to
+		 * its subscribers (relay_reports); the rest needs the control
 		 * plane's logic (which reports to answer, which feedback to
 		 * relay where): decrypted, it goes up, and what it sends back
 		 * is protected by lr_dp_send_rtcp */
 		struct lr__dpbuf *b = rtcp[i];
 
-		if (b->sess->relay_feedback)
+		if (b->sess->relay_feedback || b->sess->relay_reports)
 			b->pkt.len = (uint32_t)lr__rtcp_relay(
 				dp, b->sess, b->pkt.data, b->pkt.len);
 		if (b->pkt.len)

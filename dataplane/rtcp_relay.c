@@ -9,12 +9,20 @@
  * offset, and the packet, so rewritten, is queued to the worker that
  * protects the publisher's RTCP (lr__dp_queue_rtcp), as a reduced-size
  * packet (RFC 5506). What is not relayed stays for the punt.
+ *
+ * Sender reports (lr_dp_session.relay_reports, on a publisher): each SR
+ * (RFC 3550 §6.4.1) about an SSRC a route forwards goes to the route's
+ * target as the target sees the stream: its SSRC, the RTP timestamp
+ * moved by the route's offset, the NTP time and counts as they were,
+ * and no report blocks (those are about what the publisher receives).
+ * The SR also stays for the punt, for its report blocks.
  */
 #include <string.h>
 
 #include "dp_internal.h"
 #include "linerate/lr_rtp.h"
 
+#define SR    200
 #define RTPFB 205
 #define PSFB  206
 
@@ -51,6 +59,31 @@ static const struct lr__dpsess *rewrite(const struct lr_dp *dp,
 	return f->from;
 }
 
+/* SR p[0..n) from s to each target a route of its sender SSRC has. */
+static void relay_sr(struct lr_dp *dp, struct lr__dpsess *s, const uint8_t *p,
+		     size_t n)
+{
+	uint32_t ssrc = lr_rd32(p + 4);
+	uint8_t sr[28];
+
+	if (n < 28)
+		return;
+	lr__flow_targets(dp, s);
+	for (unsigned i = 0; i < s->nroutes; i++) {
+		const struct lr_dp_route *r = &s->routes[i];
+
+		if ((r->ssrc && r->ssrc != ssrc) || !s->to[i])
+			continue; /* another stream's, or no target yet */
+		memcpy(sr, p, sizeof(sr));
+		sr[0] = 0x80; /* no report blocks, no padding */
+		lr_wr16(sr + 2, 6);
+		lr_wr32(sr + 4, r->out_ssrc ? r->out_ssrc : ssrc);
+		lr_wr32(sr + 16, lr_rd32(p + 16) + r->ts_delta);
+		if (!lr__dp_queue_rtcp(dp, r->to, sr, sizeof(sr)))
+			dp->st.rtcp_relayed++;
+	}
+}
+
 size_t lr__rtcp_relay(struct lr_dp *dp, struct lr__dpsess *s, uint8_t *p,
 		      size_t len)
 {
@@ -61,7 +94,12 @@ size_t lr__rtcp_relay(struct lr_dp *dp, struct lr__dpsess *s, uint8_t *p,
 		return len; /* not ours to take apart */
 	while (off < len) {
 		size_t n = 4 + 4u * lr_rd16(p + off + 2);
-		const struct lr__dpsess *to = rewrite(dp, s, p + off, n, out);
+		const struct lr__dpsess *to =
+			s->relay_feedback ? rewrite(dp, s, p + off, n, out)
+					  : NULL;
+
+		if (s->relay_reports && p[off + 1] == SR)
+			relay_sr(dp, s, p + off, n);
 
 		if (to && !lr__dp_queue_rtcp(dp, to->id, out, n)) {
 			dp->st.rtcp_relayed++;

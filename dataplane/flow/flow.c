@@ -218,6 +218,7 @@ int lr__flow_install(struct lr_dp *dp, uint64_t id,
 		r = lr_srtp_stream_import(&s->tx, &d->tx_state[i]);
 	set_routes(s, d);
 	s->relay_feedback = d->relay_feedback;
+	s->relay_reports = d->relay_reports;
 	if (!r)
 		r = lr__fb_link(dp, s);
 	if (r) {
@@ -266,6 +267,7 @@ int lr__flow_update(struct lr_dp *dp, uint64_t id,
 	}
 	set_routes(s, d);
 	s->relay_feedback = d->relay_feedback;
+	s->relay_reports = d->relay_reports;
 	return lr__fb_link(dp, s); /* -ENOMEM: its feedback is punted */
 }
 

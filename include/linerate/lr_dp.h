@@ -86,6 +86,14 @@ struct lr_dp_session {
 	 * 0 (the default): all of it is punted. No rate limit is applied:
 	 * a room that wants PLIs throttled keeps this 0. */
 	int relay_feedback;
+	/* The peer's RTCP sender reports, relayed to its routes' targets
+	 * (a publisher's to its subscribers, for lip sync and their
+	 * remote-outbound stats): each SR about an SSRC a route forwards
+	 * goes to the target as it sees the stream (its SSRC, the RTP
+	 * timestamp moved by ts_delta, NTP time and counts as sent, no
+	 * report blocks). The SR is still punted (its report blocks are
+	 * about what the peer receives). 0: punted only. */
+	int relay_reports;
 };
 
 enum lr_dp_backend {
@@ -225,7 +233,7 @@ struct lr_dp_stats {
 	 * flows, passed on to it (counted by the receiving worker) */
 	uint64_t rx_handoff;
 	uint64_t rtcp_sent;    /* lr_dp_send_rtcp's, protected and sent */
-	uint64_t rtcp_relayed; /* feedback packets relayed (relay_feedback) */
+	uint64_t rtcp_relayed; /* feedback and SRs relayed (relay_*) */
 	/* dpdk: ARP and neighbour discovery frames taken (learnt from,
 	 * answered); malformed or foreign ones count bad_frame, not_ours */
 	uint64_t rx_arp_nd;

@@ -332,6 +332,86 @@ static void test_rtcp_relay(void)
 	relay(0);
 }
 
+/* A publisher's sender reports go to its subscriber as the subscriber
+ * sees the stream (relay_reports): its SSRC, the RTP timestamp moved by
+ * the route's offset, NTP time and counts as sent, no report blocks; the
+ * SR is still punted. An SR about an SSRC no route forwards goes to
+ * nobody. */
+static void test_rtcp_relay_reports(void)
+{
+	struct lr_dp *dp = dp_open(0);
+	struct lr_dp_addr to = dp_local(dp, 0);
+	struct peer pub, sub;
+	struct lr_dp_route r = {.to = 2,
+				.out_ssrc = 0x77,
+				.pt_from = -1,
+				.pt_to = -1,
+				.ts_delta = 1000};
+	struct lr_dp_session s;
+	struct lr_dp_punt pu;
+	struct lr_dp_stats st;
+	uint8_t sr[52], b[1600], want_sr[28];
+	const uint8_t *want[1] = {want_sr};
+	const size_t wlen[1] = {28};
+	int len, n = 0;
+
+	peer_open(&pub, 0, LR_SRTP_AES128_CM_SHA1_80);
+	peer_open(&sub, 0, LR_SRTP_AES128_CM_SHA1_80);
+	r.ssrc = pub.ssrc;
+	s = (struct lr_dp_session){.local = to,
+				   .remote = pub.addr,
+				   .tx = pub.from_dp,
+				   .rx = pub.to_dp,
+				   .routes = &r,
+				   .nroutes = 1,
+				   .relay_reports = 1};
+	CU_ASSERT_EQUAL(install(dp, 2, &sub, 0, NULL, 0), 0);
+	CU_ASSERT_EQUAL(lr_dp_session_install(dp, 1, &s), 0);
+	/* an SR with one report block, then an SR of another SSRC */
+	memset(sr, 0, sizeof(sr));
+	sr[0] = 0x81;
+	sr[1] = 200;
+	lr_wr16(sr + 2, 12);
+	lr_wr32(sr + 4, pub.ssrc);
+	lr_wr32(sr + 8, 0xe0000000u);  /* NTP seconds */
+	lr_wr32(sr + 12, 0x80000000u); /* NTP fraction */
+	lr_wr32(sr + 16, 90000);       /* RTP timestamp */
+	lr_wr32(sr + 20, 1234);	       /* packets */
+	lr_wr32(sr + 24, 123400);      /* octets */
+	lr_wr32(sr + 28, 0xabcdef);    /* a report block on what it gets */
+	memcpy(want_sr, sr, 28);
+	want_sr[0] = 0x80;
+	lr_wr16(want_sr + 2, 6);
+	lr_wr32(want_sr + 4, 0x77);
+	lr_wr32(want_sr + 16, 91000);
+	len = 52;
+	memcpy(b, sr, sizeof(sr));
+	CU_ASSERT_EQUAL_FATAL(srtp_protect_rtcp(pub.tx, b, &len),
+			      srtp_err_status_ok);
+	send_to(&pub, &to, b, (size_t)len);
+	CU_ASSERT_EQUAL(recv_rtcp(&sub, 1, want, wlen), 1);
+	for (int i = 0; i < 200 && !n; i++) {
+		n = lr_dp_poll_punt(dp, &pu);
+		if (!n)
+			usleep(10000);
+	}
+	CU_ASSERT(n && pu.session == 1 && pu.len == 52 &&
+		  !memcmp(pu.buf, sr, 52));
+	lr_wr32(sr + 4, pub.ssrc + 1); /* a stream no route forwards */
+	len = 52;
+	memcpy(b, sr, sizeof(sr));
+	CU_ASSERT_EQUAL_FATAL(srtp_protect_rtcp(pub.tx, b, &len),
+			      srtp_err_status_ok);
+	send_to(&pub, &to, b, (size_t)len);
+	CU_ASSERT_EQUAL(peer_recv(&sub, b, sizeof(b), 100), -1);
+	st = stats_when(dp, 1, 0);
+	CU_ASSERT_EQUAL(st.rtcp_relayed, 1);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_UNKNOWN_FLOW], 0);
+	peer_close(&pub);
+	peer_close(&sub);
+	lr_dp_free(dp);
+}
+
 static int setup_sock(void)
 {
 	dp_backend = LR_DP_SOCK;
@@ -359,6 +439,7 @@ static void add_suite(const char *name, CU_InitializeFunc init)
 	LR_ADD_TEST(s, test_rtcp_refused);
 	LR_ADD_TEST(s, test_rtcp_workers);
 	LR_ADD_TEST(s, test_rtcp_relay);
+	LR_ADD_TEST(s, test_rtcp_relay_reports);
 }
 
 void lr_test_register(void)
