@@ -69,12 +69,9 @@ void peer_open(struct peer *p, int v6, unsigned suite)
 	CU_ASSERT_FATAL(!getsockname(p->fd, (struct sockaddr *)&ss, &sl));
 	p->addr.port = ntohs(v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 				: ((struct sockaddr_in *)&ss)->sin_port);
-	lr_test_policy(&p->to_dp, suite);
-	lr_test_policy(&p->from_dp, suite);
-	CU_ASSERT_FATAL(lr_test_ls_session(&p->tx, &p->to_dp, p->txkey, 0) ==
-			srtp_err_status_ok);
-	CU_ASSERT_FATAL(lr_test_ls_session(&p->rx, &p->from_dp, p->rxkey, 1) ==
-			srtp_err_status_ok);
+	CU_ASSERT_FATAL(lr_test_ls_peer(suite, &p->to_dp, &p->from_dp, &p->tx,
+					&p->rx, p->txkey,
+					p->rxkey) == srtp_err_status_ok);
 	p->ssrc = (uint32_t)lr_test_rand() | 1;
 	p->seq = (uint16_t)lr_test_rand();
 }
@@ -203,4 +200,34 @@ int install(struct lr_dp *dp, uint64_t id, struct peer *p, unsigned li,
 				  .nroutes = nroutes};
 
 	return lr_dp_session_install(dp, id, &s);
+}
+
+int wait_punt(struct lr_dp *dp, struct lr_dp_punt *p)
+{
+	for (int i = 0; i < 200; i++) {
+		struct pollfd pf = {.fd = lr_dp_punt_fd(dp), .events = POLLIN};
+
+		if (lr_dp_poll_punt(dp, p))
+			return 1;
+		poll(&pf, 1, 10);
+	}
+	return 0;
+}
+
+int dp_setup_sock(void)
+{
+	dp_backend = LR_DP_SOCK;
+	return srtp_init() == srtp_err_status_ok ? 0 : -1;
+}
+
+int dp_setup_uring(void)
+{
+	dp_backend = LR_DP_URING;
+	return srtp_init() == srtp_err_status_ok ? 0 : -1;
+}
+
+int dp_teardown(void)
+{
+	srtp_shutdown();
+	return 0;
 }

@@ -79,4 +79,11 @@ struct lr_dp_addr dp_local(struct lr_dp *dp, unsigned i);
 int install(struct lr_dp *dp, uint64_t id, struct peer *p, unsigned li,
 	    const struct lr_dp_route *routes, unsigned nroutes);
 
+/* The next punt within 2 s: 1 and *p, or 0. */
+int wait_punt(struct lr_dp *dp, struct lr_dp_punt *p);
+/* A suite's setup for the sock or uring backend (sets dp_backend, starts
+ * libsrtp2), and its teardown. */
+int dp_setup_sock(void);
+int dp_setup_uring(void);
+int dp_teardown(void);
 #endif

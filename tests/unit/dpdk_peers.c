@@ -188,12 +188,9 @@ struct wpeer *wpeer_new(int v6, unsigned suite, int announce)
 		p->ip[0] = 127, p->ip[2] = 1, p->ip[3] = (uint8_t)(10 + k);
 	p->port = (uint16_t)(6000 + k);
 	p->mac = (struct rte_ether_addr){{0x02, 0, 0, 0, 0, (uint8_t)(10 + k)}};
-	lr_test_policy(&p->to_dp, suite);
-	lr_test_policy(&p->from_dp, suite);
-	CU_ASSERT_FATAL(lr_test_ls_session(&p->tx, &p->to_dp, p->txkey, 0) ==
-			srtp_err_status_ok);
-	CU_ASSERT_FATAL(lr_test_ls_session(&p->rx, &p->from_dp, p->rxkey, 1) ==
-			srtp_err_status_ok);
+	CU_ASSERT_FATAL(lr_test_ls_peer(suite, &p->to_dp, &p->from_dp, &p->tx,
+					&p->rx, p->txkey,
+					p->rxkey) == srtp_err_status_ok);
 	p->ssrc = (uint32_t)lr_test_rand() | 1;
 	peers[npeers++] = p;
 	if (announce) {

@@ -57,3 +57,17 @@ void lr_test_policy(struct lr_srtp_policy *p, unsigned suite)
 	lr_test_fill(p->key, p->key_len);
 	lr_test_fill(p->salt, p->salt_len);
 }
+
+int lr_test_ls_peer(unsigned suite, struct lr_srtp_policy *to_dp,
+		    struct lr_srtp_policy *from_dp, srtp_t *tx, srtp_t *rx,
+		    uint8_t *txkey, uint8_t *rxkey)
+{
+	int r;
+
+	lr_test_policy(to_dp, suite);
+	lr_test_policy(from_dp, suite);
+	r = lr_test_ls_session(tx, to_dp, txkey, 0);
+	if (r == srtp_err_status_ok)
+		r = lr_test_ls_session(rx, from_dp, rxkey, 1);
+	return r;
+}

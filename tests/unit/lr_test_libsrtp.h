@@ -18,4 +18,13 @@ int lr_test_ls_session(srtp_t *s, const struct lr_srtp_policy *pol,
 /* A policy for suite with random keys (lr_test_fill). */
 void lr_test_policy(struct lr_srtp_policy *p, unsigned suite);
 
+/* A test peer's keys both ways for suite: random policies to_dp (what
+ * the peer protects with) and from_dp (what the data plane protects for
+ * it), and libsrtp2 sessions tx (outbound, to_dp) and rx (inbound,
+ * from_dp) over the key buffers txkey and rxkey (>= 46 bytes each, kept
+ * while the sessions live). srtp_err_status_ok or an error. */
+int lr_test_ls_peer(unsigned suite, struct lr_srtp_policy *to_dp,
+		    struct lr_srtp_policy *from_dp, srtp_t *tx, srtp_t *rx,
+		    uint8_t *txkey, uint8_t *rxkey);
+
 #endif

@@ -119,18 +119,6 @@ static void test_fanout_10(void)
 	lr_dp_free(dp);
 }
 
-static int wait_punt(struct lr_dp *dp, struct lr_dp_punt *p)
-{
-	for (int i = 0; i < 200; i++) {
-		struct pollfd pf = {.fd = lr_dp_punt_fd(dp), .events = POLLIN};
-
-		if (lr_dp_poll_punt(dp, p))
-			return 1;
-		poll(&pf, 1, 10);
-	}
-	return 0;
-}
-
 /* STUN and DTLS go to the control plane with their addresses; what the
  * control plane sends leaves through the data plane's socket. */
 static void test_punt_and_send(void)
@@ -697,28 +685,10 @@ static void test_rekey_mid_stream(void)
 	lr_dp_free(dp);
 }
 
-static int setup_sock(void)
-{
-	dp_backend = LR_DP_SOCK;
-	return srtp_init() == srtp_err_status_ok ? 0 : -1;
-}
-
-static int setup_uring(void)
-{
-	dp_backend = LR_DP_URING;
-	return srtp_init() == srtp_err_status_ok ? 0 : -1;
-}
-
-static int teardown(void)
-{
-	srtp_shutdown();
-	return 0;
-}
-
 /* The same suite for every backend built in. */
 static void add_suite(const char *name, CU_InitializeFunc init)
 {
-	CU_pSuite s = CU_add_suite(name, init, teardown);
+	CU_pSuite s = CU_add_suite(name, init, dp_teardown);
 
 	LR_ADD_TEST(s, test_forward_every_suite);
 	LR_ADD_TEST(s, test_ipv6);
@@ -736,10 +706,10 @@ static void add_suite(const char *name, CU_InitializeFunc init)
 
 void lr_test_register(void)
 {
-	add_suite("dp-sock", setup_sock);
+	add_suite("dp-sock", dp_setup_sock);
 #ifdef LR_HAVE_URING
-	add_suite("dp-uring", setup_uring);
+	add_suite("dp-uring", dp_setup_uring);
 #else
-	(void)setup_uring;
+	(void)dp_setup_uring;
 #endif
 }

@@ -106,11 +106,7 @@ static void test_rtcp_punted_and_answered(void)
 	CU_ASSERT_EQUAL_FATAL(srtp_protect_rtcp(p.tx, buf, &len),
 			      srtp_err_status_ok);
 	send_to(&p, &to, buf, (size_t)len);
-	for (int i = 0; i < 200 && !got; i++) {
-		got = lr_dp_poll_punt(dp, &pu);
-		if (!got)
-			usleep(10000);
-	}
+	got = wait_punt(dp, &pu);
 	CU_ASSERT_FATAL(got);
 	CU_ASSERT_EQUAL(pu.why, LR_DP_PUNT_RTCP);
 	CU_ASSERT_EQUAL(pu.session, 7);
@@ -279,11 +275,7 @@ static void relay(int on)
 	for (unsigned i = 0; i < 3; i++)
 		want[i] = got[i];
 	wlen[0] = 12, wlen[1] = 16, wlen[2] = 20;
-	for (int i = 0; i < 200 && !n; i++) {
-		n = lr_dp_poll_punt(dp, &pu);
-		if (!n)
-			usleep(10000);
-	}
+	n = wait_punt(dp, &pu);
 	CU_ASSERT_FATAL(n);
 	CU_ASSERT_EQUAL(pu.why, LR_DP_PUNT_RTCP);
 	CU_ASSERT_EQUAL(pu.session, 2);
@@ -312,12 +304,7 @@ static void relay(int on)
 		CU_ASSERT_EQUAL_FATAL(srtp_protect_rtcp(sub.tx, b, &len),
 				      srtp_err_status_ok);
 		send_to(&sub, &to, b, (size_t)len);
-		n = 0;
-		for (int i = 0; i < 200 && !n; i++) {
-			n = lr_dp_poll_punt(dp, &pu);
-			if (!n)
-				usleep(10000);
-		}
+		n = wait_punt(dp, &pu);
 		CU_ASSERT(n && pu.len == 12);
 		CU_ASSERT_EQUAL(peer_recv(&pub, b, sizeof(b), 50), -1);
 	}
@@ -390,11 +377,7 @@ static void test_rtcp_relay_reports(void)
 			      srtp_err_status_ok);
 	send_to(&pub, &to, b, (size_t)len);
 	CU_ASSERT_EQUAL(recv_rtcp(&sub, 1, want, wlen), 1);
-	for (int i = 0; i < 200 && !n; i++) {
-		n = lr_dp_poll_punt(dp, &pu);
-		if (!n)
-			usleep(10000);
-	}
+	n = wait_punt(dp, &pu);
 	CU_ASSERT(n && pu.session == 1 && pu.len == 52 &&
 		  !memcmp(pu.buf, sr, 52));
 	lr_wr32(sr + 4, pub.ssrc + 1); /* a stream no route forwards */
@@ -412,27 +395,9 @@ static void test_rtcp_relay_reports(void)
 	lr_dp_free(dp);
 }
 
-static int setup_sock(void)
-{
-	dp_backend = LR_DP_SOCK;
-	return srtp_init() == srtp_err_status_ok ? 0 : -1;
-}
-
-static int setup_uring(void)
-{
-	dp_backend = LR_DP_URING;
-	return srtp_init() == srtp_err_status_ok ? 0 : -1;
-}
-
-static int teardown(void)
-{
-	srtp_shutdown();
-	return 0;
-}
-
 static void add_suite(const char *name, CU_InitializeFunc init)
 {
-	CU_pSuite s = CU_add_suite(name, init, teardown);
+	CU_pSuite s = CU_add_suite(name, init, dp_teardown);
 
 	LR_ADD_TEST(s, test_rtcp_reaches_peer);
 	LR_ADD_TEST(s, test_rtcp_punted_and_answered);
@@ -444,10 +409,10 @@ static void add_suite(const char *name, CU_InitializeFunc init)
 
 void lr_test_register(void)
 {
-	add_suite("dp-rtcp-sock", setup_sock);
+	add_suite("dp-rtcp-sock", dp_setup_sock);
 #ifdef LR_HAVE_URING
-	add_suite("dp-rtcp-uring", setup_uring);
+	add_suite("dp-rtcp-uring", dp_setup_uring);
 #else
-	(void)setup_uring;
+	(void)dp_setup_uring;
 #endif
 }
