@@ -35,25 +35,20 @@ static const struct lr__dpsess *rewrite(const struct lr_dp *dp,
 {
 	unsigned fmt = p[0] & 0x1f;
 	const struct lr__dpfb *f;
+	size_t at; /* where the SSRC the subscriber sees is */
 
-	if (p[1] == PSFB && fmt == 4) { /* FIR: the SSRC is in its entry */
-		if (n != 20)
-			return NULL;
-		f = lr__fb_find(dp, s->id, lr_rd32(p + 12));
-		if (!f)
-			return NULL;
-		memcpy(out, p, n);
-		lr_wr32(out + 12, f->in_ssrc);
-		return f->from;
-	}
-	if (!((p[1] == PSFB && fmt == 1 && n == 12) ||
-	      (p[1] == RTPFB && fmt == 1 && n >= 16)))
+	if (p[1] == PSFB && fmt == 4 && n == 20)
+		at = 12; /* FIR: in its one entry */
+	else if ((p[1] == PSFB && fmt == 1 && n == 12) ||
+		 (p[1] == RTPFB && fmt == 1 && n >= 16))
+		at = 8; /* PLI, NACK: the media source */
+	else
 		return NULL;
-	f = lr__fb_find(dp, s->id, lr_rd32(p + 8));
+	f = lr__fb_find(dp, s->id, lr_rd32(p + at));
 	if (!f)
 		return NULL;
 	memcpy(out, p, n);
-	lr_wr32(out + 8, f->in_ssrc);
+	lr_wr32(out + at, f->in_ssrc);
 	for (size_t o = 12; p[1] == RTPFB && o + 4 <= n; o += 4)
 		lr_wr16(out + o, (uint16_t)(lr_rd16(p + o) - f->seq_delta));
 	return f->from;

@@ -221,8 +221,7 @@ int lr__flow_install(struct lr_dp *dp, uint64_t id,
 	s->relay_reports = d->relay_reports;
 	if (!r)
 		r = lr__fb_link(dp, s);
-	if (r) {
-		lr__fb_unlink(dp, s);
+	if (r) { /* lr__fb_link links nothing when it fails */
 		sess_free(s);
 		return r;
 	}

@@ -293,3 +293,24 @@ int install(struct lr_dp *dp, uint64_t id, struct wpeer *p,
 	memcpy(s.remote.ip, p->ip, 16);
 	return lr_dp_session_install(dp, id, &s);
 }
+
+int dpdk_suite_setup(struct lr_wire *w, const char *name, unsigned nq)
+{
+	if (srtp_init() != srtp_err_status_ok)
+		return -1;
+	eal_ok = !lr_wire_open_queues(w, name, nq); /* dpdk_need_eal */
+	W = w;
+	return 0;
+}
+
+int dpdk_suite_teardown(void)
+{
+	srtp_shutdown();
+	return 0;
+}
+
+void dpdk_need_eal(void)
+{
+	if (!eal_ok)
+		lr_test_skip("DPDK's EAL would not start here");
+}

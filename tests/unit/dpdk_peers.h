@@ -79,4 +79,11 @@ struct lr_dp *dp_open(void);
 int install(struct lr_dp *dp, uint64_t id, struct wpeer *p,
 	    const struct lr_dp_route *r, unsigned nr);
 
+/* A suite's setup: libsrtp2 up, w opened as a wire of nq queues named
+ * name (eal_ok says whether it worked) and W pointed at it; and its
+ * teardown. */
+int dpdk_suite_setup(struct lr_wire *w, const char *name, unsigned nq);
+int dpdk_suite_teardown(void);
+/* Skips the program (exit 77) when the EAL would not start here. */
+void dpdk_need_eal(void);
 #endif

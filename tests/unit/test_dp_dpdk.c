@@ -817,29 +817,18 @@ static void test_send_rtcp(void)
 
 static int setup(void)
 {
-	if (srtp_init() != srtp_err_status_ok)
-		return -1;
-	eal_ok = !lr_wire_open(&lrt, "lrt"); /* test_eal says if not */
-	W = &lrt;
-	return 0;
-}
-
-static int teardown(void)
-{
-	srtp_shutdown();
-	return 0;
+	return dpdk_suite_setup(&lrt, "lrt", 1);
 }
 
 static void test_eal(void)
 {
-	if (!eal_ok)
-		lr_test_skip("DPDK's EAL would not start here");
+	dpdk_need_eal();
 	CU_ASSERT(rte_eth_dev_is_valid_port(W->dp_port));
 }
 
 void lr_test_register(void)
 {
-	CU_pSuite s = CU_add_suite("dp-dpdk", setup, teardown);
+	CU_pSuite s = CU_add_suite("dp-dpdk", setup, dpdk_suite_teardown);
 
 	LR_ADD_TEST(s, test_eal);
 	LR_ADD_TEST(s, test_forward_every_suite);

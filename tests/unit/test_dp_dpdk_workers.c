@@ -285,29 +285,19 @@ static void test_neigh_concurrent(void)
 
 static int setup(void)
 {
-	if (srtp_init() != srtp_err_status_ok)
-		return -1;
-	eal_ok = !lr_wire_open_queues(&wire, "lrw", NQ);
-	W = &wire;
-	return 0;
-}
-
-static int teardown(void)
-{
-	srtp_shutdown();
-	return 0;
+	return dpdk_suite_setup(&wire, "lrw", NQ);
 }
 
 static void test_eal(void)
 {
-	if (!eal_ok)
-		lr_test_skip("DPDK's EAL would not start here");
+	dpdk_need_eal();
 	CU_ASSERT_EQUAL(W->nq, NQ);
 }
 
 void lr_test_register(void)
 {
-	CU_pSuite s = CU_add_suite("dp-dpdk-workers", setup, teardown);
+	CU_pSuite s =
+		CU_add_suite("dp-dpdk-workers", setup, dpdk_suite_teardown);
 
 	LR_ADD_TEST(s, test_eal);
 	LR_ADD_TEST(s, test_too_few_queues);
