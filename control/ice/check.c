@@ -276,6 +276,7 @@ static void on_request(struct lr_ice_agent *a, const struct lr_stun_msg *m,
 		if (r < 0)
 			return;
 	}
+	a->rauth[r] = 1; /* it knows our password: DTLS may come from it */
 	p = lr__ice_pair_for(a, l, r);
 	if (p < 0)
 		return;
@@ -360,6 +361,7 @@ static void on_response(struct lr_ice_agent *a, const struct lr_stun_msg *m,
 	}
 	a->pairs[t->pair].state = P_SUCCEEDED;
 	a->pairs[t->pair].valid = 1;
+	a->rauth[a->pairs[t->pair].r] = 1;
 	if (!a->first_valid_at)
 		a->first_valid_at = a->now;
 	lr__ice_unfreeze(a, t->pair);

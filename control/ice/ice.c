@@ -156,6 +156,7 @@ int lr__ice_add_remote(struct lr_ice_agent *a, const struct lr_ice_candidate *c)
 	if (a->nremotes >= ICE_MAX_REMOTE)
 		return -ENOSPC;
 	a->remotes[a->nremotes] = *c;
+	a->rauth[a->nremotes] = 0;
 	r = a->nremotes++;
 	/* pair with every host candidate (srflx ones share its base) */
 	for (int l = 0; l < a->nlocals; l++)
@@ -614,6 +615,16 @@ int lr_ice_selected(const struct lr_ice_agent *a, struct lr_stun_addr *local,
 	*local = a->sel_local;
 	*remote = a->sel_remote;
 	return 1;
+}
+
+int lr_ice_remote_authenticated(const struct lr_ice_agent *a,
+				const struct lr_stun_addr *remote)
+{
+	int r = lr__ice_find_remote(a, remote);
+
+	if (r >= 0 && a->rauth[r])
+		return 1;
+	return a->have_sel && lr__ice_addr_eq(remote, &a->sel_remote);
 }
 
 void lr_ice_stats(const struct lr_ice_agent *a, struct lr_ice_stats *out)

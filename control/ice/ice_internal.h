@@ -62,6 +62,7 @@ struct lr_ice_agent {
 	struct lr_ice_candidate locals[ICE_MAX_LOCAL * 2];
 	int nlocals;
 	struct lr_ice_candidate remotes[ICE_MAX_REMOTE];
+	uint8_t rauth[ICE_MAX_REMOTE]; /* remotes[i] proved the credentials */
 	int nremotes;
 	struct ice_pair pairs[ICE_MAX_PAIRS];
 	int npairs;

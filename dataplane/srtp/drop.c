@@ -20,6 +20,9 @@ static const char *const drop_names[LR_DROP__MAX] = {
 	[LR_DROP_TX_FAILED] = "tx_failed",
 	[LR_DROP_BAD_FRAME] = "bad_frame",
 	[LR_DROP_NOT_OURS] = "not_ours",
+	[LR_DROP_RATE_LIMITED] = "rate_limited",
+	[LR_DROP_QUEUE_FULL] = "queue_full",
+	[LR_DROP_NOT_OWNER] = "not_owner",
 };
 
 const char *lr_drop_reason_name(unsigned reason)

@@ -132,6 +132,15 @@ int lr_ice_controlling(const struct lr_ice_agent *a);
 int lr_ice_selected(const struct lr_ice_agent *a, struct lr_stun_addr *local,
 		    struct lr_stun_addr *remote);
 
+/* 1 if remote has proven in this ICE generation that it knows the
+ * credentials: it sent a connectivity check that passed the USERNAME and
+ * MESSAGE-INTEGRITY checks, or answered one of ours with a signed
+ * success response; or it is the selected pair's remote address. 0
+ * otherwise. A transport takes DTLS and media only from such addresses
+ * (RFC 8445 §11.1, RFC 8842). */
+int lr_ice_remote_authenticated(const struct lr_ice_agent *a,
+				const struct lr_stun_addr *remote);
+
 struct lr_ice_stats {
 	uint64_t checks_sent, checks_recv, responses_recv, responses_sent;
 	uint64_t role_conflicts, auth_failures, bad_stun, stray_responses;

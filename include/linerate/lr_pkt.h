@@ -25,7 +25,8 @@ enum lr_drop_reason {
 	LR_DROP_AUTH,		 /* authentication tag did not verify */
 	LR_DROP_REPLAY,		 /* index already seen (rx) or sent (tx) */
 	LR_DROP_REPLAY_OLD,	 /* index older than the replay window */
-	LR_DROP_INDEX_EXHAUSTED, /* SRTCP index would pass 2^31 - 1 */
+	LR_DROP_INDEX_EXHAUSTED, /* SRTCP index would pass 2^31 - 1, or
+				  * SRTP's 2^48 (RFC 3711 §3.3.1, §9.2) */
 	LR_DROP_NOT_RTP,	 /* RFC 7983: first byte is not RTP/RTCP */
 	/* data plane engine */
 	LR_DROP_UNKNOWN_FLOW, /* RTP/RTCP from no installed flow (punted) */
@@ -36,6 +37,11 @@ enum lr_drop_reason {
 	LR_DROP_BAD_FRAME, /* malformed L2/L3/UDP (lengths, IPv4 checksum) */
 	LR_DROP_NOT_OURS,  /* not UDP to a local address and port, or a
 			    * fragment, or an unknown EtherType */
+	/* limits against hostile input */
+	LR_DROP_RATE_LIMITED, /* over a rate limit (relayed feedback, ...) */
+	LR_DROP_QUEUE_FULL,   /* a bounded queue between threads was full */
+	LR_DROP_NOT_OWNER,    /* this worker does not own the SRTP stream:
+			       * another does, or it is being handed over */
 	LR_DROP__MAX
 };
 
