@@ -104,7 +104,7 @@ static int session(const struct shared *sh, int data, uint64_t seed)
 					 .dtls_ctx = sh->ctx[i],
 					 .srtp_worker = sh->worker[i],
 					 .nlocal = 1,
-					 .seed = seed * 2 + (uint64_t)i + 1};
+					 .rand = lr_rand_system()};
 
 		s[i].addr = lr_sim_stun_v4(192, 0, 2, (uint8_t)(10 + i), 5000);
 		c.local = &s[i].addr;

@@ -16,17 +16,26 @@ int lr__ice_addr_eq(const struct lr_stun_addr *x, const struct lr_stun_addr *y)
 	       !memcmp(x->ip, y->ip, x->family == 4 ? 4 : 16);
 }
 
-static struct ice_txn *txn_new(struct lr_ice_agent *a)
+_Static_assert(sizeof(((struct lr_ice_transmit *)0)->buf) >= LR_ICE_CHECK_MAX,
+	       "a check must fit a transmit");
+
+/* A free transaction with a transaction ID from the CSPRNG (RFC 8489
+ * §5: uniformly and cryptographically random), or NULL and *err:
+ * -ENOSPC (all busy: try later), -EIO (the generator failed). */
+static struct ice_txn *txn_new(struct lr_ice_agent *a, int *err)
 {
+	*err = -ENOSPC;
 	for (int i = 0; i < ICE_MAX_TXN; i++) {
 		struct ice_txn *t = &a->txns[i];
 
 		if (!t->live) {
-			uint64_t r1 = lr__ice_rand(a), r2 = lr__ice_rand(a);
+			uint8_t id[12];
 
+			*err = lr__ice_random(a, id, sizeof(id));
+			if (*err)
+				return NULL;
 			memset(t, 0, sizeof(*t));
-			memcpy(t->id, &r1, 8);
-			memcpy(t->id + 8, &r2, 4);
+			memcpy(t->id, id, sizeof(id));
 			t->live = 1;
 			t->rto = a->cfg.rto_us;
 			return t;
@@ -43,19 +52,33 @@ static void txn_send(struct lr_ice_agent *a, struct ice_txn *t)
 	t->rto *= 2;
 }
 
+/* A check that could not be sent is counted, and its pair fails (a
+ * consent check is left to time out): nothing waits on it forever. */
+static int unsent(struct lr_ice_agent *a, int pair, int consent, int err)
+{
+	a->st.checks_unsent++;
+	if (!consent) {
+		a->pairs[pair].state = P_FAILED;
+		lr__ice_check_failed(a);
+	}
+	return err;
+}
+
 int lr__ice_send_check(struct lr_ice_agent *a, int pair, int nominate,
 		       int consent)
 {
 	struct ice_pair *p = &a->pairs[pair];
 	const struct lr_ice_candidate *l = &a->locals[p->l];
-	struct ice_txn *t = txn_new(a);
 	struct lr_stun_builder b;
-	char user[300];
+	char user[LR_ICE_UFRAG_MAX + 1 + sizeof(a->lufrag)];
 	size_t ul;
 	int n;
+	struct ice_txn *t = txn_new(a, &n);
 
+	if (n == -ENOSPC)
+		return n; /* the pair waits for a free transaction */
 	if (!t)
-		return -ENOSPC;
+		return unsent(a, pair, consent, n);
 	ul = (size_t)snprintf(user, sizeof(user), "%s:%s", a->rufrag,
 			      a->lufrag);
 	lr_stun_build_init(&b, t->buf, sizeof(t->buf), LR_STUN_BINDING,
@@ -76,7 +99,7 @@ int lr__ice_send_check(struct lr_ice_agent *a, int pair, int nominate,
 	n = lr_stun_build_end(&b);
 	if (n < 0) {
 		t->live = 0;
-		return n;
+		return unsent(a, pair, consent, n);
 	}
 	t->len = (size_t)n;
 	t->kind = consent ? T_CONSENT : T_CHECK;
@@ -96,12 +119,12 @@ int lr__ice_send_check(struct lr_ice_agent *a, int pair, int nominate,
 
 int lr__ice_send_gather(struct lr_ice_agent *a, int host)
 {
-	struct ice_txn *t = txn_new(a);
 	struct lr_stun_builder b;
 	int n;
+	struct ice_txn *t = txn_new(a, &n);
 
 	if (!t)
-		return -ENOSPC;
+		return n;
 	lr_stun_build_init(&b, t->buf, sizeof(t->buf), LR_STUN_BINDING,
 			   LR_STUN_REQUEST, t->id);
 	lr_stun_add_fingerprint(&b);
@@ -221,9 +244,11 @@ static void on_request(struct lr_ice_agent *a, const struct lr_stun_msg *m,
 			lr__ice_queue(a, local, remote, buf, (size_t)n);
 		return;
 	}
+	/* RFC 8445 §7.1.3: USERNAME, MESSAGE-INTEGRITY, PRIORITY and
+	 * exactly one of ICE-CONTROLLING and ICE-CONTROLLED */
 	if (!u || m->mi < 0 || lr_stun_get_u32(m, LR_STUN_PRIORITY, &prio) ||
-	    (lr_stun_find(m, LR_STUN_ICE_CONTROLLING) ==
-	     lr_stun_find(m, LR_STUN_ICE_CONTROLLED))) {
+	    !lr_stun_find(m, LR_STUN_ICE_CONTROLLING) ==
+		    !lr_stun_find(m, LR_STUN_ICE_CONTROLLED)) {
 		send_error(a, m, local, remote, 400, "Bad Request", 0);
 		return;
 	}

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "ice_internal.h"
-#include "linerate/lr_prng.h"
 
 uint32_t lr_ice_priority(enum lr_ice_cand_type type, uint32_t local_pref,
 			 unsigned component)
@@ -28,19 +27,41 @@ uint64_t lr_ice_pair_priority(uint32_t g, uint32_t d)
 	return (mn << 32) + 2 * mx + (g > d ? 1 : 0);
 }
 
-uint64_t lr__ice_rand(struct lr_ice_agent *a)
+int lr__ice_random(struct lr_ice_agent *a, void *buf, size_t len)
 {
-	return lr_prng_next(&a->rng);
+	return lr_rand_fill(&a->cfg.rand, buf, len) ? -EIO : 0;
 }
 
-static void rand_chars(struct lr_ice_agent *a, char *out, size_t n)
+/* n ice-chars (RFC 8839 §5.4), 6 bits of the CSPRNG each (a byte mod 64
+ * is uniform): 0 and out[0..n] set, or -EIO and out untouched. */
+static int rand_chars(struct lr_ice_agent *a, char *out, size_t n)
 {
 	static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
 				  "qrstuvwxyz0123456789+/";
+	uint8_t r[32];
 
+	if (n >= sizeof(r) || lr__ice_random(a, r, n))
+		return -EIO;
 	for (size_t i = 0; i < n; i++)
-		out[i] = set[lr__ice_rand(a) % 64];
+		out[i] = set[r[i] % 64];
 	out[n] = '\0';
+	memset(r, 0, sizeof(r));
+	return 0;
+}
+
+/* Fresh local credentials: 8 characters of ufrag (48 bits, RFC 8445
+ * §5.3 asks for 24) and 24 of password (144 bits; 128 asked). Both or
+ * neither change. */
+static int new_credentials(struct lr_ice_agent *a)
+{
+	char u[sizeof(a->lufrag)], p[sizeof(a->lpwd)];
+
+	if (rand_chars(a, u, sizeof(u) - 1) || rand_chars(a, p, sizeof(p) - 1))
+		return -EIO;
+	memcpy(a->lufrag, u, sizeof(u));
+	memcpy(a->lpwd, p, sizeof(p));
+	memset(p, 0, sizeof(p));
+	return 0;
 }
 
 void lr__ice_event(struct lr_ice_agent *a, const struct lr_ice_event *ev)
@@ -283,7 +304,8 @@ int lr_ice_new(const struct lr_ice_config *cfg, uint64_t now,
 	struct lr_ice_agent *a;
 
 	*out = NULL;
-	if (!cfg || cfg->nlocal > ICE_MAX_LOCAL || (cfg->nlocal && !cfg->local))
+	if (!cfg || cfg->nlocal > ICE_MAX_LOCAL ||
+	    (cfg->nlocal && !cfg->local) || !cfg->rand.fill)
 		return -EINVAL;
 	a = calloc(1, sizeof(*a));
 	if (!a)
@@ -305,13 +327,13 @@ int lr_ice_new(const struct lr_ice_config *cfg, uint64_t now,
 		cfg->consent_timeout_us ? cfg->consent_timeout_us : 30000000;
 	a->cfg.disconnected_us =
 		cfg->disconnected_us ? cfg->disconnected_us : 10000000;
-	a->rng = cfg->seed ? cfg->seed : 0x1ce;
 	a->now = now;
-	a->tie = lr__ice_rand(a);
+	if (lr__ice_random(a, &a->tie, sizeof(a->tie)) || new_credentials(a)) {
+		lr_ice_free(a);
+		return -EIO;
+	}
 	a->controlling = cfg->lite ? 0 : !!cfg->controlling;
 	a->selected = -1;
-	rand_chars(a, a->lufrag, 8);
-	rand_chars(a, a->lpwd, 24);
 	a->next_check_at = now;
 	gather(a);
 	*out = a;
@@ -320,6 +342,10 @@ int lr_ice_new(const struct lr_ice_config *cfg, uint64_t now,
 
 void lr_ice_free(struct lr_ice_agent *a)
 {
+	if (!a)
+		return;
+	memset(a->lpwd, 0, sizeof(a->lpwd));
+	memset(a->rpwd, 0, sizeof(a->rpwd));
 	free(a);
 }
 
@@ -361,7 +387,7 @@ int lr_ice_set_remote_credentials(struct lr_ice_agent *a, const char *ufrag,
 {
 	size_t ul = ufrag ? strlen(ufrag) : 0, pl = pwd ? strlen(pwd) : 0;
 
-	if (ul < 4 || ul > 256 || pl < 22 || pl > 256)
+	if (ul < 4 || ul > LR_ICE_UFRAG_MAX || pl < 22 || pl >= sizeof(a->rpwd))
 		return -EINVAL;
 	if (a->have_remote &&
 	    (strcmp(ufrag, a->rufrag) || strcmp(pwd, a->rpwd))) {
@@ -495,10 +521,12 @@ static void consent(struct lr_ice_agent *a)
 	if (a->now >= a->next_consent) {
 		/* RFC 7675 §5.1: 0.8 to 1.2 times the interval */
 		uint64_t j = a->cfg.consent_interval_us / 5;
+		uint32_t r = 0;
 
 		lr__ice_send_check(a, a->selected, 0, 1);
+		lr__ice_random(a, &r, sizeof(r)); /* failed: no jitter */
 		a->next_consent = a->now + a->cfg.consent_interval_us - j +
-				  lr__ice_rand(a) % (2 * j + 1);
+				  r % (2 * j + 1);
 	}
 }
 
@@ -571,18 +599,19 @@ uint64_t lr_ice_poll_timeout(const struct lr_ice_agent *a)
 	return t;
 }
 
-void lr_ice_restart(struct lr_ice_agent *a, uint64_t now)
+int lr_ice_restart(struct lr_ice_agent *a, uint64_t now)
 {
 	if (now > a->now)
 		a->now = now;
-	rand_chars(a, a->lufrag, 8);
-	rand_chars(a, a->lpwd, 24);
+	if (new_credentials(a))
+		return -EIO;
 	a->have_remote = 0;
 	forget_checks(a);
 	a->nlocals = 0;
 	a->gstate = LR_ICE_GATHER_NEW;
 	restart_failed(a);
 	gather(a);
+	return 0;
 }
 
 void lr_ice_close(struct lr_ice_agent *a)

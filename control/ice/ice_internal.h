@@ -46,7 +46,7 @@ struct ice_txn {
 	uint64_t next_at;
 	struct lr_stun_addr from, to;
 	size_t len;
-	uint8_t buf[256];
+	uint8_t buf[LR_ICE_CHECK_MAX];
 };
 
 struct lr_ice_agent {
@@ -54,10 +54,10 @@ struct lr_ice_agent {
 	struct lr_stun_addr local_addrs[ICE_MAX_LOCAL];
 	struct lr_stun_addr stun_server;
 	int have_stun_server;
-	uint64_t rng, now, tie;
+	uint64_t now, tie;
 	int controlling;
 	char lufrag[9], lpwd[25];
-	char rufrag[257], rpwd[257];
+	char rufrag[LR_ICE_UFRAG_MAX + 1], rpwd[257];
 	int have_remote, remote_eoc;
 	struct lr_ice_candidate locals[ICE_MAX_LOCAL * 2];
 	int nlocals;
@@ -85,7 +85,8 @@ struct lr_ice_agent {
 };
 
 /* ice.c */
-uint64_t lr__ice_rand(struct lr_ice_agent *a);
+/* buf[0..len) from the driver's CSPRNG: 0 or -EIO. */
+int lr__ice_random(struct lr_ice_agent *a, void *buf, size_t len);
 void lr__ice_event(struct lr_ice_agent *a, const struct lr_ice_event *ev);
 void lr__ice_set_state(struct lr_ice_agent *a, int state);
 void lr__ice_queue(struct lr_ice_agent *a, const struct lr_stun_addr *from,

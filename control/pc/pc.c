@@ -9,12 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "linerate/lr_prng.h"
 #include "pc_internal.h"
 
-uint32_t lr__pc_rand32(struct lr_pc *pc)
+int lr__pc_random(struct lr_pc *pc, void *buf, size_t len)
 {
-	return (uint32_t)(lr_prng_next(&pc->rng) >> 32);
+	return lr_rand_fill(&pc->cfg.rand, buf, len) ? -EIO : 0;
 }
 
 struct lr__pcev *lr__pc_emit(struct lr_pc *pc, enum lr_pc_ev_type t)
@@ -85,15 +84,26 @@ int lr__pc_queue_tx(struct lr_pc *pc, const uint8_t *buf, size_t len)
 	return 0;
 }
 
-static void rand_token(struct lr_pc *pc, char *out, size_t n)
+/* n characters of [A-Za-z0-9] from the CSPRNG (a CNAME, an MSID):
+ * 0 or -EIO. A byte over 247 is drawn again, so that each of the 62 is
+ * as likely as the others. */
+static int rand_token(struct lr_pc *pc, char *out, size_t n)
 {
 	static const char set[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv"
 		"wxyz0123456789";
+	uint8_t r[64];
+	size_t i = 0;
 
-	for (size_t i = 0; i < n; i++)
-		out[i] = set[lr_prng_next(&pc->rng) % (sizeof(set) - 1)];
+	while (i < n) {
+		if (lr__pc_random(pc, r, sizeof(r)))
+			return -EIO;
+		for (size_t k = 0; k < sizeof(r) && i < n; k++)
+			if (r[k] < 248)
+				out[i++] = set[r[k] % 62];
+	}
 	out[n] = '\0';
+	return 0;
 }
 
 int lr_pc_new(const struct lr_pc_config *cfg, uint64_t now, struct lr_pc **out)
@@ -101,22 +111,24 @@ int lr_pc_new(const struct lr_pc_config *cfg, uint64_t now, struct lr_pc **out)
 	struct lr_pc *pc;
 
 	*out = NULL;
-	if (!cfg->cert || !cfg->nlocal || !cfg->local)
+	if (!cfg->cert || !cfg->nlocal || !cfg->local || !cfg->rand.fill)
 		return -EINVAL;
 	pc = calloc(1, sizeof(*pc));
 	if (!pc)
 		return -ENOMEM;
 	pc->cfg = *cfg;
-	pc->cfg.seed = 0; /* not kept */
-	pc->rng = cfg->seed ? cfg->seed : 0x6c696e6572617465ull;
 	if (!pc->cfg.max_message_size)
 		pc->cfg.max_message_size = LR_SCTP_MAX_MESSAGE_SIZE;
 	pc->now = now;
 	pc->data_mline = -1;
-	pc->session_id = lr_prng_next(&pc->rng) >> 2;
 	pc->version = 1;
-	rand_token(pc, pc->cname, 16);
-	rand_token(pc, pc->stream_id, 36);
+	if (lr__pc_random(pc, &pc->session_id, sizeof(pc->session_id)) ||
+	    rand_token(pc, pc->cname, 16) ||
+	    rand_token(pc, pc->stream_id, 36)) {
+		free(pc);
+		return -EIO;
+	}
+	pc->session_id >>= 2; /* RFC 8866 §5.2: fits a signed 64-bit */
 	for (int i = 0; i < LR_PC_MAX_CHANNELS; i++)
 		pc->ch[i].sid = -1;
 	pc->early.max_bytes = 16384;
@@ -206,9 +218,13 @@ int lr__pc_new_tr(struct lr_pc *pc, const char *kind, enum lr_sdp_dir dir)
 	t->mline = -1;
 	t->send_pt = -1;
 	t->dtmf_pt = -1;
-	t->ssrc = lr__pc_rand32(pc) | 1;
-	t->seq = (uint16_t)lr__pc_rand32(pc);
-	t->ts_base = lr__pc_rand32(pc);
+	/* RFC 3550 §8.1, §5.1: random SSRC, first sequence number and
+	 * timestamp */
+	if (lr__pc_random(pc, &t->ssrc, sizeof(t->ssrc)) ||
+	    lr__pc_random(pc, &t->seq, sizeof(t->seq)) ||
+	    lr__pc_random(pc, &t->ts_base, sizeof(t->ts_base)))
+		return -EIO;
+	t->ssrc |= 1;
 	return pc->ntr++;
 }
 
@@ -348,7 +364,9 @@ int lr_pc_create_offer(struct lr_pc *pc, char *buf, size_t cap)
 	if (r)
 		return r;
 	if (pc->restart_pending) {
-		lr_ice_restart(pc->ice, pc->now);
+		r = lr_ice_restart(pc->ice, pc->now);
+		if (r)
+			return r;
 		pc->restart_pending = 0;
 	}
 	assign_mlines(pc);

@@ -59,7 +59,7 @@ struct lr__pctx {
 
 struct lr_pc {
 	struct lr_pc_config cfg;
-	uint64_t now, rng;
+	uint64_t now;
 	int closed;
 	enum lr_pc_signaling sig;
 	enum lr_pc_conn_state conn;
@@ -125,7 +125,8 @@ void lr__pc_emit_state(struct lr_pc *pc, enum lr_pc_ev_type t, int state);
 int lr__pc_queue_tx(struct lr_pc *pc, const uint8_t *buf, size_t len);
 void lr__pc_update_conn(struct lr_pc *pc);
 void lr__pc_negotiation_needed(struct lr_pc *pc);
-uint32_t lr__pc_rand32(struct lr_pc *pc);
+/* buf[0..len) from the driver's CSPRNG (cfg.rand): 0 or -EIO. */
+int lr__pc_random(struct lr_pc *pc, void *buf, size_t len);
 int lr__pc_new_tr(struct lr_pc *pc, const char *kind, enum lr_sdp_dir dir);
 
 /* offer.c */

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "linerate/lr_prng.h"
 #include "pc_internal.h"
 
 int lr__pc_ensure_ice(struct lr_pc *pc, int controlling)
@@ -23,7 +22,7 @@ int lr__pc_ensure_ice(struct lr_pc *pc, int controlling)
 		.local = pc->cfg.local,
 		.nlocal = pc->cfg.nlocal,
 		.stun_server = pc->cfg.stun_server,
-		.seed = lr_prng_next(&pc->rng),
+		.rand = pc->cfg.rand,
 	};
 
 	if (pc->ice)

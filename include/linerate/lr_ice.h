@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lr_rand.h"
 #include "lr_stun.h"
 
 enum lr_ice_cand_type {
@@ -59,8 +60,10 @@ struct lr_ice_config {
 	const struct lr_stun_addr *local; /* host addresses the driver bound */
 	unsigned nlocal;
 	const struct lr_stun_addr *stun_server; /* NULL: no srflx */
-	uint64_t seed;	 /* randomness: tie-breaker, transaction IDs,
-			    * credentials, consent jitter */
+	/* The driver's CSPRNG (required): credentials (RFC 8445 §5.3: 48
+	 * bits of ufrag, 144 of password), the tie-breaker, transaction IDs
+	 * (RFC 8489 §5) and consent jitter all come from it. */
+	struct lr_rand rand;
 	uint32_t ta_us;	 /* check pacing; 0 = 50 ms */
 	uint32_t rto_us; /* first retransmission timeout; 0 = 250 ms */
 	unsigned max_tx; /* transmissions of one check; 0 = 7 */
@@ -85,6 +88,13 @@ struct lr_ice_event {
 	int state;			/* STATE, GATHER_STATE, ROLE */
 };
 
+/* The largest check the agent builds: header, USERNAME of a 256-byte
+ * remote ufrag, ':' and ours, PRIORITY, ICE-CONTROLLING, USE-CANDIDATE,
+ * MESSAGE-INTEGRITY and FINGERPRINT (RFC 8445 §7.1.1, RFC 8489 §14). */
+#define LR_ICE_UFRAG_MAX 256
+#define LR_ICE_CHECK_MAX                                                       \
+	(20 + 4 + ((LR_ICE_UFRAG_MAX + 1 + 8 + 3) & ~3) + 8 + 12 + 4 + 24 + 8)
+
 struct lr_ice_transmit {
 	struct lr_stun_addr local, remote;
 	size_t len;
@@ -93,14 +103,16 @@ struct lr_ice_transmit {
 
 struct lr_ice_agent;
 
-/* 0 and *out, or -EINVAL / -ENOMEM. Gathering starts at once. */
+/* 0 and *out, or -EINVAL (no cfg->rand.fill, bad addresses), -EIO (the
+ * generator failed), -ENOMEM. Gathering starts at once. */
 int lr_ice_new(const struct lr_ice_config *cfg, uint64_t now,
 	       struct lr_ice_agent **out);
 void lr_ice_free(struct lr_ice_agent *a);
 void lr_ice_local_credentials(const struct lr_ice_agent *a, const char **ufrag,
 			      const char **pwd);
-/* Remote ufrag (4..256) and pwd (22..256). A change is an ICE restart
- * by the peer. 0 or -EINVAL. */
+/* Remote ufrag (4..256) and pwd (22..256) (RFC 8839 §5.4). A change is
+ * an ICE restart by the peer. 0 or -EINVAL. Checks to a peer with the
+ * longest of them still fit (LR_ICE_CHECK_MAX). */
 int lr_ice_set_remote_credentials(struct lr_ice_agent *a, const char *ufrag,
 				  const char *pwd);
 int lr_ice_add_remote_candidate(struct lr_ice_agent *a,
@@ -118,11 +130,12 @@ int lr_ice_poll_transmit(struct lr_ice_agent *a, struct lr_ice_transmit *t);
 int lr_ice_poll_event(struct lr_ice_agent *a, struct lr_ice_event *ev);
 /* The next time handle_timeout wants to run (UINT64_MAX: none). */
 uint64_t lr_ice_poll_timeout(const struct lr_ice_agent *a);
-/* ICE restart: new local credentials; media stays on the selected pair
- * until a new one is selected. From failed (and on a peer's restart,
- * seen as new remote credentials) the state goes back to checking and
- * checks run again; the failed pair is no longer selected. */
-void lr_ice_restart(struct lr_ice_agent *a, uint64_t now);
+/* ICE restart: new local credentials, fresh from the CSPRNG; media
+ * stays on the selected pair until a new one is selected. From failed
+ * (and on a peer's restart, seen as new remote credentials) the state
+ * goes back to checking and checks run again; the failed pair is no
+ * longer selected. 0, or -EIO (the generator failed: nothing changed). */
+int lr_ice_restart(struct lr_ice_agent *a, uint64_t now);
 void lr_ice_close(struct lr_ice_agent *a);
 
 enum lr_ice_conn_state lr_ice_state(const struct lr_ice_agent *a);
@@ -145,6 +158,10 @@ struct lr_ice_stats {
 	uint64_t checks_sent, checks_recv, responses_recv, responses_sent;
 	uint64_t role_conflicts, auth_failures, bad_stun, stray_responses;
 	uint64_t consent_sent, consent_ok;
+	/* checks not sent: the generator failed (no transaction ID), or the
+	 * message did not fit (neither happens with a working CSPRNG and the
+	 * limits above); the pair fails instead of waiting forever */
+	uint64_t checks_unsent;
 };
 void lr_ice_stats(const struct lr_ice_agent *a, struct lr_ice_stats *out);
 

@@ -48,8 +48,11 @@ struct lr_pc_config {
 	const struct lr_stun_addr *local; /* host addresses the driver bound */
 	unsigned nlocal;
 	const struct lr_stun_addr *stun_server; /* NULL: no srflx */
-	uint64_t seed; /* randomness for ICE, SSRCs, ids (from the driver's
-			* CSPRNG) */
+	/* The driver's CSPRNG (required; lr_rand_system() in a program):
+	 * ICE credentials, tie-breaker and transaction IDs, SSRCs, CNAME,
+	 * MSID and the SDP session id. lr_pc_new refuses a config without
+	 * it (-EINVAL); a generator that fails fails the call (-EIO). */
+	struct lr_rand rand;
 	int ice_lite;
 	/* DTLS-SRTP profiles, best first (NULL: browser order). */
 	const uint16_t *srtp_profiles;

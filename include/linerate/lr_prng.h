@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
 /*
  * lr_prng: xorshift64* (Vigna), a small deterministic generator for what
- * needs reproducible randomness from a caller's seed: the sans-IO
- * protocol machines (transaction IDs, tie-breakers, jitter), the network
- * simulator and tests. Not for keys: those come from the system CSPRNG,
- * by way of the driver.
+ * needs reproducible randomness from a caller's seed and nothing secret:
+ * the network simulator's loss and jitter, tests' payloads. It is not
+ * cryptographic: one output gives its state and every other output away.
+ * Never for credentials, tie-breakers, transaction IDs or keys: those
+ * come from the driver's CSPRNG (lr_rand.h).
  */
 #ifndef LINERATE_LR_PRNG_H
 #define LINERATE_LR_PRNG_H

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "linerate/lr_ice.h"
+#include "lr_sim_rand.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,10 +19,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.type = LR_ICE_HOST,
 		.priority = 2130706431,
 		.addr = {.family = 4, .port = 6000, .ip = {198, 51, 100, 2}}};
+	struct lr_sim_drbg drbg;
 	struct lr_ice_config cfg = {.controlling = size & 1,
 				    .local = &local,
 				    .nlocal = 1,
-				    .seed = 7};
+				    .rand = lr_sim_drbg_rand(&drbg)};
 	struct lr_ice_agent *a;
 	struct lr_ice_transmit t;
 	struct lr_ice_event ev;
@@ -29,6 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t now = 0;
 	size_t off = 0;
 
+	lr_sim_drbg_init(&drbg, 7); /* the same agent for the same input */
 	if (lr_ice_new(&cfg, 0, &a))
 		return 0;
 	/* the remote credentials the fuzzer's seeds are signed with */

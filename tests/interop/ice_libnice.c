@@ -134,7 +134,7 @@ static int run_case(int we_control)
 		struct lr_ice_config cfg = {.controlling = we_control,
 					    .local = &local,
 					    .nlocal = 1,
-					    .seed = now_us()};
+					    .rand = lr_rand_system()};
 
 		if (lr_ice_new(&cfg, now_us(), &ice))
 			return 0;

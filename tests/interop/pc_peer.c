@@ -618,11 +618,10 @@ static int dtls_facts(const struct run *r)
 
 static int setup(struct run *r)
 {
-	uint64_t seed, serial;
+	uint64_t serial;
 	struct lr_pc_config c = {.nlocal = 1};
 
-	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed) ||
-	    getrandom(&serial, sizeof(serial), 0) != sizeof(serial) ||
+	if (getrandom(&serial, sizeof(serial), 0) != sizeof(serial) ||
 	    bind_loopback(r))
 		return -1;
 	if (r->use_dp) {
@@ -639,7 +638,7 @@ static int setup(struct run *r)
 		return -1;
 	c.cert = r->cert;
 	c.local = &r->local;
-	c.seed = seed | 1;
+	c.rand = lr_rand_system();
 	if (lr_pc_new(&c, now_us(), &r->pc))
 		return -1;
 	r->audio = lr_pc_add_transceiver(r->pc, "audio", LR_SDP_SENDRECV);

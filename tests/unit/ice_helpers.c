@@ -121,6 +121,9 @@ void run(struct world *w, uint64_t until)
 						       tx.len);
 						w->p[i].last_req_len = tx.len;
 					}
+					if (w->tap)
+						w->tap(w->tap_ctx, i, tx.buf,
+						       tx.len);
 					lr_sim_send(w->sim, &s, &d, tx.buf,
 						    tx.len);
 				}
@@ -208,9 +211,11 @@ void world_init(struct world *w, const struct opts *o)
 			.local = &w->p[i].addr,
 			.nlocal = 1,
 			.stun_server = i == 0 && o->nat0 ? &w->stun_addr : NULL,
-			.seed = 100 + (uint64_t)i,
 		};
 
+		lr_sim_drbg_init(&w->p[i].drbg,
+				 100 + (uint64_t)i + (o->seed << 8));
+		cfg.rand = lr_sim_drbg_rand(&w->p[i].drbg);
 		w->p[i].host = lr_sim_add_host(w->sim, i == 0 ? nat : -1);
 		lr_sim_host_addr(w->sim, w->p[i].host, &sa);
 		CU_ASSERT_EQUAL_FATAL(lr_ice_new(&cfg, 0, &w->p[i].a), 0);

@@ -10,11 +10,13 @@
 #include "linerate/lr_ice.h"
 #include "linerate/lr_stun.h"
 #include "lr_sim.h"
+#include "lr_sim_rand.h"
 #include "lr_sim_stun.h"
 #include "lr_test.h"
 
 struct peer {
 	struct lr_ice_agent *a;
+	struct lr_sim_drbg drbg; /* its CSPRNG, repeatable from the seed */
 	int host;
 	struct lr_stun_addr addr;
 	int states[32];
@@ -42,6 +44,9 @@ struct world {
 	int stun_host;
 	struct lr_stun_addr stun_addr;
 	uint64_t trickle_delay; /* hold candidates of p[1] until then */
+	/* sees every datagram an agent sends (NULL: nothing does) */
+	void (*tap)(void *ctx, int from, const uint8_t *buf, size_t len);
+	void *tap_ctx;
 };
 
 #define to_sim	 lr_sim_from_stun
@@ -65,7 +70,10 @@ void assert_selected_event(const struct peer *p);
 void assert_connected(struct world *w);
 void connect_world(struct world *w, const struct opts *o, uint64_t until);
 
-/* test_ice_restart.c's tests, added to the one suite in order. */
+/* test_ice_restart.c's, test_ice_auth.c's and test_ice_secrets.c's
+ * tests, added to the one suite in order. */
 void ice_restart_add_tests(CU_pSuite s);
+void ice_auth_add_tests(CU_pSuite s);
+void ice_secrets_add_tests(CU_pSuite s);
 
 #endif

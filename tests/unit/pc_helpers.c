@@ -25,12 +25,12 @@ void world_init(struct world *w, const struct wopts *o)
 		struct lr_sim_addr sa;
 		struct lr_pc_config c = {.cert = certs[i],
 					 .nlocal = 1,
-					 .seed = 1000 + (uint64_t)i +
-						 (o->seed << 8),
 					 .srtp_profiles = o->profiles[i],
 					 .nprofiles = o->nprofiles[i],
 					 .idp = o->idp[i]};
 
+		lr_sim_drbg_init(&p->drbg, 1000 + (uint64_t)i + (o->seed << 8));
+		c.rand = lr_sim_drbg_rand(&p->drbg);
 		p->addr = lr_sim_stun_v4(192, 0, 2, (uint8_t)(50 + i),
 					 o->port[i] ? o->port[i] : 40000);
 		c.local = &p->addr;

@@ -9,6 +9,7 @@
 
 #include "linerate/lr_pc.h"
 #include "lr_sim.h"
+#include "lr_sim_rand.h"
 #include "lr_sim_stun.h"
 #include "lr_test.h"
 
@@ -30,6 +31,7 @@ struct rec {
 
 struct peer {
 	struct lr_pc *pc;
+	struct lr_sim_drbg drbg; /* its CSPRNG, repeatable from the seed */
 	struct lr_stun_addr addr;
 	int host;
 	struct rec r[MAXREC];
@@ -75,5 +77,7 @@ unsigned rtp_with(const struct peer *p, int tr, uint32_t lo, uint32_t hi);
 
 /* test_pc_signaling.c's tests, added to the one suite after the others. */
 void pc_signaling_add_tests(CU_pSuite s);
+/* test_pc_secrets.c's (issue 12, defect 1). */
+void pc_secrets_add_tests(CU_pSuite s);
 
 #endif

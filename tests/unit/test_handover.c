@@ -213,7 +213,7 @@ static void setup_world(struct world *w)
 		(struct lr_stun_addr){.family = 4, .port = ntohs(a.sin_port)};
 	memcpy(w->paddr.ip, &a.sin_addr, 4);
 	for (int i = 0; i < 2; i++) {
-		struct lr_pc_config c = {.nlocal = 1, .seed = 77 + (uint64_t)i};
+		struct lr_pc_config c = {.nlocal = 1, .rand = lr_rand_system()};
 
 		lr_cert_generate(LR_CERT_ECDSA_P256, (int64_t)time(NULL), 30,
 				 (uint64_t)i + 5, &w->cert[i]);

@@ -201,6 +201,8 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_loss);
 	LR_ADD_TEST(s, test_nat);
 	ice_restart_add_tests(s);
+	ice_auth_add_tests(s);
+	ice_secrets_add_tests(s);
 	if (CU_get_error() != CUE_SUCCESS)
 		return;
 	LR_ADD_TEST(s, test_trickle_late);

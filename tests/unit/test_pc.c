@@ -519,4 +519,5 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_partial_reliability);
 	LR_ADD_TEST(s, test_dtmf);
 	pc_signaling_add_tests(s);
+	pc_secrets_add_tests(s);
 }

@@ -335,6 +335,49 @@ static void test_malformed(void)
 	CU_ASSERT_STRING_EQUAL(lr_stun_err_name(99), "unknown");
 }
 
+/* Issue 12 (mutation run): an attribute whose length runs past the end
+ * of the message by 1 to 4 bytes (its value, or its padding, RFC 8489
+ * §14) is an overrun, not read past the datagram; only a far-out length
+ * was tested before. */
+static void test_attr_overrun_by_a_few(void)
+{
+	uint8_t out[64], txid[12] = {3};
+	struct lr_stun_builder bl;
+	struct lr_stun_msg m;
+	int n;
+
+	for (unsigned vlen = 5; vlen <= 8; vlen++) {
+		lr_stun_build_init(&bl, out, sizeof(out), LR_STUN_BINDING,
+				   LR_STUN_REQUEST, txid);
+		lr_stun_add_u32(&bl, LR_STUN_PRIORITY, 7);
+		lr_stun_add(&bl, LR_STUN_USERNAME, "abcdefgh", vlen);
+		n = lr_stun_build_end(&bl);
+		CU_ASSERT_EQUAL_FATAL(n, 20 + 8 + 12);
+		CU_ASSERT_EQUAL(lr_stun_parse(&m, out, (size_t)n), LR_STUN_OK);
+		/* the value's length, 1..4 past the padded end */
+		for (unsigned over = 1; over <= 4; over++) {
+			unsigned l = ((vlen + 3) & ~3u) + over;
+
+			out[20 + 8 + 2] = (uint8_t)(l >> 8);
+			out[20 + 8 + 3] = (uint8_t)l;
+			CU_ASSERT_EQUAL(lr_stun_parse(&m, out, (size_t)n),
+					LR_STUN_ERR_ATTR_OVERRUN);
+		}
+	}
+	/* the first attribute running 1..4 bytes into nothing: the message
+	 * length says 8 bytes of attributes, PRIORITY claims more */
+	lr_stun_build_init(&bl, out, sizeof(out), LR_STUN_BINDING,
+			   LR_STUN_REQUEST, txid);
+	lr_stun_add(&bl, 0x8777, "abcd", 4); /* comprehension-optional */
+	n = lr_stun_build_end(&bl);
+	CU_ASSERT_EQUAL_FATAL(n, 28);
+	for (unsigned l = 5; l <= 8; l++) {
+		out[23] = (uint8_t)l;
+		CU_ASSERT_EQUAL(lr_stun_parse(&m, out, (size_t)n),
+				LR_STUN_ERR_ATTR_OVERRUN);
+	}
+}
+
 static void test_attrs_after_fingerprint_and_integrity(void)
 {
 	uint8_t out[256], txid[12] = {9};
@@ -379,5 +422,6 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_error_and_420);
 	LR_ADD_TEST(s, test_builder_limits);
 	LR_ADD_TEST(s, test_malformed);
+	LR_ADD_TEST(s, test_attr_overrun_by_a_few);
 	LR_ADD_TEST(s, test_attrs_after_fingerprint_and_integrity);
 }
