@@ -211,7 +211,16 @@ enum lr_dtls_state lr_pc_dtls_state(const struct lr_pc *pc);
 /* The identity the peer asserted and our IdP validated, or NULL. */
 const char *lr_pc_peer_identity(const struct lr_pc *pc);
 
-/* The transport. */
+/* The transport. A datagram that arrived on local from remote: 0, or
+ * -errno if it was refused (counted in getStats()). DTLS is taken only
+ * from an address that proved the ICE credentials (an authenticated
+ * check from it, a signed response to one of ours, or the selected
+ * pair): from others it is held a while (before the answer is applied or
+ * the sender's check has arrived; -ENOBUFS when there is no room,
+ * "linerateDtlsEarlyDropped") and dropped once the handshake has its
+ * peer (-EACCES, "linerateDtlsUnauthenticated"). RTP/RTCP is taken only
+ * from the selected pair (-EINVAL, "linerateNotSelectedPair"), or is for
+ * the data plane after a hand-over (-EXDEV). */
 int lr_pc_handle_packet(struct lr_pc *pc, uint64_t now,
 			const struct lr_stun_addr *local,
 			const struct lr_stun_addr *remote, const uint8_t *buf,

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "pc_helpers.h"
+#include "pc_tests.h"
 
 static int setup(void)
 {
@@ -523,4 +524,5 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_partial_reliability);
 	LR_ADD_TEST(s, test_dtmf);
 	pc_signaling_add_tests(s);
+	pc_gate_add_tests(s);
 }
