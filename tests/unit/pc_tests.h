@@ -6,5 +6,6 @@
 #include "lr_test.h"
 
 void pc_gate_add_tests(CU_pSuite s);   /* test_pc_gate.c */
+void pc_limits_add_tests(CU_pSuite s); /* test_pc_limits.c */
 
 #endif

@@ -525,4 +525,5 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_dtmf);
 	pc_signaling_add_tests(s);
 	pc_gate_add_tests(s);
+	pc_limits_add_tests(s);
 }
