@@ -128,6 +128,13 @@ static void transport(struct js *j, const struct lr_pc *pc)
 			    ->fingerprint_mismatch,
 		    (unsigned long long)lr_dtls_stats(pc->dtls)
 			    ->rx_plain_alerts);
+	if (pc->sctp)
+		put(j,
+		    ",\"linerateSctpRxTooBig\":%llu"
+		    ",\"linerateSctpRxPartialAborted\":%llu",
+		    (unsigned long long)lr_sctp_stats(pc->sctp)->rx_too_big,
+		    (unsigned long long)lr_sctp_stats(pc->sctp)
+			    ->rx_partial_aborted);
 	/* DTLS not from an address ICE authenticated (dtls_gate.c) */
 	put(j,
 	    ",\"linerateDtlsUnauthenticated\":%llu"

@@ -61,7 +61,10 @@ struct lr_pc_config {
 	 * (one per thread that drives this lr_pc). */
 	const struct lr_dtls_ctx *dtls_ctx;
 	struct lr_srtp_worker *srtp_worker;
-	uint32_t max_message_size; /* what we accept; 0 = 1 MiB */
+	/* What we accept, and advertise in a=max-message-size; 0 = 1 MiB
+	 * (LR_SCTP_MAX_MESSAGE_SIZE). A larger message from the peer is
+	 * dropped and its channel closed (DC_ERROR, then DC_CLOSING). */
+	uint32_t max_message_size;
 };
 
 enum lr_pc_sdp_type { /* RTCSdpType */
@@ -111,6 +114,9 @@ enum lr_pc_ev_type {
 					* (RTCIdentityAssertion.name) */
 	LR_PC_EV_IDP_ASSERTION_ERROR,  /* our IdP could not sign; state */
 	LR_PC_EV_IDP_VALIDATION_ERROR, /* the peer's assertion refused */
+	LR_PC_EV_DC_ERROR,	       /* channel: a message dropped (one
+					* over our max_message_size closes
+					* the channel too: DC_CLOSING) */
 };
 
 /* Everything a data plane needs to take a flow over. */
