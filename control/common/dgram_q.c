@@ -10,7 +10,8 @@ int lr__dgram_push(struct lr__dgram_q *q, const void *data, size_t len)
 {
 	struct lr__dgram *g;
 
-	if (q->max_bytes && q->bytes + len > q->max_bytes) {
+	if ((q->max_bytes && q->bytes + len > q->max_bytes) ||
+	    (q->max_count && q->count >= q->max_count)) {
 		q->drops++;
 		return -ENOBUFS;
 	}

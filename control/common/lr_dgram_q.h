@@ -19,9 +19,10 @@ struct lr__dgram_q {
 	size_t count, bytes;
 	size_t max_bytes; /* pushes beyond this are refused */
 	uint64_t drops;	  /* ... and counted here */
+	size_t max_count; /* likewise beyond this many datagrams (0: any) */
 };
 
-/* 0, -ENOBUFS (over max_bytes), -ENOMEM. */
+/* 0, -ENOBUFS (over max_bytes or max_count), -ENOMEM. */
 int lr__dgram_push(struct lr__dgram_q *q, const void *data, size_t len);
 /* Length of the head datagram, or 0 if empty. */
 size_t lr__dgram_peek(const struct lr__dgram_q *q);

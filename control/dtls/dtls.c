@@ -413,9 +413,45 @@ static int frame_ok(const uint8_t *p, size_t len)
 	return 1;
 }
 
+/*
+ * Epoch 0 has no protection (RFC 6347 §4.1), so a plaintext alert may
+ * come from anyone who can reach our address; OpenSSL would end the
+ * association on a forged fatal one. Such records are dropped (and
+ * counted) here, before and after the handshake: after it OpenSSL would
+ * drop them too (the read epoch is 1), but that is its internals.
+ * Records are framed (frame_ok). The datagram's length without them; if
+ * some were dropped the rest is copied to out (room for len bytes).
+ */
+static size_t drop_plain_alerts(struct lr_dtls *d, const uint8_t *p, size_t len,
+				uint8_t *out, int *copied)
+{
+	size_t off = 0, n = 0;
+
+	*copied = 0;
+	while (off < len) {
+		const uint8_t *r = p + off;
+		size_t rl = RECORD_HDR + ((size_t)r[11] << 8 | r[12]);
+
+		if (r[0] == 21 && !r[3] && !r[4]) {
+			d->st.rx_plain_alerts++;
+			if (!*copied)
+				memcpy(out, p, off); /* the records before */
+			*copied = 1;
+		} else {
+			if (*copied)
+				memcpy(out + n, r, rl);
+			n += rl;
+		}
+		off += rl;
+	}
+	return n;
+}
+
 int lr_dtls_handle_input(struct lr_dtls *d, uint64_t now, const uint8_t *buf,
 			 size_t len)
 {
+	int copied;
+
 	d->now = now;
 	d->st.rx_datagrams++;
 	d->st.rx_bytes += len;
@@ -427,7 +463,10 @@ int lr_dtls_handle_input(struct lr_dtls *d, uint64_t now, const uint8_t *buf,
 		d->st.rx_rejected++;
 		return -EINVAL;
 	}
-	if (d->state == LR_DTLS_FAILED || d->state == LR_DTLS_CLOSED)
+	len = drop_plain_alerts(d, buf, len, d->scratch, &copied);
+	if (copied)
+		buf = d->scratch;
+	if (!len || d->state == LR_DTLS_FAILED || d->state == LR_DTLS_CLOSED)
 		return 0;
 	if (lr__dgram_push(&d->in, buf, len)) {
 		d->st.rx_rejected++;

@@ -97,6 +97,7 @@ void lr__pc_sctp_up(struct lr_pc *pc)
 		.dtls_client = pc->dtls_client,
 		.remote_port = pc->remote_sctp_port,
 		.remote_max_message_size = pc->remote_mms,
+		.max_message_size = pc->cfg.max_message_size, /* advertised */
 	};
 
 	if (pc->sctp || lr_sctp_new(&c, &pc->sctp))
@@ -185,6 +186,10 @@ void lr__pc_sctp_events(struct lr_pc *pc)
 		case LR_SCTP_EV_BUFFERED_LOW:
 			if (i >= 0)
 				e = lr__pc_emit(pc, LR_PC_EV_DC_BUFFERED_LOW);
+			break;
+		case LR_SCTP_EV_ERROR:
+			if (i >= 0)
+				e = lr__pc_emit(pc, LR_PC_EV_DC_ERROR);
 			break;
 		default:
 			break;

@@ -106,20 +106,18 @@ static int make_dtls(struct lr_pc *pc)
 		.profiles = pc->cfg.srtp_profiles,
 		.nprofiles = pc->cfg.nprofiles,
 	};
-	uint8_t buf[2048];
-	size_t n;
 	int r = lr_dtls_new(&c, &pc->dtls);
 
 	if (r)
 		return r;
 	pc->dtls_state = LR_DTLS_NEW;
 	if (!pc->dtls_client) {
-		/* The server waits; what came early is handled now. */
+		/* The server waits. */
 		lr_dtls_start(pc->dtls, pc->now);
 		pc->dtls_started = 1;
-		while ((n = lr__dgram_pop(&pc->early, buf, sizeof(buf))))
-			lr_dtls_handle_input(pc->dtls, pc->now, buf, n);
 	}
+	/* What came early from an authenticated address is handled now. */
+	lr__pc_dtls_release(pc);
 	return 0;
 }
 

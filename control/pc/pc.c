@@ -131,7 +131,6 @@ int lr_pc_new(const struct lr_pc_config *cfg, uint64_t now, struct lr_pc **out)
 	pc->session_id >>= 2; /* RFC 8866 §5.2: fits a signed 64-bit */
 	for (int i = 0; i < LR_PC_MAX_CHANNELS; i++)
 		pc->ch[i].sid = -1;
-	pc->early.max_bytes = 16384;
 	*out = pc;
 	return 0;
 }
@@ -176,7 +175,7 @@ void lr_pc_free(struct lr_pc *pc)
 	free(pc->cur_remote);
 	free(pc->pend_local);
 	free(pc->pend_remote);
-	lr__dgram_clear(&pc->early);
+	lr__pc_early_clear(pc);
 	free(pc);
 }
 

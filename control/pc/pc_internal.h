@@ -9,6 +9,11 @@
 #include "lr_dgram_q.h"
 
 #define PC_MAX_LCANDS 16
+/* DTLS that came before it could be judged (dtls_gate.c): this many
+ * sources, each with at most this many datagrams and bytes. */
+#define PC_EARLY_SOURCES 4
+#define PC_EARLY_DGRAMS	 4
+#define PC_EARLY_BYTES	 8192
 
 struct lr__tr {
 	char kind[8];	     /* "audio" or "video" */
@@ -57,6 +62,12 @@ struct lr__pctx {
 	struct lr_pc_transmit t;
 };
 
+struct lr__early_src {
+	int used;
+	struct lr_stun_addr addr;
+	struct lr__dgram_q q;
+};
+
 struct lr_pc {
 	struct lr_pc_config cfg;
 	uint64_t now;
@@ -78,8 +89,8 @@ struct lr_pc {
 	char lcands[PC_MAX_LCANDS][200]; /* our candidates, SDP form */
 	int nlcands;
 	int gather_done;
-	struct lr__dgram_q early; /* DTLS that came before our DTLS */
-	int ice_events_on;	  /* after the first setLocalDescription */
+	struct lr__early_src early[PC_EARLY_SOURCES]; /* DTLS waiting */
+	int ice_events_on; /* after the first setLocalDescription */
 	enum lr_ice_conn_state ice_state;
 	enum lr_ice_gather_state gather_state;
 	char remote_fp[LR_CERT_FP_MAX];
@@ -117,6 +128,9 @@ struct lr_pc {
 	uint64_t bytes_sent, bytes_recv, pkts_sent, pkts_recv;
 	unsigned dc_opened, dc_closed;
 	uint8_t scratch[1600];
+	/* DTLS only from authenticated addresses (dtls_gate.c) */
+	int dtls_peer_seen; /* one of them reached lr_dtls */
+	uint64_t rx_dtls_unauth, rx_dtls_early_drops;
 };
 
 /* pc.c */
@@ -152,6 +166,15 @@ int lr__pc_cand_from_sdp(const char *value, struct lr_ice_candidate *c);
 void lr__pc_emit_gathered(struct lr_pc *pc);
 void lr__pc_start_dtls(struct lr_pc *pc);
 void lr__pc_pump(struct lr_pc *pc);
+
+/* dtls_gate.c: DTLS from src to lr_dtls if ICE authenticated src, else
+ * held (bounded) or refused; 0 or -errno (-EACCES: unauthenticated,
+ * -ENOBUFS: no room to wait, or lr_dtls_handle_input's). */
+int lr__pc_dtls_input(struct lr_pc *pc, const struct lr_stun_addr *src,
+		      const uint8_t *buf, size_t len);
+/* Held datagrams whose source is now authenticated go to lr_dtls. */
+void lr__pc_dtls_release(struct lr_pc *pc);
+void lr__pc_early_clear(struct lr_pc *pc);
 
 /* media.c */
 void lr__pc_on_rtp(struct lr_pc *pc, uint8_t *buf, size_t len);

@@ -121,10 +121,26 @@ static void transport(struct js *j, const struct lr_pc *pc)
 	if (pc->dtls)
 		put(j,
 		    ",\"linerateDtlsRetransmits\":%llu,"
-		    "\"linerateFingerprintMismatches\":%llu",
+		    "\"linerateFingerprintMismatches\":%llu,"
+		    "\"linerateDtlsPlainAlerts\":%llu",
 		    (unsigned long long)lr_dtls_stats(pc->dtls)->retransmits,
 		    (unsigned long long)lr_dtls_stats(pc->dtls)
-			    ->fingerprint_mismatch);
+			    ->fingerprint_mismatch,
+		    (unsigned long long)lr_dtls_stats(pc->dtls)
+			    ->rx_plain_alerts);
+	if (pc->sctp)
+		put(j,
+		    ",\"linerateSctpRxTooBig\":%llu"
+		    ",\"linerateSctpRxPartialAborted\":%llu",
+		    (unsigned long long)lr_sctp_stats(pc->sctp)->rx_too_big,
+		    (unsigned long long)lr_sctp_stats(pc->sctp)
+			    ->rx_partial_aborted);
+	/* DTLS not from an address ICE authenticated (dtls_gate.c) */
+	put(j,
+	    ",\"linerateDtlsUnauthenticated\":%llu"
+	    ",\"linerateDtlsEarlyDropped\":%llu",
+	    (unsigned long long)pc->rx_dtls_unauth,
+	    (unsigned long long)pc->rx_dtls_early_drops);
 	put(j,
 	    ",\"linerateRtpDropped\":%llu,\"linerateNotSelectedPair\":%llu"
 	    ",\"linerateUnknownDatagrams\":%llu,\"linerateDtlsRefused\":%llu}",

@@ -149,6 +149,7 @@ void lr__pc_pump(struct lr_pc *pc)
 	int n;
 
 	ice_events(pc);
+	lr__pc_dtls_release(pc); /* sources a STUN check just proved */
 	if ((pc->ice_state == LR_ICE_CONNECTED ||
 	     pc->ice_state == LR_ICE_COMPLETED) &&
 	    pc->dtls_client)
@@ -194,15 +195,8 @@ int lr_pc_handle_packet(struct lr_pc *pc, uint64_t now,
 			    : -EINVAL;
 		break;
 	case LR_DEMUX_DTLS:
-		if (!pc->dtls) {
-			/* Before our answer is applied: keep a little. */
-			if (lr__dgram_push(&pc->early, buf, len))
-				pc->rx_dtls_refused++;
-			break;
-		}
-		r = lr_dtls_handle_input(pc->dtls, now, buf, len);
-		if (r)
-			pc->rx_dtls_refused++;
+		/* Only from an address ICE authenticated (dtls_gate.c). */
+		r = lr__pc_dtls_input(pc, remote, buf, len);
 		break;
 	case LR_DEMUX_RTP:
 	case LR_DEMUX_RTCP:

@@ -93,6 +93,17 @@ static void on_notification(struct lr_sctp *s, const union sctp_notification *n,
 	case SCTP_STREAM_RESET_EVENT:
 		on_reset(s, &n->sn_strreset_event);
 		break;
+	case SCTP_PARTIAL_DELIVERY_EVENT:
+		/* The sender abandoned a message we had part of (PR-SCTP):
+		 * what came of it is dropped, not joined to the next. Only
+		 * pdapi_indication is read: after it usrsctp 0.9.5's header
+		 * (32-bit stream and seq) and library (16-bit: a 20-byte
+		 * event) disagree. One message is received at a time, so it
+		 * is that one. */
+		if (len >= 12 && n->sn_pdapi_event.pdapi_indication ==
+					 SCTP_PARTIAL_DELIVERY_ABORTED)
+			lr__sctp_rx_abort(s, -1);
+		break;
 	default:
 		break; /* SENDER_DRY, SEND_FAILED: pump runs after input */
 	}
@@ -120,6 +131,11 @@ static void drain(struct lr_sctp *s)
 				  &infolen, &infotype, &flags);
 		if (n < 0)
 			return; /* EWOULDBLOCK: nothing more */
+		if ((flags & MSG_TRUNC) && !(flags & MSG_NOTIFICATION)) {
+			/* The end of a message usrsctp gave up part way. */
+			lr__sctp_rx_abort(s, -1);
+			continue;
+		}
 		if (n == 0) {
 			/* The association is gone. */
 			if (s->state != LR_SCTP_CLOSED &&
@@ -155,6 +171,11 @@ static int set_opts(struct lr_sctp *s)
 				    .sinit_max_instreams =
 					    LR_SCTP_MAX_CHANNELS};
 	int one = 1, buf = SOCK_BUF;
+	/* One message at a time from usrsctp (no interleaving of streams),
+	 * in pieces once rbuf's worth of it is there: channel.c keeps one
+	 * reassembly buffer on these two. */
+	int interleave = 1;
+	uint32_t pd_point = sizeof(s->rbuf);
 
 	if (usrsctp_set_non_blocking(s->sock, 1) ||
 	    usrsctp_setsockopt(s->sock, SOL_SOCKET, SO_LINGER, &lg,
@@ -170,7 +191,12 @@ static int set_opts(struct lr_sctp *s)
 	    usrsctp_setsockopt(s->sock, IPPROTO_SCTP, SCTP_RECVRCVINFO, &one,
 			       sizeof(one)) ||
 	    usrsctp_setsockopt(s->sock, IPPROTO_SCTP, SCTP_INITMSG, &init,
-			       sizeof(init)))
+			       sizeof(init)) ||
+	    usrsctp_setsockopt(s->sock, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE,
+			       &interleave, sizeof(interleave)) ||
+	    usrsctp_setsockopt(s->sock, IPPROTO_SCTP,
+			       SCTP_PARTIAL_DELIVERY_POINT, &pd_point,
+			       sizeof(pd_point)))
 		return -EINVAL;
 	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
 		struct sctp_event ev = {.se_assoc_id = SCTP_ALL_ASSOC,
@@ -213,6 +239,9 @@ int lr_sctp_new(const struct lr_sctp_config *cfg, struct lr_sctp **out)
 		s->cfg.remote_port = LR_SCTP_PORT;
 	if (!s->cfg.remote_max_message_size)
 		s->cfg.remote_max_message_size = 65536;
+	if (!s->cfg.max_message_size)
+		s->cfg.max_message_size = LR_SCTP_MAX_MESSAGE_SIZE;
+	s->rx_sid = -1;
 	if (!s->cfg.mtu)
 		s->cfg.mtu = 1160;
 	s->out.max_bytes = 8u << 20;
@@ -254,6 +283,7 @@ void lr_sctp_free(struct lr_sctp *s)
 		free(m);
 	}
 	lr__sctp_free_channels(s);
+	lr__sctp_rx_free(s);
 	lr__dgram_clear(&s->out);
 	free(s);
 }

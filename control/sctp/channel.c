@@ -24,7 +24,6 @@ static void dc_free(struct lr__dc *c)
 		return;
 	free(c->label);
 	free(c->protocol);
-	free(c->rx);
 	free(c);
 }
 
@@ -247,36 +246,100 @@ static void on_dcep(struct lr_sctp *s, uint16_t sid, const uint8_t *data,
 	set_open(s, c);
 }
 
-static int grow(struct lr__dc *c, size_t need)
+/*
+ * Receiving. usrsctp delivers one message at a time (fragment interleave
+ * level 1, set in assoc.c), in pieces: from its partial delivery point
+ * on, and in reads of at most sizeof(s->rbuf). So one buffer, s->rx,
+ * holds the message being received, whatever its channel; it grows to
+ * at most cfg.max_message_size and goes with the message to the event
+ * (or is freed). A piece of another stream before the message ended
+ * means usrsctp gave that message up (the sender abandoned it, PR-SCTP):
+ * it is dropped, as on a partial delivery abort event.
+ */
+static void rx_done(struct lr_sctp *s)
 {
-	size_t cap = c->rx_cap ? c->rx_cap : 4096;
+	s->st.rx_buffered -= s->rx_cap;
+	free(s->rx);
+	s->rx = NULL;
+	s->rx_len = s->rx_cap = 0;
+	s->rx_sid = -1;
+	s->rx_drop = 0;
+}
+
+void lr__sctp_rx_free(struct lr_sctp *s)
+{
+	rx_done(s);
+}
+
+void lr__sctp_rx_abort(struct lr_sctp *s, int sid)
+{
+	if (s->rx_sid < 0 || (sid >= 0 && sid != s->rx_sid))
+		return;
+	s->st.rx_partial_aborted++;
+	rx_done(s);
+}
+
+static int rx_append(struct lr_sctp *s, const uint8_t *data, size_t len)
+{
+	size_t need = s->rx_len + len, cap = s->rx_cap ? s->rx_cap : 4096;
 	uint8_t *p;
 
+	if (need > s->cfg.max_message_size)
+		return -EMSGSIZE;
 	while (cap < need)
 		cap *= 2;
-	if (cap == c->rx_cap)
-		return 0;
-	p = realloc(c->rx, cap);
-	if (!p)
-		return -ENOMEM;
-	c->rx = p;
-	c->rx_cap = cap;
+	if (cap > s->cfg.max_message_size)
+		cap = s->cfg.max_message_size;
+	if (cap != s->rx_cap) {
+		p = realloc(s->rx, cap);
+		if (!p)
+			return -ENOMEM;
+		s->st.rx_buffered += cap - s->rx_cap;
+		if (s->st.rx_buffered > s->st.rx_buffered_max)
+			s->st.rx_buffered_max = s->st.rx_buffered;
+		s->rx = p;
+		s->rx_cap = cap;
+	}
+	memcpy(s->rx + s->rx_len, data, len);
+	s->rx_len = need;
 	return 0;
 }
 
+/* Over our max-message-size (or no memory for it): RFC 8831 §6.6, an
+ * error with a received message, so the receiver closes the channel
+ * (outgoing stream reset, from the pump after this input). */
+static void refuse(struct lr_sctp *s, struct lr__dc *c)
+{
+	s->st.rx_too_big++;
+	s->st.rx_buffered -= s->rx_cap;
+	free(s->rx);
+	s->rx = NULL;
+	s->rx_len = s->rx_cap = 0;
+	s->rx_drop = 1;
+	lr__sctp_emit(s, LR_SCTP_EV_ERROR, c->id, 0, NULL, 0);
+	if (c->state == LR_DC_OPEN || c->state == LR_DC_CONNECTING) {
+		c->state = LR_DC_CLOSING;
+		lr__sctp_emit(s, LR_SCTP_EV_CLOSING, c->id, 0, NULL, 0);
+	}
+}
+
+/* The message in s->rx, whole: it goes to the event. */
 static void deliver(struct lr_sctp *s, struct lr__dc *c, uint32_t ppid)
 {
 	int binary = ppid == LR_PPID_BINARY || ppid == LR_PPID_BINARY_EMPTY ||
 		     ppid == LR_PPID_BINARY_PARTIAL;
 	int empty =
 		ppid == LR_PPID_STRING_EMPTY || ppid == LR_PPID_BINARY_EMPTY;
-	size_t len = empty ? 0 : c->rx_len;
-	uint8_t *msg = malloc(len ? len : 1);
+	size_t len = empty ? 0 : s->rx_len;
+	uint8_t *msg = len ? realloc(s->rx, len) : malloc(1);
 
 	if (!msg)
-		return;
-	if (len)
-		memcpy(msg, c->rx, len);
+		return; /* rx_done() frees s->rx */
+	if (len) {
+		s->st.rx_buffered -= s->rx_cap;
+		s->rx = NULL; /* the event has it now */
+		s->rx_len = s->rx_cap = 0;
+	}
 	c->st.messages_received++;
 	c->st.bytes_received += len;
 	s->st.messages_received++;
@@ -284,38 +347,49 @@ static void deliver(struct lr_sctp *s, struct lr__dc *c, uint32_t ppid)
 	lr__sctp_emit(s, LR_SCTP_EV_MESSAGE, c->id, binary, msg, len);
 }
 
+/* A new message begins on sid: is it wanted? */
+static void rx_begin(struct lr_sctp *s, uint16_t sid, uint32_t ppid, int eor)
+{
+	const struct lr__dc *c = get(s, sid);
+
+	s->rx_sid = sid;
+	s->rx_ppid = ppid;
+	s->rx_drop = 0;
+	if (ppid == LR_PPID_DCEP) {
+		/* DCEP messages are small and come whole. */
+		if (!eor) {
+			s->st.dcep_errors++;
+			s->rx_drop = 1;
+		}
+	} else if (!c || c->state == LR_DC_CLOSED) {
+		s->st.rx_unknown_stream++;
+		s->rx_drop = 1;
+	}
+}
+
 void lr__sctp_on_data(struct lr_sctp *s, uint16_t sid, uint32_t ppid,
 		      const uint8_t *data, size_t len, int eor)
 {
-	struct lr__dc *c = get(s, sid);
+	struct lr__dc *c;
 
-	if (ppid == LR_PPID_DCEP) {
-		/* DCEP messages are small and never split. */
-		if (eor)
-			on_dcep(s, sid, data, len);
-		return;
-	}
-	if (!c || c->state == LR_DC_CLOSED) {
-		s->st.rx_unknown_stream++;
-		return;
-	}
-	if (!c->rx_drop) {
-		if (c->rx_len + len > LR_SCTP_MAX_MESSAGE_SIZE ||
-		    grow(c, c->rx_len + len)) {
-			c->rx_drop = 1;
-			s->st.rx_too_big++;
-			lr__sctp_emit(s, LR_SCTP_EV_ERROR, sid, 0, NULL, 0);
-		} else {
-			memcpy(c->rx + c->rx_len, data, len);
-			c->rx_len += len;
-		}
+	if (s->rx_sid >= 0 && s->rx_sid != sid)
+		lr__sctp_rx_abort(s, -1); /* usrsctp moved on */
+	if (s->rx_sid < 0)
+		rx_begin(s, sid, ppid, eor);
+	c = get(s, sid);
+	if (!s->rx_drop && s->rx_ppid == LR_PPID_DCEP) {
+		on_dcep(s, sid, data, len); /* whole (rx_begin) */
+	} else if (!s->rx_drop && (!c || c->state == LR_DC_CLOSED)) {
+		s->st.rx_unknown_stream++; /* closed part way */
+		s->rx_drop = 1;
+	} else if (!s->rx_drop && rx_append(s, data, len)) {
+		refuse(s, c);
 	}
 	if (!eor)
 		return;
-	if (!c->rx_drop)
+	if (!s->rx_drop && s->rx_ppid != LR_PPID_DCEP)
 		deliver(s, c, ppid);
-	c->rx_len = 0;
-	c->rx_drop = 0;
+	rx_done(s);
 }
 
 int lr_sctp_send(struct lr_sctp *s, uint16_t id, const void *data, size_t len,

@@ -23,10 +23,6 @@ struct lr__dc {
 	size_t buffered; /* bytes accepted by send(), not yet in SCTP */
 	size_t low;	 /* bufferedAmountLowThreshold */
 	struct lr_dc_stats st;
-	/* reassembly of a message that arrives in pieces */
-	uint8_t *rx;
-	size_t rx_len, rx_cap;
-	int rx_drop; /* over the size limit: skip to end of message */
 };
 
 /* A message accepted by send() and waiting for room in usrsctp. */
@@ -53,6 +49,14 @@ struct lr_sctp {
 	struct lr__msg *pend, *pend_tail;
 	struct lr__ev *ev, *ev_tail;
 	struct lr__dc *dc[LR_SCTP_MAX_CHANNELS];
+	/* The message being received. usrsctp hands over one message at a
+	 * time (fragment interleave level 1), in pieces (partial delivery,
+	 * and our reads of rbuf's size): one buffer serves every channel. */
+	int rx_sid;	  /* its stream, -1: none */
+	uint32_t rx_ppid; /* its first piece's PPID */
+	int rx_drop;	  /* refused or unwanted: skip to its end */
+	uint8_t *rx;	  /* what came so far; at most cfg.max_message_size */
+	size_t rx_len, rx_cap;
 	struct lr_sctp_stats st;
 	uint8_t rbuf[65536] __attribute__((aligned(8)));
 };
@@ -73,6 +77,9 @@ void lr__sctp_pump(struct lr_sctp *s);
 void lr__sctp_on_up(struct lr_sctp *s);
 void lr__sctp_on_data(struct lr_sctp *s, uint16_t sid, uint32_t ppid,
 		      const uint8_t *data, size_t len, int eor);
+/* usrsctp gave up the message being received on stream sid (-1: any). */
+void lr__sctp_rx_abort(struct lr_sctp *s, int sid);
+void lr__sctp_rx_free(struct lr_sctp *s);
 void lr__sctp_on_reset(struct lr_sctp *s, uint16_t sid, int incoming,
 		       int outgoing);
 void lr__sctp_close_all(struct lr_sctp *s);

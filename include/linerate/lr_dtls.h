@@ -116,6 +116,9 @@ struct lr_dtls_stats {
 	uint64_t tx_queue_drops; /* our send queue was full */
 	uint64_t app_rx_records; /* application data records received */
 	uint64_t fingerprint_mismatch;
+	/* Plaintext (epoch 0) alert records dropped unread: nothing
+	 * authenticates them, so they never end the association. */
+	uint64_t rx_plain_alerts;
 };
 
 struct lr_dtls;
@@ -127,9 +130,15 @@ void lr_dtls_free(struct lr_dtls *d);
 /* Begin: the client sends its first flight; the server waits. */
 int lr_dtls_start(struct lr_dtls *d, uint64_t now);
 /* A DTLS datagram from the peer (RFC 7983: first byte 20..63). 0, or
- * -EINVAL if it was refused (counted); a fatal alert moves the state to
- * FAILED. Datagrams before lr_dtls_start() are kept (one flight's worth)
- * and processed when it is called. */
+ * -EINVAL if it was refused (counted). Every record is looked at: a
+ * plaintext (epoch 0) alert is dropped and counted (rx_plain_alerts),
+ * before and after the handshake, since anyone who can send to our
+ * address can forge one; the datagram's other records are processed. So
+ * only an authenticated (epoch >= 1) fatal alert moves the state to
+ * FAILED; a peer whose handshake fails before that (a fingerprint
+ * mismatch on its side) is seen here as a retransmission timeout.
+ * Datagrams before lr_dtls_start() are kept (one flight's worth) and
+ * processed when it is called. */
 int lr_dtls_handle_input(struct lr_dtls *d, uint64_t now, const uint8_t *buf,
 			 size_t len);
 void lr_dtls_handle_timeout(struct lr_dtls *d, uint64_t now);

@@ -64,7 +64,10 @@ struct lr_pc_config {
 	 * (one per thread that drives this lr_pc). */
 	const struct lr_dtls_ctx *dtls_ctx;
 	struct lr_srtp_worker *srtp_worker;
-	uint32_t max_message_size; /* what we accept; 0 = 1 MiB */
+	/* What we accept, and advertise in a=max-message-size; 0 = 1 MiB
+	 * (LR_SCTP_MAX_MESSAGE_SIZE). A larger message from the peer is
+	 * dropped and its channel closed (DC_ERROR, then DC_CLOSING). */
+	uint32_t max_message_size;
 };
 
 enum lr_pc_sdp_type { /* RTCSdpType */
@@ -114,6 +117,9 @@ enum lr_pc_ev_type {
 					* (RTCIdentityAssertion.name) */
 	LR_PC_EV_IDP_ASSERTION_ERROR,  /* our IdP could not sign; state */
 	LR_PC_EV_IDP_VALIDATION_ERROR, /* the peer's assertion refused */
+	LR_PC_EV_DC_ERROR,	       /* channel: a message dropped (one
+					* over our max_message_size closes
+					* the channel too: DC_CLOSING) */
 };
 
 /* Everything a data plane needs to take a flow over. */
@@ -214,7 +220,16 @@ enum lr_dtls_state lr_pc_dtls_state(const struct lr_pc *pc);
 /* The identity the peer asserted and our IdP validated, or NULL. */
 const char *lr_pc_peer_identity(const struct lr_pc *pc);
 
-/* The transport. */
+/* The transport. A datagram that arrived on local from remote: 0, or
+ * -errno if it was refused (counted in getStats()). DTLS is taken only
+ * from an address that proved the ICE credentials (an authenticated
+ * check from it, a signed response to one of ours, or the selected
+ * pair): from others it is held a while (before the answer is applied or
+ * the sender's check has arrived; -ENOBUFS when there is no room,
+ * "linerateDtlsEarlyDropped") and dropped once the handshake has its
+ * peer (-EACCES, "linerateDtlsUnauthenticated"). RTP/RTCP is taken only
+ * from the selected pair (-EINVAL, "linerateNotSelectedPair"), or is for
+ * the data plane after a hand-over (-EXDEV). */
 int lr_pc_handle_packet(struct lr_pc *pc, uint64_t now,
 			const struct lr_stun_addr *local,
 			const struct lr_stun_addr *remote, const uint8_t *buf,

@@ -30,6 +30,13 @@ struct lr_sctp_config {
 	 * absent); larger sends fail with -EMSGSIZE. */
 	uint32_t remote_max_message_size;
 	uint16_t mtu; /* SCTP packet size; 0 = 1160 (fits DTLS in 1200) */
+	/* What we accept (our a=max-message-size): 0 =
+	 * LR_SCTP_MAX_MESSAGE_SIZE. A larger message is refused: counted in
+	 * rx_too_big, an ERROR event, and its channel is closed (RFC 8831
+	 * §6.6: an error with a received message closes the channel). Only
+	 * one message is reassembled at a time, in one buffer of at most
+	 * this size, freed when the message is delivered. */
+	uint32_t max_message_size;
 };
 
 /* RTCDataChannelInit */
@@ -70,7 +77,10 @@ enum lr_sctp_ev_type {
 	LR_SCTP_EV_CLOSING,	   /* a channel's "closing" */
 	LR_SCTP_EV_CHANNEL_CLOSED, /* a channel's "close" */
 	LR_SCTP_EV_BUFFERED_LOW,   /* a channel's "bufferedamountlow" */
-	LR_SCTP_EV_ERROR,	   /* a channel's "error" (message dropped) */
+	LR_SCTP_EV_ERROR,	   /* a channel's "error" (a message dropped:
+				    * one we sent, or one over our
+				    * max_message_size, which also closes
+				    * the channel) */
 };
 
 struct lr_sctp_event {
@@ -87,10 +97,14 @@ struct lr_sctp_stats {
 	uint64_t rx_packets, tx_packets;
 	uint64_t messages_sent, messages_received;
 	uint64_t bytes_sent, bytes_received;
-	uint64_t dcep_errors;	    /* malformed DCEP, counted, ignored */
-	uint64_t rx_too_big;	    /* messages over our max-message-size */
-	uint64_t rx_unknown_stream; /* data on a stream with no channel */
-	uint64_t tx_queue_drops;    /* packets dropped: output queue full */
+	uint64_t dcep_errors;	     /* malformed DCEP, counted, ignored */
+	uint64_t rx_too_big;	     /* messages over our max-message-size */
+	uint64_t rx_unknown_stream;  /* data on a stream with no channel */
+	uint64_t tx_queue_drops;     /* packets dropped: output queue full */
+	uint64_t rx_partial_aborted; /* messages given up part way (PR-SCTP) */
+	uint64_t rx_buffered;	     /* bytes held now for the message being
+				      * received (its buffer's size) */
+	uint64_t rx_buffered_max;    /* ... and the most ever held */
 };
 
 struct lr_sctp;

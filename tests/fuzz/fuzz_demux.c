@@ -3,7 +3,9 @@
  * its DTLS branch. Each input is split into datagrams (2-byte length
  * prefixes); each is classified, and DTLS datagrams go into a live
  * lr_dtls server, which must refuse junk with a counted reason and never
- * crash, leak or leave its state machine inconsistent.
+ * crash, leak or leave its state machine inconsistent. After each, a
+ * forged plaintext fatal alert must leave the state as it was and be
+ * counted, whatever state the input led to (issue 12, defect 2).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	    lr_cert_fingerprint(cert, "sha-256", fp, sizeof(fp)) < 0)
 		abort();
 	return 0;
+}
+
+/* A plaintext (epoch 0) fatal alert: never authentic, never fatal. */
+static void forged_alert(struct lr_dtls *d, uint64_t now, uint8_t desc)
+{
+	uint8_t al[15] = {21, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2};
+	enum lr_dtls_state s = lr_dtls_state(d);
+	uint64_t before = lr_dtls_stats(d)->rx_plain_alerts;
+
+	al[14] = desc;
+	if (lr_dtls_handle_input(d, now, al, sizeof(al)) != 0 ||
+	    lr_dtls_state(d) != s ||
+	    lr_dtls_stats(d)->rx_plain_alerts != before + 1)
+		abort();
 }
 
 static void check_kind(const uint8_t *p, size_t n)
@@ -83,6 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    lr_dtls_state(d) != LR_DTLS_FAILED)
 				abort();
 		}
+		forged_alert(d, now, n ? data[0] : 40);
 		while (lr_dtls_poll_transmit(d, out, sizeof(out)) > 0)
 			;
 		now += 500000;

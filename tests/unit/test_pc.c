@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "pc_helpers.h"
+#include "pc_tests.h"
 
 static int setup(void)
 {
@@ -300,6 +301,10 @@ static void test_fingerprint_mismatch(void)
 	lr_pc_set_remote_description(w.p[0].pc, LR_PC_ANSWER, sdp_buf, NULL);
 	run(&w, 10);
 	CU_ASSERT_EQUAL(lr_pc_connection_state(w.p[1].pc), LR_PC_FAILED);
+	/* p[1]'s alert is plaintext, which p[0] does not trust (issue 12,
+	 * defect 2): p[0] fails when its DTLS retransmissions run out. */
+	CU_ASSERT_EQUAL(lr_pc_connection_state(w.p[0].pc), LR_PC_CONNECTING);
+	run(&w, 200);
 	CU_ASSERT_EQUAL(lr_pc_connection_state(w.p[0].pc), LR_PC_FAILED);
 	CU_ASSERT_EQUAL(w.p[0].nkeys + w.p[1].nkeys, 0);
 	CU_ASSERT(lr_pc_get_stats(w.p[1].pc, sdp_buf, sizeof(sdp_buf)) > 0);
@@ -520,4 +525,6 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_dtmf);
 	pc_signaling_add_tests(s);
 	pc_secrets_add_tests(s);
+	pc_gate_add_tests(s);
+	pc_limits_add_tests(s);
 }
