@@ -8,6 +8,7 @@
  * counters to reach what the input must produce (a bound, not a
  * measure), after which the counts are final and compared exactly.
  */
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -434,7 +435,12 @@ static void test_relay_queue_bounded(void)
 	enum {
 		NP = 8
 	};
-	struct lr_dp *dp = relay_dp(1, 4, 0);
+	struct lr_dp_addr local = loop_addr(0);
+	struct lr_dp_config bad = {.backend = dp_backend,
+				   .local = &local,
+				   .nlocal = 1,
+				   .relay_queue = 4097};
+	struct lr_dp *dp = NULL;
 	struct peer pub[NP], sub;
 	struct lr_dp_route r[NP];
 	struct lr_dp_session s;
@@ -442,6 +448,13 @@ static void test_relay_queue_bounded(void)
 	struct lr_dp_stats st;
 	uint8_t c[NP * 12], b[1600], want[12];
 
+	/* a queue past 4096 slots, NACK caps past 16 bits: refused */
+	CU_ASSERT_EQUAL(lr_dp_new(&bad, &dp), -EINVAL);
+	bad.relay_queue = 0;
+	bad.relay_nack_max = 65536;
+	CU_ASSERT_EQUAL(lr_dp_new(&bad, &dp), -EINVAL);
+	CU_ASSERT_PTR_NULL(dp);
+	dp = relay_dp(1, 4, 0);
 	peer_open(&sub, 0, LR_SRTP_AEAD_AES_128_GCM);
 	s = desc(dp, &sub);
 	s.relay_feedback = 1;
