@@ -73,7 +73,7 @@ struct lr_dp_session {
 	 * config's max_tx_streams; at most LR_DP_MAX_TX_SSRCS). A session's
 	 * memory is mostly these (~200 bytes a slot): a publisher of one
 	 * audio and one video track wants 2 and 2, a subscriber as many tx
-	 * slots as SSRCs routed to it. */
+	 * slots as SSRCs routed to it; rtcp_ssrc, if set, takes one more. */
 	unsigned rx_ssrcs, tx_ssrcs;
 	/* The peer's feedback on what it receives from us, relayed by the
 	 * data plane to the publisher: a PLI, a FIR (one entry) or a
