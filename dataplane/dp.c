@@ -102,6 +102,8 @@ int lr__dp_new_one(const struct lr_dp_config *cfg, struct lr_dp *front,
 	if (!r)
 		r = lr__flow_init(dp);
 	if (!r)
+		r = lr__relay_init(dp, cfg->workers ? cfg->workers : 1);
+	if (!r)
 		r = dp->ops->open(dp);
 	if (!r && pthread_create(&dp->thread, NULL, dp->ops->run, dp)) {
 		dp->thread = 0; /* lr_dp_free joins only a thread that runs */
@@ -122,19 +124,29 @@ int lr__dp_new_one(const struct lr_dp_config *cfg, struct lr_dp *front,
 	return 0;
 }
 
+static void stop(struct lr_dp *dp)
+{
+	if (!dp->thread)
+		return;
+	atomic_store(&dp->stop, 1);
+	wake(dp);
+	pthread_join(dp->thread, NULL);
+	dp->thread = 0;
+}
+
 void lr_dp_free(struct lr_dp *dp)
 {
 	if (!dp)
 		return;
+	/* Every worker stops before any is freed: they queue relayed RTCP
+	 * to one another (and wake one another). */
+	for (unsigned i = 0; i < dp->nshards; i++)
+		stop(dp->shard[i]);
 	lr__dp_workers_free(dp); /* the other workers first: they punt here */
-	if (dp->thread) {
-		atomic_store(&dp->stop, 1);
-		wake(dp);
-		pthread_join(dp->thread, NULL);
-	}
 	if (dp->ops)
 		dp->ops->close(dp);
 	lr__flow_fini(dp);
+	lr__relay_fini(dp);
 	while (dp->sends) {
 		struct lr__dpsend *n = dp->sends->next;
 
@@ -355,22 +367,18 @@ static int queue_send(struct lr_dp *dp, const struct lr_dp_addr *local,
 
 /* One worker protects a session's RTCP: each worker has its own copy of
  * the session's streams, and two copies would use an SRTCP index twice
- * (under one key: the same keystream). */
-int lr__dp_queue_rtcp(struct lr_dp *dp, uint64_t id, const void *buf,
-		      size_t len)
+ * (under one key: the same keystream). The control thread's RTCP goes
+ * on this (unbounded, locked) queue; the workers' relayed RTCP on the
+ * bounded rings of relay_out.c, to the same worker. */
+int lr_dp_send_rtcp(struct lr_dp *dp, uint64_t id, const void *buf, size_t len)
 {
 	struct lr_dp *f = dp->front;
 
-	return queue_item(f->shard[id % f->nshards], NULL, NULL, buf, len, 0,
-			  id);
-}
-
-int lr_dp_send_rtcp(struct lr_dp *dp, uint64_t id, const void *buf, size_t len)
-{
 	if (!id || !buf || len > LR_DP_RTCP_MAX ||
 	    !lr_rtcp_compound_ok(buf, len))
 		return -EINVAL;
-	return lr__dp_queue_rtcp(dp, id, buf, len);
+	return queue_item(f->shard[id % f->nshards], NULL, NULL, buf, len, 0,
+			  id);
 }
 
 int lr_dp_send(struct lr_dp *dp, const struct lr_dp_addr *local,
@@ -504,16 +512,14 @@ static int rtcp_out(struct lr_dp *dp, const struct lr__dpsend *x,
 	return 1;
 }
 
-unsigned lr__dp_service(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max,
-			struct lr__dpbuf **inj, unsigned *ninj)
+static unsigned service_queued(struct lr_dp *dp, struct lr__dpbuf **tx,
+			       unsigned max, struct lr__dpbuf **inj,
+			       unsigned *ninj)
 {
 	struct lr__dpcmd *cmds, *rev = NULL;
 	struct lr__dpsend *sends;
 	unsigned n = 0;
 
-	*ninj = 0;
-	if (!atomic_load_explicit(&dp->pending, memory_order_acquire))
-		return 0;
 	pthread_mutex_lock(&dp->mu);
 	atomic_store_explicit(&dp->pending, 0, memory_order_relaxed);
 	cmds = dp->cmds;
@@ -569,4 +575,17 @@ unsigned lr__dp_service(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max,
 		sends = nx;
 	}
 	return n;
+}
+
+unsigned lr__dp_service(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max,
+			struct lr__dpbuf **inj, unsigned *ninj)
+{
+	unsigned n = 0;
+
+	*ninj = 0;
+	if (atomic_load_explicit(&dp->pending, memory_order_acquire))
+		n = service_queued(dp, tx, max, inj, ninj);
+	/* the other workers' relayed RTCP: polled every round (cheap while
+	 * empty: one load per ring, of a line only its producer writes) */
+	return n + lr__relay_drain(dp, tx + n, max - n);
 }

@@ -18,6 +18,8 @@
 #define DP_PUNT_MAX   4096
 
 struct lr__dpsess;
+struct lr__relayq;
+struct lr__relay_item;
 
 /* A datagram in the worker. pkt.data is data[], or, when pkt.priv is set,
  * storage the backend lent (an mbuf, a ring buffer) that goes back
@@ -39,6 +41,20 @@ struct lr__dpfb {
 	uint32_t in_ssrc;	 /* the publisher's SSRC */
 	uint16_t seq_delta;	 /* the route's: target seq = in + delta */
 	struct lr__dpfb *next;
+	/* The relay's (rtcp_relay.c, relay_out.c). Times in ms, 0: never.
+	 * The subscriber's worker keeps kf_at and the NACK window of the
+	 * (subscriber, stream) pair, the publisher's worker sr_at of the
+	 * (stream, target) pair; the publisher's RTCP worker keeps the
+	 * stream's pub_kf_at and fir_seq in its first entry. */
+	struct lr__dpfb *next_to; /* by target only (lr__fb_streams) */
+	uint32_t ts_delta;	  /* the route's */
+	uint8_t fb_slot, sr_slot; /* its place in a compound's scratch */
+	uint8_t fir_seq;	  /* the gateway's next FIR number */
+	uint16_t nack_n;	  /* NACK entries in this window */
+	uint32_t kf_at;		  /* last keyframe request queued */
+	uint32_t nack_at;	  /* this NACK window's start */
+	uint32_t sr_at;		  /* last SR queued */
+	uint32_t pub_kf_at;	  /* last keyframe request sent */
 };
 
 struct lr__dpsess {
@@ -63,7 +79,8 @@ struct lr__dpsess {
 	int relay_feedback, relay_reports;
 	struct lr__dpfb *fb; /* its routes' feedback entries */
 	unsigned nfb;
-	size_t bytes;			 /* this allocation */
+	uint32_t rtcp_ssrc; /* lr_dp_session's: relayed feedback's sender */
+	size_t bytes;	    /* this allocation */
 	struct lr_srtp_stream streams[]; /* rx.max_streams, then tx's */
 };
 
@@ -151,6 +168,15 @@ struct lr_dp {
 	struct lr_dp_stats st;
 	struct lr__dpbuf *legs[LR_DP_BURST * LR_DP_MAX_ROUTES]; /* scratch */
 	void *backend; /* backend-private */
+	/* The RTCP relay (relay_out.c): relay_in[i] is the ring from worker
+	 * i to this one (its consumer); by_to chains the feedback entries by
+	 * target session; relay_woke: the workers this one queued to since
+	 * it last woke them; relay_next: the ring to drain first. */
+	struct lr__relayq *relay_in;
+	unsigned nrelay_in, relay_next;
+	struct lr__dpfb **by_to;
+	uint64_t relay_woke;
+	uint32_t (*relay_clock)(void); /* white-box tests' (NULL: the real) */
 };
 
 static inline int lr__dp_addr_eq(const struct lr_dp_addr *a,
@@ -209,16 +235,33 @@ int lr__fb_init(struct lr_dp *dp);
 void lr__fb_fini(struct lr_dp *dp);
 int lr__fb_link(struct lr_dp *dp, struct lr__dpsess *s);
 void lr__fb_unlink(struct lr_dp *dp, struct lr__dpsess *s);
-const struct lr__dpfb *lr__fb_find(const struct lr_dp *dp, uint64_t to,
-				   uint32_t ssrc);
+struct lr__dpfb *lr__fb_find(const struct lr_dp *dp, uint64_t to,
+			     uint32_t ssrc);
+/* The streams relayed RTCP uses, made from the description (never by
+ * input): s's rtcp_ssrc; if s relays reports, its routes' leg SSRCs on
+ * their targets; if s was just installed (fresh), the leg SSRCs the
+ * routes of reporting publishers give it. 0, or -ENOSPC (no slot left
+ * for rtcp_ssrc). */
+int lr__fb_streams(struct lr_dp *dp, struct lr__dpsess *s, int fresh);
 /* rtcp_relay.c: relays the feedback (relay_feedback) and sender reports
- * (relay_reports) in s's decrypted RTCP p[0..len); what is left, moved
- * to the front, for the punt: its length. */
+ * (relay_reports) in s's decrypted RTCP p[0..len), within the limits,
+ * at time now_ms (lr__relay_now_ms); what is left, moved to the front,
+ * for the punt: its length. */
 size_t lr__rtcp_relay(struct lr_dp *dp, struct lr__dpsess *s, uint8_t *p,
-		      size_t len);
-/* dp.c: RTCP for session id, to its worker to protect and send */
-int lr__dp_queue_rtcp(struct lr_dp *dp, uint64_t id, const void *buf,
-		      size_t len);
+		      size_t len, uint32_t now_ms);
+/* relay_out.c: the relay's clock (CLOCK_MONOTONIC_COARSE, in ms; read
+ * only when there is RTCP to relay); the rings in (cfg.workers of them,
+ * the limits' defaults filled in) and out; the slot to fill for session
+ * to's RTCP worker (NULL: its ring is full), and its push; the wake-up
+ * of the workers queued to, once per burst; the consumer's side,
+ * between bursts: items protected into tx[0..max), how many. */
+uint32_t lr__relay_now_ms(const struct lr_dp *dp);
+int lr__relay_init(struct lr_dp *dp, unsigned workers);
+void lr__relay_fini(struct lr_dp *dp);
+struct lr__relay_item *lr__relay_slot(struct lr_dp *dp, uint64_t to);
+void lr__relay_push(struct lr_dp *dp, uint64_t to);
+void lr__relay_wake(struct lr_dp *dp);
+unsigned lr__relay_drain(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max);
 
 /* engine.c (worker) */
 struct lr__dpbuf *lr__buf_get(struct lr_dp *dp);

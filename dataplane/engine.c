@@ -322,6 +322,8 @@ unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 	struct lr__dpsess *hs[LR_DP_BURST];
 	struct legs cache = {.s = NULL};
 	const struct lr__dpbuf *prev = NULL; /* the previous media packet */
+	uint32_t now = 0;		     /* the relay's clock, if read */
+	unsigned clock_read = 0;
 
 	dp->st.bursts++;
 	/* Sort out what is media and where each peer's run starts; ask for
@@ -383,13 +385,18 @@ unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 		 * is protected by lr_dp_send_rtcp */
 		struct lr__dpbuf *b = rtcp[i];
 
-		if (b->sess->relay_feedback || b->sess->relay_reports)
+		if (b->sess->relay_feedback || b->sess->relay_reports) {
+			if (!clock_read++) /* the limits: once a burst */
+				now = lr__relay_now_ms(dp);
 			b->pkt.len = (uint32_t)lr__rtcp_relay(
-				dp, b->sess, b->pkt.data, b->pkt.len);
+				dp, b->sess, b->pkt.data, b->pkt.len, now);
+		}
 		if (b->pkt.len)
 			lr__engine_punt(dp, LR_DP_PUNT_RTCP, b->sess->id, b);
 		lr__buf_put(dp, rtcp[i]);
 	}
+	if (dp->relay_woke) /* once a burst per worker queued to */
+		lr__relay_wake(dp);
 	nrtp = unprotect(dp, rtp, nrtp, 0);
 	for (unsigned i = 0; i < nrtp; i++)
 		nlegs += route(dp, rtp[i]->sess, rtp[i], legs + nlegs, &cache);

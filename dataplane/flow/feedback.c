@@ -6,7 +6,11 @@
  * PLI, FIR or NACK from the target names the SSRC it sees; this finds
  * whose stream that is (lr__rtcp_relay). Each session owns the nodes of
  * its routes and re-links them when its routes change; a chained hash
- * table as the session tables, read and written by the worker only.
+ * table as the session tables, read and written by the worker only. The
+ * nodes are also chained by target alone (by_to), so that a session
+ * installed after its publishers finds the streams their sender reports
+ * will be relayed on (lr__fb_streams), and they hold the relay's limits
+ * for their (subscriber, stream) and (stream, target) pairs.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,29 +26,40 @@ static unsigned fb_bucket(const struct lr_dp *dp, uint64_t to, uint32_t ssrc)
 	return (unsigned)((x ^ (x >> 29)) & (dp->nbuckets - 1));
 }
 
+static unsigned to_bucket(const struct lr_dp *dp, uint64_t to)
+{
+	return fb_bucket(dp, to, 0);
+}
+
 int lr__fb_init(struct lr_dp *dp)
 {
 	dp->by_fb = calloc(dp->nbuckets, sizeof(*dp->by_fb));
-	return dp->by_fb ? 0 : -ENOMEM;
+	dp->by_to = calloc(dp->nbuckets, sizeof(*dp->by_to));
+	return dp->by_fb && dp->by_to ? 0 : -ENOMEM;
 }
 
 void lr__fb_fini(struct lr_dp *dp)
 {
 	free(dp->by_fb);
-	dp->by_fb = NULL;
+	free(dp->by_to);
+	dp->by_fb = dp->by_to = NULL;
+}
+
+static void unchain(struct lr__dpfb **pp, const struct lr__dpfb *f, int to)
+{
+	while (*pp && *pp != f)
+		pp = to ? &(*pp)->next_to : &(*pp)->next;
+	if (*pp)
+		*pp = to ? f->next_to : f->next;
 }
 
 void lr__fb_unlink(struct lr_dp *dp, struct lr__dpsess *s)
 {
 	for (unsigned i = 0; i < s->nfb; i++) {
-		struct lr__dpfb
-			*f = &s->fb[i],
-			**pp = &dp->by_fb[fb_bucket(dp, f->to, f->ssrc)];
+		struct lr__dpfb *f = &s->fb[i];
 
-		while (*pp && *pp != f)
-			pp = &(*pp)->next;
-		if (*pp)
-			*pp = f->next;
+		unchain(&dp->by_fb[fb_bucket(dp, f->to, f->ssrc)], f, 0);
+		unchain(&dp->by_to[to_bucket(dp, f->to)], f, 1);
 	}
 	free(s->fb);
 	s->fb = NULL;
@@ -84,20 +99,46 @@ int lr__fb_link(struct lr_dp *dp, struct lr__dpsess *s)
 		f->from = s;
 		f->in_ssrc = r->ssrc;
 		f->seq_delta = r->seq_delta;
+		f->ts_delta = r->ts_delta;
 		b = fb_bucket(dp, f->to, f->ssrc);
 		f->next = dp->by_fb[b];
 		dp->by_fb[b] = f;
+		b = to_bucket(dp, f->to);
+		f->next_to = dp->by_to[b];
+		dp->by_to[b] = f;
 		s->nfb++;
 	}
 	return 0;
 }
 
-const struct lr__dpfb *lr__fb_find(const struct lr_dp *dp, uint64_t to,
-				   uint32_t ssrc)
+struct lr__dpfb *lr__fb_find(const struct lr_dp *dp, uint64_t to, uint32_t ssrc)
 {
-	const struct lr__dpfb *f = dp->by_fb[fb_bucket(dp, to, ssrc)];
+	struct lr__dpfb *f = dp->by_fb[fb_bucket(dp, to, ssrc)];
 
 	while (f && (f->to != to || f->ssrc != ssrc))
 		f = f->next;
 	return f;
+}
+
+/* Streams for relayed RTCP come from here only (a command being
+ * applied), never from a packet: an SRTCP stream made per SSRC an input
+ * names would fill the table (no_stream_slot for the control plane's
+ * own RTCP) and never be freed. A target whose slots are full relays no
+ * SR on that SSRC (the drop is counted when one comes). */
+int lr__fb_streams(struct lr_dp *dp, struct lr__dpsess *s, int fresh)
+{
+	int r = s->rtcp_ssrc ? lr_srtp_stream_add(&s->tx, s->rtcp_ssrc) : 0;
+
+	for (unsigned i = 0; s->relay_reports && i < s->nfb; i++) {
+		struct lr__dpsess *t = lr__flow_by_id(dp, s->fb[i].to);
+
+		if (t)
+			lr_srtp_stream_add(&t->tx, s->fb[i].ssrc);
+	}
+	for (const struct lr__dpfb *f = fresh ? dp->by_to[to_bucket(dp, s->id)]
+					      : NULL;
+	     f; f = f->next_to)
+		if (f->to == s->id && f->from->relay_reports)
+			lr_srtp_stream_add(&s->tx, f->ssrc);
+	return r;
 }

@@ -219,8 +219,11 @@ int lr__flow_install(struct lr_dp *dp, uint64_t id,
 	set_routes(s, d);
 	s->relay_feedback = d->relay_feedback;
 	s->relay_reports = d->relay_reports;
+	s->rtcp_ssrc = d->rtcp_ssrc;
 	if (!r)
 		r = lr__fb_link(dp, s);
+	if (!r && (r = lr__fb_streams(dp, s, 1)))
+		lr__fb_unlink(dp, s);
 	if (r) { /* lr__fb_link links nothing when it fails */
 		sess_free(s);
 		return r;
@@ -267,7 +270,11 @@ int lr__flow_update(struct lr_dp *dp, uint64_t id,
 	set_routes(s, d);
 	s->relay_feedback = d->relay_feedback;
 	s->relay_reports = d->relay_reports;
-	return lr__fb_link(dp, s); /* -ENOMEM: its feedback is punted */
+	s->rtcp_ssrc = d->rtcp_ssrc;
+	r = lr__fb_link(dp, s); /* -ENOMEM: its feedback is punted */
+	if (!r && (r = lr__fb_streams(dp, s, 0)))
+		s->rtcp_ssrc = 0; /* no slot: feedback for it is punted */
+	return r;
 }
 
 int lr__flow_remove(struct lr_dp *dp, uint64_t id)

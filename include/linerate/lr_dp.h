@@ -73,7 +73,7 @@ struct lr_dp_session {
 	 * config's max_tx_streams; at most LR_DP_MAX_TX_SSRCS). A session's
 	 * memory is mostly these (~200 bytes a slot): a publisher of one
 	 * audio and one video track wants 2 and 2, a subscriber as many tx
-	 * slots as SSRCs routed to it. */
+	 * slots as SSRCs routed to it; rtcp_ssrc, if set, takes one more. */
 	unsigned rx_ssrcs, tx_ssrcs;
 	/* The peer's feedback on what it receives from us, relayed by the
 	 * data plane to the publisher: a PLI, a FIR (one entry) or a
@@ -82,18 +82,43 @@ struct lr_dp_session {
 	 * with its keys, the SSRC and NACKed sequence numbers mapped back
 	 * through the route (a reduced-size packet, RFC 5506: the peer must
 	 * have offered a=rtcp-rsize, as browsers do). The rest of the
-	 * compound is punted as before; feedback for no route is punted.
-	 * 0 (the default): all of it is punted. No rate limit is applied:
-	 * a room that wants PLIs throttled keeps this 0. */
+	 * compound is punted as before; feedback for no route, or for a
+	 * publisher whose rtcp_ssrc is 0, is punted. It goes out as the
+	 * gateway's own (as an SFU's): its sender SSRC is the publisher
+	 * session's rtcp_ssrc, whatever the subscriber put there; a FIR's
+	 * sequence number is the gateway's for that stream. Limits (struct
+	 * lr_dp_config relay_*): of one compound, a publisher gets at most
+	 * one packet (its PLIs and FIRs for one stream coalesced into one
+	 * request, its NACKs for one stream merged into one); a stream gets
+	 * at most one keyframe request per relay_pli_interval_ms from each
+	 * subscriber and from all of them together, and at most
+	 * relay_nack_max NACK entries per relay_nack_interval_ms from each
+	 * subscriber. What a limit cuts is dropped, counted rate_limited
+	 * (not punted). 0 (the default): all of it is punted. */
 	int relay_feedback;
 	/* The peer's RTCP sender reports, relayed to its routes' targets
 	 * (a publisher's to its subscribers, for lip sync and their
 	 * remote-outbound stats): each SR about an SSRC a route forwards
 	 * goes to the target as it sees the stream (its SSRC, the RTP
 	 * timestamp moved by ts_delta, NTP time and counts as sent, no
-	 * report blocks). The SR is still punted (its report blocks are
-	 * about what the peer receives). 0: punted only. */
+	 * report blocks). Only routes of one SSRC with a definite SSRC on
+	 * the leg (ssrc set, and out_ssrc set or kept) relay SRs: a route of
+	 * every SSRC does not (the stream the target would see is the
+	 * input's to choose). Each target gets at most one packet per
+	 * compound (each SSRC's SR once), and each (stream, target) at most
+	 * one SR per relay_sr_interval_ms; what is cut counts rate_limited.
+	 * The SR is still punted (its report blocks are about what the peer
+	 * receives). 0: punted only. */
 	int relay_reports;
+	/* The SSRC the gateway sends this peer its own RTCP from: relayed
+	 * feedback to this peer (a publisher) carries it as sender SSRC.
+	 * Its SRTCP stream is made at install and update (one of tx_ssrcs;
+	 * install fails with -ENOSPC if none is left). 0: feedback for this
+	 * peer is not relayed but punted. Relayed RTCP never makes a stream:
+	 * the streams it uses (this one, and those of the SSRCs routes of
+	 * one SSRC give a target whose publisher relays reports) are made
+	 * when sessions are installed or updated. */
+	uint32_t rtcp_ssrc;
 };
 
 enum lr_dp_backend {
@@ -157,6 +182,24 @@ struct lr_dp_config {
 	uint8_t dpdk_gw4[4];
 	uint8_t dpdk_gw6[16];
 	uint8_t dpdk_prefix4, dpdk_prefix6;
+	/* The RTCP relay's limits (lr_dp_session relay_feedback and
+	 * relay_reports), so that one packet from a peer costs at most one
+	 * packet per legitimate target: keyframe requests (PLI, FIR) for a
+	 * publisher's stream at most one per relay_pli_interval_ms from each
+	 * subscriber and from all together (0: 500 ms); NACK entries (each
+	 * asks for up to 17 packets) at most relay_nack_max (0: 64; at most
+	 * 65535) per relay_nack_interval_ms (0: 100 ms) per subscriber and
+	 * stream; a publisher's SR reaches each (stream, target) at most
+	 * once per relay_sr_interval_ms (0: 500 ms). What they cut counts
+	 * rate_limited, on the worker and on the session whose peer sent
+	 * it (as queue_full does). relay_queue: slots of the bounded queue
+	 * from each worker to each (0: 64, a burst's worth; rounded up to a
+	 * power of two; at most 4096: -EINVAL past it), ~1.5 KB each,
+	 * allocated when the data plane starts: workers^2 * relay_queue
+	 * slots (4 workers: 1.5 MB). A relayed packet that finds its queue
+	 * full is dropped, counted queue_full. */
+	unsigned relay_pli_interval_ms, relay_nack_max, relay_nack_interval_ms;
+	unsigned relay_sr_interval_ms, relay_queue;
 };
 
 struct lr_dp;
@@ -232,8 +275,11 @@ struct lr_dp_stats {
 	/* dpdk: frames a worker's queue received for another worker's
 	 * flows, passed on to it (counted by the receiving worker) */
 	uint64_t rx_handoff;
-	uint64_t rtcp_sent;    /* lr_dp_send_rtcp's, protected and sent */
-	uint64_t rtcp_relayed; /* feedback and SRs relayed (relay_*) */
+	/* lr_dp_send_rtcp's and relayed RTCP, protected and sent */
+	uint64_t rtcp_sent;
+	/* relayed (relay_*) RTCP packets protected and sent (also in
+	 * rtcp_sent): one per target and peer's compound at most */
+	uint64_t rtcp_relayed;
 	/* dpdk: ARP and neighbour discovery frames taken (learnt from,
 	 * answered); malformed or foreign ones count bad_frame, not_ours */
 	uint64_t rx_arp_nd;

@@ -391,6 +391,51 @@ static void wait_no_route(struct lr_dp *dp, uint64_t n, struct lr_dp_stats *st)
 	}
 }
 
+/* A route of one SSRC forwards that SSRC only: the same publisher's
+ * other SSRC reaches nobody and is counted no_route (issue 12's
+ * acceptance list: a mutation of the route check `r->ssrc && r->ssrc !=
+ * ssrc` that lets a route of one SSRC take every SSRC survived the
+ * whole suite before this test). */
+static void test_route_one_ssrc(void)
+{
+	struct lr_dp *dp = dp_open(0);
+	struct lr_dp_addr to = dp_local(dp, 0);
+	struct peer pub, sub;
+	struct lr_dp_route r = {
+		.to = 2, .out_ssrc = 0x5151, .pt_from = -1, .pt_to = -1};
+	const struct expect e = {0x5151, 111, 0, 0};
+	struct lr_dp_session_stats ss;
+	struct lr_dp_stats st;
+	uint32_t tags[20], a;
+	uint8_t buf[2048];
+
+	peer_open(&pub, 0, LR_SRTP_AEAD_AES_128_GCM);
+	peer_open(&sub, 0, LR_SRTP_AEAD_AES_128_GCM);
+	a = r.ssrc = pub.ssrc;
+	CU_ASSERT_EQUAL(install(dp, 2, &sub, 0, NULL, 0), 0);
+	CU_ASSERT_EQUAL(install(dp, 1, &pub, 0, &r, 1), 0);
+	for (uint32_t k = 0; k < 20; k++) { /* odd k: another SSRC */
+		int len;
+
+		pub.ssrc = k & 1 ? a + 1 : a;
+		len = make_rtp(&pub, k, buf);
+		send_to(&pub, &to, buf, (size_t)len);
+	}
+	CU_ASSERT_EQUAL(receive(&sub, 10, &e, tags), 10);
+	for (unsigned i = 0; i < 10; i++)
+		CU_ASSERT_EQUAL(tags[i], 2 * i);
+	wait_no_route(dp, 10, &st);
+	CU_ASSERT_EQUAL(st.drops[LR_DROP_NO_ROUTE], 10);
+	CU_ASSERT_EQUAL(st.forwarded, 10);
+	CU_ASSERT_EQUAL(lr_dp_session_stats(dp, 1, &ss), 0);
+	CU_ASSERT_EQUAL(ss.rx_packets, 20);
+	CU_ASSERT_EQUAL(ss.drops[LR_DROP_NO_ROUTE], 10);
+	pub.ssrc = a;
+	peer_close(&pub);
+	peer_close(&sub);
+	lr_dp_free(dp);
+}
+
 /* A route's target leaves and another session comes back under its id
  * (a subscriber reconnecting): the packets in between count no_route,
  * then the route reaches the new session with its own keys; never the
@@ -699,6 +744,7 @@ static void add_suite(const char *name, CU_InitializeFunc init)
 	LR_ADD_TEST(s, test_session_slots);
 	LR_ADD_TEST(s, test_route_change_mid_stream);
 	LR_ADD_TEST(s, test_target_leaves_and_returns);
+	LR_ADD_TEST(s, test_route_one_ssrc);
 	LR_ADD_TEST(s, test_udp_gro);
 	LR_ADD_TEST(s, test_udp_gro_fanout);
 	LR_ADD_TEST(s, test_workers);
