@@ -157,6 +157,26 @@ struct lr_dp_config {
 	uint8_t dpdk_gw4[4];
 	uint8_t dpdk_gw6[16];
 	uint8_t dpdk_prefix4, dpdk_prefix6;
+	/* dpdk: what the neighbour table (a peer's IP -> its MAC) believes.
+	 * By default: an ARP reply or neighbour advertisement that answers
+	 * a request of ours (ARP request, NS) sent less than a second
+	 * before, one answer per request; and the source MAC of a frame
+	 * whose SRTP or SRTCP packet authenticated for the session of its
+	 * source address and port (a peer on the link: see dpdk_gw4). STUN,
+	 * DTLS and packets that fail teach nothing, and an ARP request or
+	 * NS for our address is answered without its sender being
+	 * believed: the first datagram to an unknown peer asks for it, and
+	 * waits for the answer (one per request; more count tx_failed).
+	 * dpdk_learn_unsolicited non-zero also believes gratuitous ARP,
+	 * unsolicited advertisements and the senders of ARP requests and
+	 * NSs, as RFC 826 and 4861 hosts do, so that anyone on the link can
+	 * move an address to its own MAC: only for a link where every host
+	 * is trusted (0, the default). A known address's MAC changes at
+	 * most once per dpdk_neigh_lock_ms (0: 1000; Linux's locktime),
+	 * whoever says so; refused changes count neigh_limited. At most
+	 * 256 requests are out at a time, one per address. */
+	int dpdk_learn_unsolicited;
+	unsigned dpdk_neigh_lock_ms;
 };
 
 struct lr_dp;
@@ -241,6 +261,15 @@ struct lr_dp_stats {
 	uint64_t bursts;
 	uint64_t sessions;	/* installed */
 	uint64_t session_bytes; /* their memory: sessions, streams, routes */
+	/* dpdk: the neighbour table (lr_dp_config.dpdk_learn_unsolicited) */
+	uint64_t neigh_learnt;	    /* MACs written: new addresses, changes */
+	uint64_t neigh_limited;	    /* changes refused (dpdk_neigh_lock_ms) */
+	uint64_t neigh_unsolicited; /* ARP replies and NAs that answer no
+				     * request of ours, gratuitous ARP: not
+				     * believed */
+	uint64_t neigh_solicits;    /* ARP requests and NSs sent */
+	uint64_t neigh_solicit_limited; /* not sent: one for the address is
+					 * out, or 256 are */
 };
 void lr_dp_stats(struct lr_dp *dp, struct lr_dp_stats *out);
 /* One worker's (0 .. workers-1): 0 or -ENOENT. */

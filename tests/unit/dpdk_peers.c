@@ -88,16 +88,19 @@ static void pump_queue(uint16_t q)
 			struct wpeer *w = peer_by(
 				4, (const uint8_t *)&a->arp_data.arp_tip, 0);
 
+			if (a->arp_opcode == rte_cpu_to_be_16(2) && w)
+				w->answered++;
 			if (a->arp_opcode == rte_cpu_to_be_16(1)) {
 				arp_requests_seen++;
 				if (w) {
 					w->asked++;
 					memcpy(w->asked_from,
 					       &a->arp_data.arp_sip, 4);
+				}
+				if (w && !w->mute)
 					wire_arp(w, 2,
 						 (const uint8_t *)&a->arp_data
 							 .arp_sip);
-				}
 			}
 		} else if (type == RTE_ETHER_TYPE_IPV4) {
 			struct rte_ipv4_hdr *ip = (void *)(e + 1);
@@ -129,8 +132,15 @@ static void pump_queue(uint16_t q)
 				if (w) {
 					w->asked++;
 					memcpy(w->asked_from, ip->src_addr, 16);
-					wire_na(w);
 				}
+				if (w && !w->mute)
+					wire_na(w);
+			} else if (ip->proto == 58 &&
+				   ((uint8_t *)(ip + 1))[0] == 136) {
+				struct wpeer *w = peer_by(6, ip->dst_addr, 0);
+
+				if (w)
+					w->answered++;
 			}
 		}
 		if (udp) {
@@ -210,6 +220,29 @@ void wpeers_free(void)
 		free(peers[i]);
 	}
 	npeers = 0;
+}
+
+unsigned sent_to(const struct wpeer *p, unsigned from, unsigned to,
+		 const struct rte_ether_addr *mac)
+{
+	unsigned n = 0;
+
+	for (unsigned i = from; i < to && i < p->ngot; i++)
+		n += rte_is_same_ether_addr(&p->gdst[i], mac);
+	return n;
+}
+
+void reach(struct lr_dp *dp, struct wpeer *p)
+{
+	struct lr_dp_addr me = dp_local(p->family == 6),
+			  to = {.family = p->family, .port = p->port};
+	unsigned n = p->ngot;
+
+	memcpy(to.ip, p->ip, sizeof(to.ip));
+	CU_ASSERT_EQUAL_FATAL(lr_dp_send(dp, &me, &to, "reach", 5), 0);
+	CU_ASSERT_EQUAL_FATAL(wait_for(p, n + 1), n + 1);
+	CU_ASSERT(p->glen[n] == 5 && !memcmp(p->got[n], "reach", 5));
+	p->ngot = n;
 }
 
 /* An RTP packet tagged k (payload word 0), protected by p's libsrtp2

@@ -41,6 +41,8 @@ struct wpeer {
 	unsigned ngot;
 	unsigned asked;		/* ARP requests and NS for its address */
 	uint8_t asked_from[16]; /* the last one's sender address */
+	unsigned answered;	/* ARP replies and NAs to its address */
+	int mute;		/* answers no ARP request nor NS */
 };
 
 /* The data plane's local address: 127.0.0.1 or ::1, port 5000. */
@@ -62,6 +64,16 @@ unsigned wait_for(struct wpeer *p, unsigned n);
  * index; announce: it says so on the wire (gratuitous ARP or NA). */
 struct wpeer *wpeer_new(int v6, unsigned suite, int announce);
 void wpeers_free(void);
+
+/* How many of p's frames [from, to) went to mac. */
+unsigned sent_to(const struct wpeer *p, unsigned from, unsigned to,
+		 const struct rte_ether_addr *mac);
+
+/* The data plane comes to know p's MAC as it does in service: the
+ * control plane sends p a datagram (an ICE check, say), which asks for
+ * p (ARP or NS), waits for p's answer and arrives; it is then taken out
+ * of p's inbox. */
+void reach(struct lr_dp *dp, struct wpeer *p);
 
 /* An RTP packet tagged k (payload word 0), protected by p's libsrtp2
  * sender into b (room for 256 bytes); its length. */
