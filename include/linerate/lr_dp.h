@@ -142,11 +142,14 @@ struct lr_dp_config {
 	 * peer off the link goes to its family's gateway (dpdk_gw4,
 	 * dpdk_gw6, network order; all zero: none), whose MAC is asked for
 	 * by ARP or ND and learnt like any neighbour's; until it is known
-	 * the datagram counts tx_failed. A family with no gateway has no
-	 * "off the link": its peers are treated as on it (asked for
-	 * themselves, or reached at the MAC their frames came from, which
-	 * behind a router is the router's), so a prefix alone changes
-	 * nothing. With a gateway, frames from peers off the link do not
+	 * datagrams wait for it (see dpdk_learn_unsolicited). A family with
+	 * no gateway has no "off the link": its peers are treated as on it
+	 * (asked for themselves, or reached at the MAC their authentic
+	 * packets came from, which behind a router is the router's: as
+	 * those come only after DTLS, which needs ours to reach them, peers
+	 * behind a router need the gateway configured, or a router that
+	 * answers for them), so a prefix alone changes nothing. With a
+	 * gateway, frames from peers off the link do not
 	 * teach their MAC (it is a router's). lr_dp_new fails with -EINVAL
 	 * (and says why on stderr) when a prefix is past 32 or 128, or a
 	 * gateway has prefix 0, is not unicast (IPv4: 0/8, 224/4 and up;
