@@ -53,6 +53,20 @@ void wire_udp(struct wpeer *p, const void *data, size_t len);
 void wire_arp(struct wpeer *p, uint16_t op, const uint8_t *tip);
 void wire_na(struct wpeer *p);
 
+/* Frames from another MAC (a rogue host, a router): UDP claiming p's
+ * address and port; RTP with p's SSRC and a tag not of its keys (a
+ * forgery); ARP; an NA for ip; an NS for our address (::1) from src;
+ * p's address claimed unasked (a gratuitous ARP, or an unsolicited NA).
+ * All on the wire's queue 0. */
+void udp_from(const struct wpeer *p, const struct rte_ether_addr *mac,
+	      const void *b, size_t len);
+void forged_from(struct wpeer *p, const struct rte_ether_addr *mac);
+void arp_from(const struct rte_ether_addr *mac, const uint8_t *sip, uint16_t op,
+	      const uint8_t *tip);
+void na_from(const struct rte_ether_addr *mac, const uint8_t *ip);
+void ns_from(const struct rte_ether_addr *mac, const uint8_t *src);
+void announce_as(const struct wpeer *p, const struct rte_ether_addr *mac);
+
 /* One pass of the network's side over every queue of the wire. */
 void wire_pump(void);
 /* Pump for ms milliseconds. */
