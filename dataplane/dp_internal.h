@@ -130,6 +130,10 @@ struct lr__dp_backend_ops {
 	/* Storage a buffer borrowed (pkt.priv) is done with; only for
 	 * backends that lend their own (NULL otherwise). Worker thread. */
 	void (*release)(struct lr_dp *dp, void *priv);
+	/* Packets b[0..n) just authenticated (SRTP or SRTCP), before
+	 * anything else is done with them: what the backend may believe
+	 * of their sources (dpdk: their MACs). NULL: nothing. Worker. */
+	void (*authentic)(struct lr_dp *dp, struct lr__dpbuf **b, unsigned n);
 };
 
 struct lr_dp {

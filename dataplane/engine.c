@@ -311,6 +311,14 @@ static void find_sessions(struct lr_dp *dp, struct lr__dpbuf **in,
 	}
 }
 
+/* The backend believes what authentic packets say of their sources
+ * (ops->authentic; dpdk: the peer's MAC), never what any packet says. */
+static void authentic(struct lr_dp *dp, struct lr__dpbuf **a, unsigned n)
+{
+	if (n && dp->ops && dp->ops->authentic)
+		dp->ops->authentic(dp, a, n);
+}
+
 unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 			  struct lr__dpbuf **tx)
 {
@@ -376,6 +384,7 @@ unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 			rtp[nrtp++] = b;
 	}
 	nrtcp = unprotect(dp, rtcp, nrtcp, 1);
+	authentic(dp, rtcp, nrtcp);
 	for (unsigned i = 0; i < nrtcp; i++) {
 		/* Feedback on a routed stream may go straight to its
 		 * publisher (relay_feedback), a publisher's sender reports to
@@ -398,6 +407,7 @@ unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 	if (dp->relay_woke) /* once a burst per worker queued to */
 		lr__relay_wake(dp);
 	nrtp = unprotect(dp, rtp, nrtp, 0);
+	authentic(dp, rtp, nrtp);
 	for (unsigned i = 0; i < nrtp; i++)
 		nlegs += route(dp, rtp[i]->sess, rtp[i], legs + nlegs, &cache);
 	return protect(dp, legs, nlegs, tx);

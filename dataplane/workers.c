@@ -104,6 +104,11 @@ void lr__dp_stats_add(struct lr_dp_stats *sum, const struct lr_dp_stats *w)
 		sum->drops[k] += w->drops[k];
 	sum->bursts += w->bursts;
 	sum->session_bytes += w->session_bytes;
+	sum->neigh_learnt += w->neigh_learnt;
+	sum->neigh_limited += w->neigh_limited;
+	sum->neigh_unsolicited += w->neigh_unsolicited;
+	sum->neigh_solicits += w->neigh_solicits;
+	sum->neigh_solicit_limited += w->neigh_solicit_limited;
 }
 
 void lr__dp_workers_free(struct lr_dp *front)

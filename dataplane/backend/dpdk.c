@@ -7,11 +7,14 @@
  * is answered here; anything else is dropped and counted. Outgoing
  * datagrams need the next hop's MAC: the peer's when it is on the link
  * (inside the local address's prefix, or no gateway configured), else
- * the gateway's; learnt from what it sent, from ARP or neighbour
- * advertisements; when unknown, one is asked for and the datagram is
- * counted tx_failed. A session caches its next hop's MAC until the table
- * changes (its generation). IPv4 and UDP checksums go to the port when
- * it offers to compute them, and are computed here otherwise.
+ * the gateway's; learnt from the answers to our ARP requests and
+ * neighbour solicitations, and from the frames of packets that
+ * authenticated (issue 12, defect 6: never from what anyone says
+ * unasked, unless configured to); when unknown, it is asked for and the
+ * first datagrams to it wait for the answer (dpdk_neigh.c). A session
+ * caches its next hop's MAC until the table changes (its generation).
+ * IPv4 and UDP checksums go to the port when it offers to compute them,
+ * and are computed here otherwise.
  *
  * No copies on the media path: a received datagram stays in its mbuf,
  * which the engine's buffer borrows (pkt.priv); the engine decrypts and
@@ -115,6 +118,58 @@ void lr__dpdk_arp_send(struct lr_dp *dp, struct dpdk *d, uint16_t op,
 	lr__dpdk_out(dp, d, m);
 }
 
+void lr__dpdk_learnt(struct lr_dp *dp, struct dpdk *d, int r,
+		     const struct rte_ether_addr *mac,
+		     const struct neigh_held *held)
+{
+	if (r == -EBUSY)
+		dp->st.neigh_limited++;
+	else if (r == NEIGH_NEW || r == NEIGH_CHANGED)
+		dp->st.neigh_learnt++;
+	for (unsigned i = 0; held && i < held->n; i++) {
+		struct rte_mbuf *m = held->m[i];
+
+		if (r < 0) { /* the next hop stays what it was: not there */
+			rte_pktmbuf_free(m);
+			dp->st.drops[LR_DROP_TX_FAILED]++;
+			continue;
+		}
+		rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr = *mac;
+		dp->st.tx_bytes += held->len[i];
+		lr__dpdk_out(dp, d, m);
+	}
+}
+
+/* What an ARP packet says of its sender (sip at sha) is believed when
+ * it is a reply to our request for sip, pending (to one of our
+ * addresses), or when the configuration believes anyone on the link
+ * (cfg.dpdk_learn_unsolicited). Never 0.0.0.0 (a probe, RFC 5227) nor
+ * one of ours. Replies to nothing we asked and gratuitous ARP (sip ==
+ * tip) count neigh_unsolicited when they are not believed. */
+static void arp_learn(struct lr_dp *dp, struct dpdk *d,
+		      const struct rte_arp_hdr *a)
+{
+	uint32_t sip = a->arp_data.arp_sip, tip = a->arp_data.arp_tip;
+	const struct rte_ether_addr *sha = &a->arp_data.arp_sha;
+	int reply = a->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
+	struct neigh_held held = {.n = 0};
+	int r = -ENOENT;
+
+	if (!sip || lr__dpdk_our_ipv4(dp, sip) >= 0 ||
+	    rte_is_zero_ether_addr(sha) || !rte_is_unicast_ether_addr(sha))
+		return;
+	if (reply && sip != tip && lr__dpdk_our_ipv4(dp, tip) >= 0)
+		r = lr__neigh_answer(d->nt, 4, (const uint8_t *)&sip, sha,
+				     d->now_ms,
+				     &dp->st.drops[LR_DROP_TX_FAILED], &held);
+	if (r == -ENOENT && d->learn_any)
+		r = lr__neigh_learn(d->nt, 4, (const uint8_t *)&sip, sha,
+				    d->now_ms);
+	if (r == -ENOENT && (reply || sip == tip))
+		dp->st.neigh_unsolicited++;
+	lr__dpdk_learnt(dp, d, r, sha, &held);
+}
+
 void lr__dpdk_on_arp(struct lr_dp *dp, struct dpdk *d, const uint8_t *p,
 		     size_t len)
 {
@@ -134,7 +189,9 @@ void lr__dpdk_on_arp(struct lr_dp *dp, struct dpdk *d, const uint8_t *p,
 	dp->st.rx_arp_nd++;
 	sip = a->arp_data.arp_sip;
 	tip = a->arp_data.arp_tip;
-	lr__neigh_learn(d->nt, 4, (const uint8_t *)&sip, &a->arp_data.arp_sha);
+	arp_learn(dp, d, a);
+	/* asked for our address: answered to whoever asked, at the MAC it
+	 * gave, without believing it (a frame of ours to it asks first) */
 	if (a->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) &&
 	    lr__dpdk_our_ipv4(dp, tip) >= 0)
 		lr__dpdk_arp_send(dp, d, RTE_ARP_OP_REPLY, &a->arp_data.arp_sha,
@@ -267,6 +324,8 @@ static int port_open(struct lr_dp *dp, struct dpdk_port *pt)
 	r = lr__neigh_init(&pt->nt, n);
 	if (r)
 		return r;
+	pt->nt.lock_ms = dp->cfg.dpdk_neigh_lock_ms ? dp->cfg.dpdk_neigh_lock_ms
+						    : NEIGH_LOCK_MS;
 	memset(&conf, 0, sizeof(conf));
 	if (rte_eth_dev_info_get(pt->id, &info))
 		return -EIO;
@@ -322,6 +381,7 @@ static void port_close(struct dpdk_port *pt)
 
 	if (pt->configured) /* else the EAL or the port may not be there */
 		rte_eth_dev_stop(pt->id);
+	lr__neigh_fini(&pt->nt); /* frees held frames: before their pools */
 	for (unsigned q = 0; q < pt->nq; q++) {
 		if (pt->handoff[q]) {
 			while (!rte_ring_dequeue(pt->handoff[q], &m))
@@ -330,7 +390,6 @@ static void port_close(struct dpdk_port *pt)
 		}
 		rte_mempool_free(pt->pool[q]);
 	}
-	lr__neigh_fini(&pt->nt);
 	free(pt);
 }
 
@@ -378,6 +437,8 @@ static int dpdk_open(struct lr_dp *dp)
 	d->csum_offload = pt->csum_offload;
 	memcpy(d->route, pt->route, sizeof(d->route));
 	d->nt = &pt->nt;
+	d->learn_any = !!dp->cfg.dpdk_learn_unsolicited;
+	d->now_ms = lr__dpdk_now_ms();
 	return 0;
 }
 
@@ -471,9 +532,10 @@ static void *dpdk_run(void *arg)
 	struct rte_mbuf *m[LR_DP_BURST];
 
 	while (!atomic_load(&dp->stop)) {
-		unsigned ninj,
-			n = lr__dp_service(dp, d->tx, TX_MAX, d->rx, &ninj);
-		unsigned got, ho = 0;
+		unsigned ninj, n, got, ho = 0;
+
+		d->now_ms = lr__dpdk_now_ms();
+		n = lr__dp_service(dp, d->tx, TX_MAX, d->rx, &ninj);
 
 		lr__dpdk_transmit(dp, d, d->tx, n);
 		if (ninj) {
@@ -513,4 +575,5 @@ const struct lr__dp_backend_ops lr__dp_dpdk_ops = {
 	.close = dpdk_close,
 	.run = dpdk_run,
 	.release = dpdk_release,
+	.authentic = lr__dpdk_authentic,
 };

@@ -17,6 +17,7 @@
 
 #include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 #include "../dp_internal.h"
 
@@ -26,6 +27,14 @@
 #define NEIGH_PROBE  8	  /* slots a lookup looks at */
 #define TX_MAX	     (LR_DP_BURST * LR_DP_MAX_ROUTES)
 #define HANDOFF_RING 4096 /* frames waiting for their flow's worker */
+/* Our ARP requests and neighbour solicitations still awaiting their
+ * answer, per port, at most (open addressing, NEIGH_PROBE slots looked
+ * at); an answer counts while NEIGH_PENDING_MS have not passed, and no
+ * second request for the address goes out meanwhile. */
+#define NEIGH_PENDING	 256
+#define NEIGH_PENDING_MS 1000
+#define NEIGH_HOLD	 4    /* frames waiting for one request's answer */
+#define NEIGH_LOCK_MS	 1000 /* cfg.dpdk_neigh_lock_ms 0 */
 
 /* One slot of the neighbour table. Workers read it without a lock: seq
  * is odd while the slot is written, and a reader that saw it move reads
@@ -36,11 +45,31 @@ struct neigh {
 	uint8_t family, valid;
 	uint8_t ip[16];
 	struct rte_ether_addr mac;
+	uint32_t stamp; /* ms (low 32 bits) it was written at; writers' */
 } __attribute__((aligned(32)));
+
+/* Frames waiting for the answer to a request of ours for their next
+ * hop, no destination MAC yet: sent when it comes, else freed. */
+struct neigh_held {
+	unsigned n;
+	struct rte_mbuf *m[NEIGH_HOLD];
+	uint16_t len[NEIGH_HOLD]; /* their payload bytes */
+};
+
+/* A request of ours awaiting its answer (until: ms; 0, free). */
+struct neigh_pend {
+	uint64_t until;
+	uint8_t family;
+	uint8_t ip[16];
+	struct neigh_held held;
+};
 
 /* The neighbour table (dpdk_neigh.c), one per port: every worker learns
  * into it (an ARP reply lands on any queue) and looks next hops up in
- * it. Open addressing, 4 slots per session. gen moves (from 1, 64 bits:
+ * it. It learns only what it can believe (issue 12, defect 6): answers
+ * to our own requests (pend[]), authentic packets' sources, and the
+ * unsolicited only when configured; a MAC changes at most once per
+ * lock_ms. Open addressing, 4 slots per session. gen moves (from 1, 64 bits:
  * never wraps) when a mapping the table gave out changes: a MAC
  * replaced, an entry taken over. Sessions cache their next hop's MAC
  * under it (lr__dpsess.l2, l2_gen). */
@@ -48,7 +77,9 @@ struct dpdk_neigh {
 	struct neigh *slot;
 	unsigned mask;
 	_Atomic uint64_t gen;
-	rte_spinlock_t lock; /* writers */
+	rte_spinlock_t lock; /* writers, and pend[] */
+	uint32_t lock_ms;    /* a MAC changes once per lock_ms (0: freely) */
+	struct neigh_pend *pend; /* NEIGH_PENDING */
 };
 
 /* The next hop for one family (cfg.dpdk_gw4/6, dpdk_prefix4/6). */
@@ -90,7 +121,9 @@ struct dpdk {
 		uint8_t ip[16];
 		struct rte_ether_addr mac;
 	} rx_last;
-	int handed; /* the frames being parsed came through handoff */
+	int handed;	 /* the frames being parsed came through handoff */
+	int learn_any;	 /* cfg.dpdk_learn_unsolicited */
+	uint64_t now_ms; /* CLOCK_MONOTONIC, read once per round */
 	struct lr__dpbuf *rx[LR_DP_BURST], *tx[TX_MAX];
 	unsigned nrx;
 	struct rte_mbuf *out[LR_DP_BURST];
@@ -100,11 +133,39 @@ struct dpdk {
 	unsigned nho[LR_DP_MAX_WORKERS];
 };
 
-/* dpdk_neigh.c. slots: a power of two. lookup: 1 and *mac, or 0. */
+/* dpdk_neigh.c. slots: a power of two; lock_ms 0 (set it after init).
+ * lookup: 1 and *mac, or 0. Times are ms of one monotonic clock. */
 int lr__neigh_init(struct dpdk_neigh *t, unsigned slots);
 void lr__neigh_fini(struct dpdk_neigh *t);
-void lr__neigh_learn(struct dpdk_neigh *t, uint8_t family, const uint8_t *ip,
-		     const struct rte_ether_addr *mac);
+enum {
+	NEIGH_KNOWN,
+	NEIGH_NEW,
+	NEIGH_CHANGED
+};
+/* ip is at mac: NEIGH_KNOWN (so it was), NEIGH_NEW, NEIGH_CHANGED, or
+ * -EBUSY (a change less than lock_ms after the last: refused). */
+int lr__neigh_learn(struct dpdk_neigh *t, uint8_t family, const uint8_t *ip,
+		    const struct rte_ether_addr *mac, uint64_t now);
+/* Our requests (ARP, NS) for ip. Pending ones that expired unanswered
+ * are let go as they are met, their held frames freed and counted in
+ * *lost (the caller's tx_failed).
+ * solicit, before one goes out: 1 (send it; it is pending now), 0 (one
+ * is pending: do not), -ENOSPC (too many are pending).
+ * answer, an ARP reply or NA saying ip is at mac: lr__neigh_learn's
+ * result if a request for ip is pending, which it ends (the frames it
+ * held move to *held); -ENOENT, not learnt, if it answers nothing we
+ * asked.
+ * hold: frame m (payload bytes len) waits for the pending request for
+ * ip to be answered: 1, or 0 (none is pending, or it holds NEIGH_HOLD:
+ * m is still the caller's). */
+int lr__neigh_solicit(struct dpdk_neigh *t, uint8_t family, const uint8_t *ip,
+		      uint64_t now, uint64_t *lost);
+int lr__neigh_answer(struct dpdk_neigh *t, uint8_t family, const uint8_t *ip,
+		     const struct rte_ether_addr *mac, uint64_t now,
+		     uint64_t *lost, struct neigh_held *held);
+int lr__neigh_hold(struct dpdk_neigh *t, uint8_t family, const uint8_t *ip,
+		   struct rte_mbuf *m, uint16_t len, uint64_t now,
+		   uint64_t *lost);
 int lr__neigh_lookup(const struct dpdk_neigh *t, const struct lr_dp_addr *a,
 		     struct rte_ether_addr *mac);
 /* Ask for ip's home slot (a frame's source, before it is learnt from). */
@@ -113,6 +174,15 @@ void lr__neigh_prefetch(const struct dpdk_neigh *t, uint8_t family,
 static inline uint64_t lr__neigh_gen(const struct dpdk_neigh *t)
 {
 	return atomic_load_explicit(&t->gen, memory_order_acquire);
+}
+
+/* The workers' clock, read once per round (dpdk.now_ms). */
+static inline uint64_t lr__dpdk_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* 1 if a and b have their first bits bits in common (bits <= 128). */
@@ -143,11 +213,19 @@ void lr__dpdk_arp_send(struct lr_dp *dp, struct dpdk *d, uint16_t op,
 		       uint32_t sip_be);
 void lr__dpdk_on_arp(struct lr_dp *dp, struct dpdk *d, const uint8_t *p,
 		     size_t len);
+/* What a learn or an answer said (r), counted; the frames the answer's
+ * request held (NULL: none) sent to mac. */
+void lr__dpdk_learnt(struct lr_dp *dp, struct dpdk *d, int r,
+		     const struct rte_ether_addr *mac,
+		     const struct neigh_held *held);
 /* dpdk_l3.c */
 /* 1 if the frame's mbuf became an engine buffer (rx), 0 if the caller
  * still owns it (answered, or dropped and counted). */
 int lr__dpdk_on_frame(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m);
 void lr__dpdk_transmit(struct lr_dp *dp, struct dpdk *d, struct lr__dpbuf **tx,
 		       unsigned n);
+/* The engine's authentic packets (ops->authentic): their sources' MACs
+ * learnt. */
+void lr__dpdk_authentic(struct lr_dp *dp, struct lr__dpbuf **b, unsigned n);
 
 #endif

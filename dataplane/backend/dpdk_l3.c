@@ -5,6 +5,7 @@
  * engine's buffers, datagrams out to frames. Every length is checked
  * before it is used; what is not ours is dropped.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "csum.h"
@@ -76,41 +77,13 @@ static int take(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m, int li,
 	return 1;
 }
 
-/* What a UDP frame from src (to local address li) says of its MAC. A
- * burst holds runs from one peer: what was learnt last is still in the
- * table while the generation has not moved (any change to an entry
- * bumps it), so a repeat skips the cold table. With a gateway, a source
- * off the link came through a router: its MAC is the router's, not to
- * be learnt as the peer's. */
-static void rx_learn(const struct lr_dp *dp, struct dpdk *d, int li,
-		     uint8_t family, const uint8_t *src,
-		     const struct rte_ether_addr *mac)
-{
-	size_t len = family == 6 ? 16 : 4;
-	uint64_t gen = lr__neigh_gen(d->nt);
-
-	if (d->rx_last.gen == gen && d->rx_last.family == family &&
-	    rte_is_same_ether_addr(&d->rx_last.mac, mac) &&
-	    !memcmp(d->rx_last.ip, src, len))
-		return;
-	if (!lr__dpdk_on_link(d, family, dp->local[li].ip, src))
-		return;
-	lr__neigh_learn(d->nt, family, src, mac);
-	/* the generation before the learn: if it moved, the next frame
-	 * looks again */
-	d->rx_last.gen = gen;
-	d->rx_last.family = family;
-	memcpy(d->rx_last.ip, src, len);
-	d->rx_last.mac = *mac;
-}
-
 /* A datagram from src to local address li: to the worker whose flows
  * its peer's are (one worker sees every packet of a flow, so its replay
- * window is whole), else learnt from and taken. 1 if the mbuf was
- * taken or passed on. */
+ * window is whole), else taken. 1 if the mbuf was taken or passed on.
+ * Nothing is learnt from it here: its source MAC is believed only once
+ * its packet has authenticated (lr__dpdk_authentic). */
 static int deliver(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m, int li,
 		   uint8_t family, const uint8_t *src,
-		   const struct rte_ether_addr *mac,
 		   const struct rte_udp_hdr *u, size_t ulen)
 {
 	if (d->nq > 1 && !d->handed) {
@@ -122,12 +95,66 @@ static int deliver(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m, int li,
 			return 1;
 		}
 	}
-	rx_learn(dp, d, li, family, src, mac);
 	return take(dp, d, m, li, family, src, u, ulen);
 }
 
+/* What an authentic packet's frame says of its source's MAC (issue 12,
+ * defect 6: before, every UDP frame taught it, and one spoofed frame
+ * moved a peer's media to the spoofer). Its session is the one of its
+ * source address and port, and its SRTP or SRTCP tag verified, so the
+ * frame came from the peer (or one who can replay its fresh packets
+ * first). A burst holds runs from one peer: what was learnt last is
+ * still in the table while the generation has not moved (any change to
+ * an entry bumps it), so a repeat skips the cold table. With a gateway,
+ * a source off the link came through a router: its MAC is the router's,
+ * not to be learnt as the peer's. */
+static void rx_learn(struct lr_dp *dp, struct dpdk *d,
+		     const struct lr__dpbuf *b,
+		     const struct rte_ether_addr *mac)
+{
+	const uint8_t *src = b->remote.ip;
+	uint8_t family = b->remote.family;
+	size_t len = family == 6 ? 16 : 4;
+	uint64_t gen = lr__neigh_gen(d->nt);
+	int r;
+
+	if (d->rx_last.gen == gen && d->rx_last.family == family &&
+	    rte_is_same_ether_addr(&d->rx_last.mac, mac) &&
+	    !memcmp(d->rx_last.ip, src, len))
+		return;
+	if (!lr__dpdk_on_link(d, family, dp->local[b->lidx].ip, src))
+		return;
+	r = lr__neigh_learn(d->nt, family, src, mac, d->now_ms);
+	lr__dpdk_learnt(dp, d, r, mac, NULL);
+	if (r < 0)
+		return; /* refused: the next packet asks again */
+	/* the generation before the learn: if it moved, the next frame
+	 * looks again */
+	d->rx_last.gen = gen;
+	d->rx_last.family = family;
+	memcpy(d->rx_last.ip, src, len);
+	d->rx_last.mac = *mac;
+}
+
+void lr__dpdk_authentic(struct lr_dp *dp, struct lr__dpbuf **b, unsigned n)
+{
+	struct dpdk *d = dp->backend;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct rte_mbuf *m = b[i]->pkt.priv;
+
+		/* a received frame's mbuf, its Ethernet header where it was
+		 * (injected datagrams have none) */
+		if (m)
+			rx_learn(dp, d, b[i],
+				 &rte_pktmbuf_mtod(m,
+						   const struct rte_ether_hdr *)
+					  ->src_addr);
+	}
+}
+
 static int on_ipv4(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m,
-		   const struct rte_ether_hdr *e, const uint8_t *p, size_t len)
+		   const uint8_t *p, size_t len)
 {
 	const struct rte_ipv4_hdr *ip = (const void *)p;
 	const struct rte_udp_hdr *u;
@@ -153,8 +180,8 @@ static int on_ipv4(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m,
 	li = local_index(dp, 4, (const uint8_t *)&ip->dst_addr, u->dst_port);
 	if (li < 0)
 		return drop(dp, LR_DROP_NOT_OURS);
-	return deliver(dp, d, m, li, 4, (const uint8_t *)&ip->src_addr,
-		       &e->src_addr, u, ulen);
+	return deliver(dp, d, m, li, 4, (const uint8_t *)&ip->src_addr, u,
+		       ulen);
 }
 
 static void nd_send(struct lr_dp *dp, struct dpdk *d, uint8_t type,
@@ -198,6 +225,38 @@ static void nd_send(struct lr_dp *dp, struct dpdk *d, uint8_t type,
 	lr__dpdk_out(dp, d, m);
 }
 
+static int nd_unspecified(const uint8_t *ip)
+{
+	static const uint8_t any[16];
+
+	return !memcmp(ip, any, 16);
+}
+
+/* What an NA (na) or NS says: ip is at mac. An NA is believed when it
+ * answers our solicitation for ip, pending; else, as an NS, only when
+ * the configuration believes anyone on the link
+ * (cfg.dpdk_learn_unsolicited); an NA not believed counts
+ * neigh_unsolicited. Never a multicast MAC, nor one of our addresses,
+ * nor :: (an NS's from duplicate address detection). */
+static void nd_learn(struct lr_dp *dp, struct dpdk *d, const uint8_t *ip,
+		     const struct rte_ether_addr *mac, int na)
+{
+	struct neigh_held held = {.n = 0};
+	int r = -ENOENT;
+
+	if (our_ipv6(dp, ip) >= 0 || nd_unspecified(ip) || ip[0] == 0xff ||
+	    rte_is_zero_ether_addr(mac) || !rte_is_unicast_ether_addr(mac))
+		return;
+	if (na)
+		r = lr__neigh_answer(d->nt, 6, ip, mac, d->now_ms,
+				     &dp->st.drops[LR_DROP_TX_FAILED], &held);
+	if (r == -ENOENT && d->learn_any)
+		r = lr__neigh_learn(d->nt, 6, ip, mac, d->now_ms);
+	if (r == -ENOENT && na)
+		dp->st.neigh_unsolicited++;
+	lr__dpdk_learnt(dp, d, r, mac, &held);
+}
+
 static void on_nd(struct lr_dp *dp, struct dpdk *d,
 		  const struct rte_ether_hdr *e, const struct rte_ipv6_hdr *ip,
 		  const uint8_t *icmp, size_t len)
@@ -223,11 +282,14 @@ static void on_nd(struct lr_dp *dp, struct dpdk *d,
 	}
 	dp->st.rx_arp_nd++;
 	if (icmp[0] == ND_NS) {
-		lr__neigh_learn(d->nt, 6, ip->src_addr, &e->src_addr);
+		/* answered at the MAC it came from, not believed unless
+		 * configured (a frame of ours to it solicits first) */
+		if (d->learn_any)
+			nd_learn(dp, d, ip->src_addr, &e->src_addr, 0);
 		nd_send(dp, d, ND_NA, &e->src_addr, ip->src_addr, target,
 			target);
 	} else {
-		lr__neigh_learn(d->nt, 6, target, &e->src_addr);
+		nd_learn(dp, d, target, &e->src_addr, 1);
 	}
 }
 
@@ -259,7 +321,7 @@ static int on_ipv6(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m,
 	li = local_index(dp, 6, ip->dst_addr, u->dst_port);
 	if (li < 0)
 		return drop(dp, LR_DROP_NOT_OURS);
-	return deliver(dp, d, m, li, 6, ip->src_addr, &e->src_addr, u, ulen);
+	return deliver(dp, d, m, li, 6, ip->src_addr, u, ulen);
 }
 
 int lr__dpdk_on_frame(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m)
@@ -282,7 +344,7 @@ int lr__dpdk_on_frame(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m)
 	p += sizeof(*e);
 	len -= sizeof(*e);
 	if (type == RTE_ETHER_TYPE_IPV4)
-		return on_ipv4(dp, d, m, e, p, len);
+		return on_ipv4(dp, d, m, p, len);
 	if (type == RTE_ETHER_TYPE_IPV6)
 		return on_ipv6(dp, d, m, e, p, len);
 	if (type == RTE_ETHER_TYPE_ARP)
@@ -293,10 +355,22 @@ int lr__dpdk_on_frame(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m)
 }
 
 /* Ask who has ip (family's): ARP request, or NS to its solicited-node
- * address; from our address src. */
-static void solicit(struct lr_dp *dp, struct dpdk *d, uint8_t family,
-		    const uint8_t *ip, const uint8_t *src)
+ * address; from our address src. One request per address is out at a
+ * time (for NEIGH_PENDING_MS, unless answered), NEIGH_PENDING per port
+ * at most: the rest are not sent and count neigh_solicit_limited (the
+ * answers believed are the ones to these). 1 if it was sent, 0 if one
+ * is out already, -ENOSPC if none could be. */
+static int solicit(struct lr_dp *dp, struct dpdk *d, uint8_t family,
+		   const uint8_t *ip, const uint8_t *src)
 {
+	int r = lr__neigh_solicit(d->nt, family, ip, d->now_ms,
+				  &dp->st.drops[LR_DROP_TX_FAILED]);
+
+	if (r <= 0) {
+		dp->st.neigh_solicit_limited++;
+		return r;
+	}
+	dp->st.neigh_solicits++;
 	if (family == 4) {
 		uint32_t tip, sip;
 		struct rte_ether_addr zero = {{0}};
@@ -312,6 +386,7 @@ static void solicit(struct lr_dp *dp, struct dpdk *d, uint8_t family,
 		memcpy(mc.addr_bytes + 3, ip + 13, 3);
 		nd_send(dp, d, ND_NS, &mc, sn, src, ip);
 	}
+	return 1;
 }
 
 /* The UDP checksum: the port's where it can (the pseudo-header sum goes
@@ -406,24 +481,34 @@ static struct rte_mbuf *frame(struct dpdk *d, struct lr__dpbuf *b,
 	return m;
 }
 
+/* What one transmit call asked for: the last peer and each family's
+ * gateway (bit v6), and whether a request for it is out (datagrams to
+ * it may wait for the answer: lr__neigh_hold). */
+struct asking {
+	struct lr_dp_addr peer;
+	int peer_out;
+	unsigned gw, gw_out;
+};
+
 /* The MAC b goes to: its session's cached next hop while the table has
  * not changed since, else the table's for the peer (on the link) or the
  * gateway (off it), cached in the session. NULL when unknown: the next
  * hop is asked for, once per run of datagrams to it (a gateway: once per
- * call), and the caller counts the datagram. */
+ * call), and *wait is set to it while a request for it is out. */
 static const struct rte_ether_addr *next_mac(struct lr_dp *dp, struct dpdk *d,
 					     const struct lr__dpbuf *b,
 					     struct rte_ether_addr *mac,
-					     struct lr_dp_addr *asked,
-					     unsigned *gw_asked)
+					     struct asking *k,
+					     const struct lr_dp_addr **wait)
 {
 	struct lr__dpsess *s = b->sess;
 	const struct dpdk_route *r = &d->route[b->remote.family == 6];
 	const struct lr_dp_addr *hop = &b->remote;
 	const uint8_t *src = b->local.ip;
 	uint64_t gen = lr__neigh_gen(d->nt);
-	int v6 = b->remote.family == 6;
+	int v6 = b->remote.family == 6, out;
 
+	*wait = NULL;
 	if (s && s->l2_gen == gen) {
 		memcpy(mac, s->l2, sizeof(*mac));
 		return mac;
@@ -443,37 +528,73 @@ static const struct rte_ether_addr *next_mac(struct lr_dp *dp, struct dpdk *d,
 		return mac;
 	}
 	if (hop == &r->gw) {
-		if (!(*gw_asked & (1u << v6)))
-			solicit(dp, d, hop->family, hop->ip, src);
-		*gw_asked |= 1u << v6;
+		unsigned bit = 1u << v6;
+
+		if (!(k->gw & bit)) {
+			k->gw |= bit;
+			if (solicit(dp, d, hop->family, hop->ip, src) >= 0)
+				k->gw_out |= bit;
+		}
+		out = !!(k->gw_out & bit);
 	} else {
-		if (asked->family != hop->family ||
-		    memcmp(asked->ip, hop->ip, v6 ? 16 : 4))
-			solicit(dp, d, hop->family, hop->ip, src);
-		*asked = *hop;
+		if (k->peer.family != hop->family ||
+		    memcmp(k->peer.ip, hop->ip, v6 ? 16 : 4)) {
+			k->peer = *hop;
+			k->peer_out =
+				solicit(dp, d, hop->family, hop->ip, src) >= 0;
+		}
+		out = k->peer_out;
 	}
+	if (out)
+		*wait = hop;
 	return NULL;
+}
+
+/* b, whose next hop is being asked for, waits for the answer as a frame
+ * with no destination MAC yet (NEIGH_HOLD per request: the first
+ * datagrams to a new peer, often the control plane's, are not lost);
+ * else it counts tx_failed, and so does the rest of the call's run to
+ * that hop. */
+static void hold(struct lr_dp *dp, struct dpdk *d, struct lr__dpbuf *b,
+		 const struct lr_dp_addr *hop, struct asking *k)
+{
+	static const struct rte_ether_addr none;
+	struct rte_mbuf *m;
+
+	if (!hop) {
+		dp->st.drops[LR_DROP_TX_FAILED]++;
+	} else if (!(m = frame(d, b, &none))) {
+		dp->st.drops[LR_DROP_NO_BUFFER]++;
+	} else if (!lr__neigh_hold(d->nt, hop->family, hop->ip, m,
+				   (uint16_t)b->pkt.len, d->now_ms,
+				   &dp->st.drops[LR_DROP_TX_FAILED])) {
+		rte_pktmbuf_free(m); /* it holds enough, or was answered */
+		dp->st.drops[LR_DROP_TX_FAILED]++;
+		if (hop == &d->route[hop->family == 6].gw)
+			k->gw_out &= ~(1u << (hop->family == 6));
+		else
+			k->peer_out = 0;
+	}
 }
 
 void lr__dpdk_transmit(struct lr_dp *dp, struct dpdk *d, struct lr__dpbuf **tx,
 		       unsigned n)
 {
-	struct lr_dp_addr asked = {0};
-	unsigned gw_asked = 0;
+	struct asking k = {.peer_out = 0};
 
 	for (unsigned i = 0; i < n; i++) {
 		struct lr__dpbuf *b = tx[i];
 		struct rte_ether_addr buf;
 		const struct rte_ether_addr *mac;
+		const struct lr_dp_addr *wait;
 		struct rte_mbuf *m;
 
 		if (b->remote.family != b->local.family ||
 		    (b->remote.family != 4 && b->remote.family != 6)) {
 			/* a control-plane send across families: no frame */
 			dp->st.drops[LR_DROP_TX_FAILED]++;
-		} else if (!(mac = next_mac(dp, d, b, &buf, &asked,
-					    &gw_asked))) {
-			dp->st.drops[LR_DROP_TX_FAILED]++;
+		} else if (!(mac = next_mac(dp, d, b, &buf, &k, &wait))) {
+			hold(dp, d, b, wait, &k);
 		} else if ((m = frame(d, b, mac))) {
 			dp->st.tx_bytes += b->pkt.len;
 			lr__dpdk_out(dp, d, m);

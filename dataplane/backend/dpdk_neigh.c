@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The dpdk backend's neighbour table: IP address -> MAC, one per port,
- * shared by its workers. Every frame a worker takes may teach it (the
- * common case: what it knows already, checked without a lock); a worker
- * whose session's cached next hop went stale looks it up. Readers take
- * no lock: each slot has a sequence count that is odd while it is
- * written, and a read that saw it move is done again. Writers (a new
- * peer, a changed MAC: rare) take a spinlock.
+ * shared by its workers. Every authentic packet a worker takes may teach
+ * it (the common case: what it knows already, checked without a lock);
+ * a worker whose session's cached next hop went stale looks it up.
+ * Readers take no lock: each slot has a sequence count that is odd while
+ * it is written, and a read that saw it move is done again. Writers (a
+ * new peer, a changed MAC: rare) take a spinlock.
+ *
+ * What it believes (issue 12, defect 6: anyone could rebind a peer's
+ * address to their own MAC with one spoofed frame): an answer to a
+ * request of ours still pending (the requests, per port, are here too,
+ * under the same lock, each with up to NEIGH_HOLD frames waiting for
+ * it), the source of an authentic packet, and what the caller says it
+ * trusts. A known address's MAC changes at most once per lock_ms.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -40,10 +47,14 @@ void lr__neigh_prefetch(const struct dpdk_neigh *t, uint8_t family,
 int lr__neigh_init(struct dpdk_neigh *t, unsigned slots)
 {
 	t->slot = aligned_alloc(64, slots * sizeof(*t->slot));
-	if (!t->slot)
+	t->pend = calloc(NEIGH_PENDING, sizeof(*t->pend));
+	if (!t->slot || !t->pend) {
+		lr__neigh_fini(t);
 		return -ENOMEM;
+	}
 	memset(t->slot, 0, slots * sizeof(*t->slot));
 	t->mask = slots - 1;
+	t->lock_ms = 0;
 	atomic_init(&t->gen, 1);
 	rte_spinlock_init(&t->lock);
 	return 0;
@@ -51,7 +62,11 @@ int lr__neigh_init(struct dpdk_neigh *t, unsigned slots)
 
 void lr__neigh_fini(struct dpdk_neigh *t)
 {
+	for (unsigned i = 0; t->pend && i < NEIGH_PENDING; i++)
+		rte_pktmbuf_free_bulk(t->pend[i].held.m, t->pend[i].held.n);
+	free(t->pend);
 	free(t->slot);
+	t->pend = NULL;
 	t->slot = NULL;
 }
 
@@ -91,7 +106,7 @@ int lr__neigh_lookup(const struct dpdk_neigh *t, const struct lr_dp_addr *a,
 }
 
 static void slot_write(struct neigh *n, uint8_t family, const uint8_t *ip,
-		       const struct rte_ether_addr *mac)
+		       const struct rte_ether_addr *mac, uint64_t now)
 {
 	uint32_t s = atomic_load_explicit(&n->seq, memory_order_relaxed);
 
@@ -102,23 +117,18 @@ static void slot_write(struct neigh *n, uint8_t family, const uint8_t *ip,
 	memcpy(n->ip, ip, family == 6 ? 16 : 4);
 	n->mac = *mac;
 	n->valid = 1;
+	n->stamp = (uint32_t)now;
 	atomic_store_explicit(&n->seq, s + 2, memory_order_release);
 }
 
-void lr__neigh_learn(struct dpdk_neigh *t, uint8_t family, const uint8_t *ip,
-		     const struct rte_ether_addr *mac)
+/* lr__neigh_learn with the lock held. */
+static int learn_locked(struct dpdk_neigh *t, uint8_t family, const uint8_t *ip,
+			const struct rte_ether_addr *mac, uint64_t now)
 {
-	struct rte_ether_addr known;
-	struct lr_dp_addr a = {.family = family};
 	unsigned h = nhash(family, ip);
 	struct neigh *n = NULL;
-	int moved = 0;
+	int mine = 0, moved;
 
-	memcpy(a.ip, ip, family == 6 ? 16 : 4);
-	if (lr__neigh_lookup(t, &a, &known) &&
-	    rte_is_same_ether_addr(&known, mac))
-		return; /* known: the common case, per frame, no lock */
-	rte_spinlock_lock(&t->lock);
 	/* its slot, else the first free one, else the home slot is taken
 	 * over (the table has 4 slots per session: rare). Writers hold the
 	 * lock, so the slots read plainly here. */
@@ -127,29 +137,146 @@ void lr__neigh_learn(struct dpdk_neigh *t, uint8_t family, const uint8_t *ip,
 
 		if (slot_is(x, family, ip)) {
 			n = x;
+			mine = 1;
 			break;
 		}
 		if (!x->valid && !n)
 			n = x;
 	}
-	if (n && n->valid && rte_is_same_ether_addr(&n->mac, mac)) {
-		rte_spinlock_unlock(&t->lock); /* another worker was first */
-		return;
-	}
+	if (mine && rte_is_same_ether_addr(&n->mac, mac))
+		return NEIGH_KNOWN; /* another worker was first */
+	/* A known address moves once per lock_ms at most, whoever claims
+	 * it (the clock's low 32 bits: after a wrap, every 49 days, a
+	 * change may wait lock_ms once more). */
+	if (mine && (uint32_t)now - n->stamp < t->lock_ms)
+		return -EBUSY;
+	if (!n)
+		n = &t->slot[h & t->mask];
 	/* A changed MAC or a taken-over entry changes an answer a lookup
 	 * may have given (and a session cached): a new generation, after
 	 * the slot is written, so a worker that sees the generation sees
 	 * the slot. Filling a free slot changes none (a lookup for ip found
 	 * nothing, and the others find what they found), so a new peer does
 	 * not make every session look its next hop up again. */
-	if (!n) {
-		n = &t->slot[h & t->mask];
-		moved = 1;
-	} else {
-		moved = n->valid;
-	}
-	slot_write(n, family, ip, mac);
+	moved = n->valid;
+	slot_write(n, family, ip, mac, now);
 	if (moved)
 		atomic_fetch_add_explicit(&t->gen, 1, memory_order_release);
+	return mine ? NEIGH_CHANGED : NEIGH_NEW;
+}
+
+int lr__neigh_learn(struct dpdk_neigh *t, uint8_t family, const uint8_t *ip,
+		    const struct rte_ether_addr *mac, uint64_t now)
+{
+	struct rte_ether_addr known;
+	struct lr_dp_addr a = {.family = family};
+	int r;
+
+	memcpy(a.ip, ip, family == 6 ? 16 : 4);
+	if (lr__neigh_lookup(t, &a, &known) &&
+	    rte_is_same_ether_addr(&known, mac))
+		return NEIGH_KNOWN; /* the common case, per packet, no lock */
+	rte_spinlock_lock(&t->lock);
+	r = learn_locked(t, family, ip, mac, now);
 	rte_spinlock_unlock(&t->lock);
+	return r;
+}
+
+/* ---- our requests, awaiting their answers (t->lock held) ---- */
+
+static int pend_is(const struct neigh_pend *p, uint8_t family,
+		   const uint8_t *ip)
+{
+	return p->until && p->family == family &&
+	       !memcmp(p->ip, ip, family == 6 ? 16 : 4);
+}
+
+static void pend_clear(struct neigh_pend *p)
+{
+	p->until = 0;
+	p->held.n = 0;
+}
+
+/* ip's pending request (NULL: none), expired ones in the way let go;
+ * *spare: the first free slot in ip's window (NULL: none). */
+static struct neigh_pend *pend_find(struct dpdk_neigh *t, uint8_t family,
+				    const uint8_t *ip, uint64_t now,
+				    uint64_t *lost, struct neigh_pend **spare)
+{
+	unsigned h = nhash(family, ip);
+
+	*spare = NULL;
+	for (unsigned i = 0; i < NEIGH_PROBE; i++) {
+		struct neigh_pend *p = &t->pend[(h + i) % NEIGH_PENDING];
+
+		if (p->until && p->until <= now) { /* unanswered: let go */
+			rte_pktmbuf_free_bulk(p->held.m, p->held.n);
+			*lost += p->held.n;
+			pend_clear(p);
+		}
+		if (pend_is(p, family, ip))
+			return p;
+		if (!p->until && !*spare)
+			*spare = p;
+	}
+	return NULL;
+}
+
+int lr__neigh_solicit(struct dpdk_neigh *t, uint8_t family, const uint8_t *ip,
+		      uint64_t now, uint64_t *lost)
+{
+	struct neigh_pend *p, *spare;
+	int r = 1;
+
+	rte_spinlock_lock(&t->lock);
+	p = pend_find(t, family, ip, now, lost, &spare);
+	if (p) {
+		r = 0; /* asked less than NEIGH_PENDING_MS ago */
+	} else if (!spare) {
+		r = -ENOSPC;
+	} else {
+		spare->until = now + NEIGH_PENDING_MS;
+		spare->family = family;
+		memset(spare->ip, 0, sizeof(spare->ip));
+		memcpy(spare->ip, ip, family == 6 ? 16 : 4);
+	}
+	rte_spinlock_unlock(&t->lock);
+	return r;
+}
+
+int lr__neigh_answer(struct dpdk_neigh *t, uint8_t family, const uint8_t *ip,
+		     const struct rte_ether_addr *mac, uint64_t now,
+		     uint64_t *lost, struct neigh_held *held)
+{
+	struct neigh_pend *p, *spare;
+	int r = -ENOENT;
+
+	held->n = 0;
+	rte_spinlock_lock(&t->lock);
+	p = pend_find(t, family, ip, now, lost, &spare);
+	if (p) { /* one answer per request: the rest are unsolicited */
+		*held = p->held;
+		pend_clear(p);
+		r = learn_locked(t, family, ip, mac, now);
+	}
+	rte_spinlock_unlock(&t->lock);
+	return r;
+}
+
+int lr__neigh_hold(struct dpdk_neigh *t, uint8_t family, const uint8_t *ip,
+		   struct rte_mbuf *m, uint16_t len, uint64_t now,
+		   uint64_t *lost)
+{
+	struct neigh_pend *p, *spare;
+	int r = 0;
+
+	rte_spinlock_lock(&t->lock);
+	p = pend_find(t, family, ip, now, lost, &spare);
+	if (p && p->held.n < NEIGH_HOLD) {
+		p->held.m[p->held.n] = m;
+		p->held.len[p->held.n++] = len;
+		r = 1;
+	}
+	rte_spinlock_unlock(&t->lock);
+	return r;
 }

@@ -167,11 +167,14 @@ struct lr_dp_config {
 	 * peer off the link goes to its family's gateway (dpdk_gw4,
 	 * dpdk_gw6, network order; all zero: none), whose MAC is asked for
 	 * by ARP or ND and learnt like any neighbour's; until it is known
-	 * the datagram counts tx_failed. A family with no gateway has no
-	 * "off the link": its peers are treated as on it (asked for
-	 * themselves, or reached at the MAC their frames came from, which
-	 * behind a router is the router's), so a prefix alone changes
-	 * nothing. With a gateway, frames from peers off the link do not
+	 * datagrams wait for it (see dpdk_learn_unsolicited). A family with
+	 * no gateway has no "off the link": its peers are treated as on it
+	 * (asked for themselves, or reached at the MAC their authentic
+	 * packets came from, which behind a router is the router's: as
+	 * those come only after DTLS, which needs ours to reach them, peers
+	 * behind a router need the gateway configured, or a router that
+	 * answers for them), so a prefix alone changes nothing. With a
+	 * gateway, frames from peers off the link do not
 	 * teach their MAC (it is a router's). lr_dp_new fails with -EINVAL
 	 * (and says why on stderr) when a prefix is past 32 or 128, or a
 	 * gateway has prefix 0, is not unicast (IPv4: 0/8, 224/4 and up;
@@ -200,6 +203,26 @@ struct lr_dp_config {
 	 * full is dropped, counted queue_full. */
 	unsigned relay_pli_interval_ms, relay_nack_max, relay_nack_interval_ms;
 	unsigned relay_sr_interval_ms, relay_queue;
+	/* dpdk: what the neighbour table (a peer's IP -> its MAC) believes.
+	 * By default: an ARP reply or neighbour advertisement that answers
+	 * a request of ours (ARP request, NS) sent less than a second
+	 * before, one answer per request; and the source MAC of a frame
+	 * whose SRTP or SRTCP packet authenticated for the session of its
+	 * source address and port (a peer on the link: see dpdk_gw4). STUN,
+	 * DTLS and packets that fail teach nothing, and an ARP request or
+	 * NS for our address is answered without its sender being
+	 * believed: the first datagram to an unknown peer asks for it, and
+	 * waits for the answer (one per request; more count tx_failed).
+	 * dpdk_learn_unsolicited non-zero also believes gratuitous ARP,
+	 * unsolicited advertisements and the senders of ARP requests and
+	 * NSs, as RFC 826 and 4861 hosts do, so that anyone on the link can
+	 * move an address to its own MAC: only for a link where every host
+	 * is trusted (0, the default). A known address's MAC changes at
+	 * most once per dpdk_neigh_lock_ms (0: 1000; Linux's locktime),
+	 * whoever says so; refused changes count neigh_limited. At most
+	 * 256 requests are out at a time, one per address. */
+	int dpdk_learn_unsolicited;
+	unsigned dpdk_neigh_lock_ms;
 };
 
 struct lr_dp;
@@ -287,6 +310,15 @@ struct lr_dp_stats {
 	uint64_t bursts;
 	uint64_t sessions;	/* installed */
 	uint64_t session_bytes; /* their memory: sessions, streams, routes */
+	/* dpdk: the neighbour table (lr_dp_config.dpdk_learn_unsolicited) */
+	uint64_t neigh_learnt;	    /* MACs written: new addresses, changes */
+	uint64_t neigh_limited;	    /* changes refused (dpdk_neigh_lock_ms) */
+	uint64_t neigh_unsolicited; /* ARP replies and NAs that answer no
+				     * request of ours, gratuitous ARP: not
+				     * believed */
+	uint64_t neigh_solicits;    /* ARP requests and NSs sent */
+	uint64_t neigh_solicit_limited; /* not sent: one for the address is
+					 * out, or 256 are */
 };
 void lr_dp_stats(struct lr_dp *dp, struct lr_dp_stats *out);
 /* One worker's (0 .. workers-1): 0 or -ENOENT. */

@@ -58,6 +58,69 @@ void wire_na(struct wpeer *p)
 	one(lr_wire_na(W, &p->mac, p->ip));
 }
 
+void udp_from(const struct wpeer *p, const struct rte_ether_addr *mac,
+	      const void *b, size_t len)
+{
+	struct lr_dp_addr to = dp_local(p->family == 6);
+
+	one(lr_wire_udp(W, mac, p->family, p->ip, p->port, to.ip, to.port, b,
+			len, 1));
+}
+
+void forged_from(struct wpeer *p, const struct rte_ether_addr *mac)
+{
+	uint8_t b[12 + 100 + 16];
+
+	for (size_t i = 0; i < sizeof(b); i++)
+		b[i] = (uint8_t)lr_test_rand();
+	b[0] = 0x80;
+	b[1] = 111;
+	lr_wr16(b + 2, p->seq++);
+	lr_wr32(b + 8, p->ssrc);
+	udp_from(p, mac, b, sizeof(b));
+}
+
+void arp_from(const struct rte_ether_addr *mac, const uint8_t *sip, uint16_t op,
+	      const uint8_t *tip)
+{
+	one(lr_wire_arp(W, mac, sip, op, tip));
+}
+
+void na_from(const struct rte_ether_addr *mac, const uint8_t *ip)
+{
+	one(lr_wire_na(W, mac, ip));
+}
+
+/* An NA made over. */
+void ns_from(const struct rte_ether_addr *mac, const uint8_t *src)
+{
+	struct rte_mbuf *m = lr_wire_na(W, mac, src);
+	uint8_t *f, *icmp;
+	struct rte_ipv6_hdr *ip;
+	struct lr_dp_addr me = dp_local(1);
+	uint16_t ck;
+
+	CU_ASSERT_FATAL(m != NULL);
+	f = rte_pktmbuf_mtod(m, uint8_t *);
+	ip = (void *)(f + 14);
+	icmp = f + 14 + 40;
+	icmp[0] = 135;
+	memset(icmp + 2, 0, 6); /* checksum, flags */
+	memcpy(icmp + 8, me.ip, 16);
+	icmp[24] = 1; /* source link-layer address: mac */
+	ck = rte_ipv6_udptcp_cksum(ip, icmp);
+	memcpy(icmp + 2, &ck, 2);
+	one(m);
+}
+
+void announce_as(const struct wpeer *p, const struct rte_ether_addr *mac)
+{
+	if (p->family == 6)
+		na_from(mac, p->ip);
+	else
+		arp_from(mac, p->ip, 1, p->ip);
+}
+
 static struct wpeer *peer_by(uint8_t family, const uint8_t *ip, uint16_t port)
 {
 	for (unsigned i = 0; i < npeers; i++)
@@ -88,16 +151,19 @@ static void pump_queue(uint16_t q)
 			struct wpeer *w = peer_by(
 				4, (const uint8_t *)&a->arp_data.arp_tip, 0);
 
+			if (a->arp_opcode == rte_cpu_to_be_16(2) && w)
+				w->answered++;
 			if (a->arp_opcode == rte_cpu_to_be_16(1)) {
 				arp_requests_seen++;
 				if (w) {
 					w->asked++;
 					memcpy(w->asked_from,
 					       &a->arp_data.arp_sip, 4);
+				}
+				if (w && !w->mute)
 					wire_arp(w, 2,
 						 (const uint8_t *)&a->arp_data
 							 .arp_sip);
-				}
 			}
 		} else if (type == RTE_ETHER_TYPE_IPV4) {
 			struct rte_ipv4_hdr *ip = (void *)(e + 1);
@@ -129,8 +195,15 @@ static void pump_queue(uint16_t q)
 				if (w) {
 					w->asked++;
 					memcpy(w->asked_from, ip->src_addr, 16);
-					wire_na(w);
 				}
+				if (w && !w->mute)
+					wire_na(w);
+			} else if (ip->proto == 58 &&
+				   ((uint8_t *)(ip + 1))[0] == 136) {
+				struct wpeer *w = peer_by(6, ip->dst_addr, 0);
+
+				if (w)
+					w->answered++;
 			}
 		}
 		if (udp) {
@@ -210,6 +283,29 @@ void wpeers_free(void)
 		free(peers[i]);
 	}
 	npeers = 0;
+}
+
+unsigned sent_to(const struct wpeer *p, unsigned from, unsigned to,
+		 const struct rte_ether_addr *mac)
+{
+	unsigned n = 0;
+
+	for (unsigned i = from; i < to && i < p->ngot; i++)
+		n += rte_is_same_ether_addr(&p->gdst[i], mac);
+	return n;
+}
+
+void reach(struct lr_dp *dp, struct wpeer *p)
+{
+	struct lr_dp_addr me = dp_local(p->family == 6),
+			  to = {.family = p->family, .port = p->port};
+	unsigned n = p->ngot;
+
+	memcpy(to.ip, p->ip, sizeof(to.ip));
+	CU_ASSERT_EQUAL_FATAL(lr_dp_send(dp, &me, &to, "reach", 5), 0);
+	CU_ASSERT_EQUAL_FATAL(wait_for(p, n + 1), n + 1);
+	CU_ASSERT(p->glen[n] == 5 && !memcmp(p->got[n], "reach", 5));
+	p->ngot = n;
 }
 
 /* An RTP packet tagged k (payload word 0), protected by p's libsrtp2

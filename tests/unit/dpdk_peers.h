@@ -41,6 +41,8 @@ struct wpeer {
 	unsigned ngot;
 	unsigned asked;		/* ARP requests and NS for its address */
 	uint8_t asked_from[16]; /* the last one's sender address */
+	unsigned answered;	/* ARP replies and NAs to its address */
+	int mute;		/* answers no ARP request nor NS */
 };
 
 /* The data plane's local address: 127.0.0.1 or ::1, port 5000. */
@@ -50,6 +52,20 @@ struct lr_dp_addr dp_local(int v6);
 void wire_udp(struct wpeer *p, const void *data, size_t len);
 void wire_arp(struct wpeer *p, uint16_t op, const uint8_t *tip);
 void wire_na(struct wpeer *p);
+
+/* Frames from another MAC (a rogue host, a router): UDP claiming p's
+ * address and port; RTP with p's SSRC and a tag not of its keys (a
+ * forgery); ARP; an NA for ip; an NS for our address (::1) from src;
+ * p's address claimed unasked (a gratuitous ARP, or an unsolicited NA).
+ * All on the wire's queue 0. */
+void udp_from(const struct wpeer *p, const struct rte_ether_addr *mac,
+	      const void *b, size_t len);
+void forged_from(struct wpeer *p, const struct rte_ether_addr *mac);
+void arp_from(const struct rte_ether_addr *mac, const uint8_t *sip, uint16_t op,
+	      const uint8_t *tip);
+void na_from(const struct rte_ether_addr *mac, const uint8_t *ip);
+void ns_from(const struct rte_ether_addr *mac, const uint8_t *src);
+void announce_as(const struct wpeer *p, const struct rte_ether_addr *mac);
 
 /* One pass of the network's side over every queue of the wire. */
 void wire_pump(void);
@@ -62,6 +78,16 @@ unsigned wait_for(struct wpeer *p, unsigned n);
  * index; announce: it says so on the wire (gratuitous ARP or NA). */
 struct wpeer *wpeer_new(int v6, unsigned suite, int announce);
 void wpeers_free(void);
+
+/* How many of p's frames [from, to) went to mac. */
+unsigned sent_to(const struct wpeer *p, unsigned from, unsigned to,
+		 const struct rte_ether_addr *mac);
+
+/* The data plane comes to know p's MAC as it does in service: the
+ * control plane sends p a datagram (an ICE check, say), which asks for
+ * p (ARP or NS), waits for p's answer and arrives; it is then taken out
+ * of p's inbox. */
+void reach(struct lr_dp *dp, struct wpeer *p);
 
 /* An RTP packet tagged k (payload word 0), protected by p's libsrtp2
  * sender into b (room for 256 bytes); its length. */
