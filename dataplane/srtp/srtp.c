@@ -3,8 +3,9 @@
  * SRTP (RFC 3711 §3.1-3.3, RFC 7714 §8) over bursts.
  *
  * Protect: parse, index and sender-side repeat check (an index is never
- * encrypted twice: that would reuse keystream), one crypto run for the
- * burst, append the tag.
+ * encrypted twice: that would reuse keystream; none past 2^48 - 1, where
+ * the ROC would wrap), one crypto run for the burst, append the tag. An
+ * owned context (lr_srtp_ctx_own) protects only streams it holds.
  *
  * Unprotect works in three phases so that the crypto runs once over the
  * whole burst yet every decision equals one-packet-at-a-time processing:
@@ -148,11 +149,14 @@ static void protect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 				r = LR_DROP_NO_TAILROOM;
 		}
 		st = r ? NULL
-		       : lr__srtp_stream_lookup(ctx, lr__be32(p->data + 8), &r);
+		       : lr__srtp_stream_use(ctx, lr__be32(p->data + 8),
+					     LR_SRTP_OWN_RTP, &r);
 		if (st) {
 			delta = lr__srtp_estimate(st->rtp_index,
 						  lr__be16(p->data + 2), &est);
 			r = lr__srtp_replay_check(st, ctx->window, delta);
+			if (!r && lr__srtp_index_spent(st->rtp_index, delta))
+				r = LR_DROP_INDEX_EXHAUSTED;
 		}
 		if (r) {
 			lr__srtp_drop(ctx, p, r);
@@ -243,12 +247,13 @@ static unsigned unprotect_one(struct lr_srtp_ctx *ctx, struct lr_pkt *p,
 	return LR_DROP_AUTH;
 }
 
-static void unprotect_commit(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
-			     unsigned n)
+/* Phase 3; returns how many were accepted with the current keys. */
+static unsigned unprotect_commit(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
+				 unsigned n)
 {
 	struct lr_srtp_worker *w = ctx->w;
 	uint32_t tag_len = ctx->si->rtp_tag_len;
-	unsigned i;
+	unsigned i, fresh = 0;
 
 	for (i = 0; i < n; i++) {
 		struct lr_pkt *p = pkts[i];
@@ -265,6 +270,8 @@ static void unprotect_commit(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 		delta = lr__srtp_estimate(st->rtp_index, lr__be16(p->data + 2),
 					  &est);
 		r = lr__srtp_replay_check(st, ctx->window, delta);
+		if (!r && lr__srtp_index_spent(st->rtp_index, delta))
+			r = LR_DROP_INDEX_EXHAUSTED;
 		if (est != m->index || (!job && !r)) {
 			/* Decided on a tentative state that did not happen. */
 			if (job && !job->status) {
@@ -295,7 +302,10 @@ static void unprotect_commit(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 		ctx->stats.octets += p->len;
 		if (m->flags & M_OLD_KEY)
 			ctx->stats.old_key++;
+		else
+			fresh++;
 	}
+	return fresh;
 }
 
 static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
@@ -304,7 +314,7 @@ static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 	struct lr_srtp_worker *w = ctx->w;
 	const struct lr_srtp_keyset *ks = &ctx->keys[ctx->cur];
 	uint32_t tag_len = ctx->si->rtp_tag_len;
-	unsigned i, nj = 0, nfail = 0;
+	unsigned i, nj = 0, nfail = 0, fresh;
 
 	ctx->burst_no++;
 	for (i = 0; i < n; i++) {
@@ -333,6 +343,11 @@ static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 		stream_tent(ctx, st);
 		delta = lr__srtp_estimate(st->tent_index, lr__be16(p->data + 2),
 					  &est);
+		if (lr__srtp_index_spent(st->tent_index, delta)) {
+			/* past 2^48 - 1: no ROC wrap, no crypto */
+			lr__srtp_drop(ctx, p, LR_DROP_INDEX_EXHAUSTED);
+			continue;
+		}
 		m->stream = st;
 		m->index = est;
 		m->hdr_len = (uint16_t)hdr_len;
@@ -353,8 +368,9 @@ static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 		if (nfail)
 			unprotect_retry(ctx, pkts, n);
 	}
-	unprotect_commit(ctx, pkts, n);
+	fresh = unprotect_commit(ctx, pkts, n);
 	lr__srtp_streams_settle(ctx);
+	lr__srtp_grace(ctx, fresh);
 }
 
 unsigned lr_srtp_protect(struct lr_srtp_ctx *ctx, struct lr_pkt *pkts[],

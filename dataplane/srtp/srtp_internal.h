@@ -139,6 +139,51 @@ struct lr_srtp_stream *lr__srtp_stream_lookup(struct lr_srtp_ctx *ctx,
 					      uint32_t ssrc, unsigned *drop);
 /* End of an inbound burst: drop provisional streams nothing confirmed. */
 void lr__srtp_streams_settle(struct lr_srtp_ctx *ctx);
+/* lr__srtp_stream_use() past its fast path: ctx is owned and ssrc's
+ * stream (st, or none) does not hold use. */
+struct lr_srtp_stream *lr__srtp_stream_claim(struct lr_srtp_ctx *ctx,
+					     struct lr_srtp_stream *st,
+					     uint32_t ssrc, unsigned use,
+					     unsigned *drop);
+
+/* Protect's lookup: the stream of ssrc for use (LR_SRTP_OWN_RTP or
+ * _RTCP), found or made as lr__srtp_stream_lookup does; in an owned
+ * context only one that holds use, or may be given it (make_own). */
+static inline struct lr_srtp_stream *
+lr__srtp_stream_use(struct lr_srtp_ctx *ctx, uint32_t ssrc, unsigned use,
+		    unsigned *drop)
+{
+	struct lr_srtp_stream *st;
+
+	if (!ctx->owned)
+		return lr__srtp_stream_lookup(ctx, ssrc, drop);
+	st = lr__srtp_stream_find(ctx, ssrc);
+	if (st && (st->own & use))
+		return st;
+	return lr__srtp_stream_claim(ctx, st, ssrc, use, drop);
+}
+
+/* Whether a packet whose index is delta past the stream's highest
+ * (tentative or real) would pass 2^48 - 1: then it is refused, so the
+ * ROC never wraps (RFC 3711 §3.3.1). */
+static inline int lr__srtp_index_spent(uint64_t highest, int32_t delta)
+{
+	return delta > 0 && highest + (uint32_t)delta > LR_SRTP_INDEX_MAX;
+}
+
+/* End of an inbound chunk in which fresh packets authenticated with
+ * the current keys: after a re-key, the previous keys are retired once
+ * the grace is spent (the chunk's jobs are done with them by now). */
+static inline void lr__srtp_grace(struct lr_srtp_ctx *ctx, unsigned fresh)
+{
+	if (!ctx->grace || !fresh)
+		return;
+	if (fresh < ctx->grace) {
+		ctx->grace -= fresh;
+		return;
+	}
+	lr_srtp_ctx_retire(ctx);
+}
 
 /* burst.c: chunking, out-of-place copies and the stable partition. */
 typedef void (*lr__srtp_chunk_fn)(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
