@@ -19,19 +19,23 @@
  *
  *   SSRC (32) | holder (8) | state (2) | requester + 1 (8)
  *
- *   EMPTY   no SSRC yet: the first worker to need one takes the slot
- *   PARKED  the state is in the slot: its holder may take it (anyone,
- *           if the holder is NONE: install's tx_state, an undone take)
+ *   EMPTY   no SSRC yet: the first worker to need one takes the slot,
+ *           with a fresh stream
+ *   PARKED  the state is in the slot (install's tx_state, a hand-over):
+ *           the first worker to need it takes it
  *   LIVE    the state is in the holder's tx context, which alone
  *           protects the SSRC
  *
- * A worker that needs an SSRC another holds sets itself as requester
+ * A worker that needs an SSRC another holds marks itself as requester
  * and puts (session id, table generation, slot) on the holder's request
  * ring; between bursts the holder hands the stream over (export into the
- * slot, give up its use) and parks it for the requester, who takes it
- * with its next packet. Until then that worker's packets for the SSRC
- * are dropped (not_owner): never protected from a state of its own.
- * One request at a time per slot; a full ring drops queue_full.
+ * slot, give up its use) and parks it; the requester takes it with its
+ * next packet (unless the old holder needed it again first: a stream
+ * fed from two workers at once goes to whoever has packets, it does not
+ * sit parked between two that each asked too late). Until then that
+ * worker's packets for the SSRC are dropped (not_owner): never
+ * protected from a state of its own. One request at a time per slot; a
+ * full ring drops queue_full.
  *
  * Lifetime: a request names its session by id and generation and is
  * looked up in the serving worker's own table, so one left in a ring
@@ -318,7 +322,7 @@ static struct lr__dpclaim *find_slot(struct lr__dpown *o, uint32_t ssrc)
 }
 
 /* A take that cannot go into the context (full: the SRTCP worker's
- * streams share it): the state goes back to the slot, for anyone. */
+ * streams share it): the state goes back to the slot. */
 static void untake(struct lr__dpclaim *c, uint32_t ssrc)
 {
 	uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
@@ -355,8 +359,8 @@ static unsigned ask(struct lr_dp *dp, struct lr__dpsess *s,
 		wake(h);
 		return LR_DROP_NOT_OWNER;
 	}
-	/* its ring is full: not asking after all (the holder may have
-	 * taken what was parked for it meanwhile: only our mark goes) */
+	/* its ring is full: not asking after all (only the holder changes
+	 * the word while it is marked, and it has nothing to serve) */
 	w = atomic_load_explicit(&c->word, memory_order_relaxed);
 	while (w_req(w) == dp->index + 1 &&
 	       !atomic_compare_exchange_weak_explicit(
@@ -391,17 +395,17 @@ static unsigned claim(struct lr_dp *dp, struct lr__dpsess *s, uint32_t ssrc)
 		}
 		if (w_ssrc(w) != ssrc)
 			continue;
-		if (w_state(w) == PARKED &&
-		    (w_holder(w) == NONE || w_holder(w) == me)) {
+		if (w_state(w) == PARKED) {
 			if (atomic_compare_exchange_strong_explicit(
-				    &c->word, &w,
-				    w_make(ssrc, me, LIVE, w_req(w)),
+				    &c->word, &w, w_make(ssrc, me, LIVE, 0),
 				    memory_order_acq_rel, memory_order_acquire))
 				return take(s, c, &c->st);
 			continue;
 		}
+		/* live: ours (its state lost, fail closed: cannot be), or
+		 * another's, asked already or to ask now */
 		if (w_holder(w) == me || w_req(w))
-			return LR_DROP_NOT_OWNER; /* asked already */
+			return LR_DROP_NOT_OWNER;
 		if (atomic_compare_exchange_strong_explicit(
 			    &c->word, &w, w | (uint64_t)(me + 1) << 48,
 			    memory_order_acq_rel, memory_order_acquire))
@@ -463,21 +467,19 @@ static void serve_one(struct lr_dp *dp, const struct req *r)
 		return; /* the session went (or came back): nothing to do */
 	c = &s->own->slot[r->slot];
 	w = atomic_load_explicit(&c->word, memory_order_acquire);
-	if (w_holder(w) != dp->index || !w_req(w))
-		return; /* not ours any more: whoever has it answers */
-	if (w_state(w) == LIVE &&
-	    lr_srtp_stream_hand_over(&s->tx, w_ssrc(w), LR_SRTP_OWN_RTP,
+	if (w_state(w) != LIVE || w_holder(w) != dp->index || !w_req(w))
+		return; /* not ours (any more): nothing to hand over */
+	/* the requester marked it: nobody else writes the word now */
+	if (lr_srtp_stream_hand_over(&s->tx, w_ssrc(w), LR_SRTP_OWN_RTP,
 				     &c->st)) {
-		/* held but not in the context: its state is lost, so
-		 * nobody may send on it again (fail closed) */
+		/* held but not in the context (cannot be): its state is
+		 * lost, so nobody may send on it again (fail closed) */
 		atomic_store_explicit(&c->word,
 				      w_make(w_ssrc(w), dp->index, LIVE, 0),
 				      memory_order_release);
 		return;
 	}
-	/* the requester set itself; nobody else writes the word now */
-	atomic_store_explicit(&c->word,
-			      w_make(w_ssrc(w), w_req(w) - 1, PARKED, 0),
+	atomic_store_explicit(&c->word, w_make(w_ssrc(w), NONE, PARKED, 0),
 			      memory_order_release);
 }
 

@@ -370,7 +370,11 @@ static void test_stream_moves(void)
 	CU_ASSERT_EQUAL(sstats(r.dp, 100).drops[LR_DROP_NOT_OWNER], 2);
 
 	/* 4. P feeds X too, its packets numbered as Q's: X goes back and
-	 * forth between A and B, one index never used twice. */
+	 * forth between A and B, one index never used twice (how many of
+	 * either go out depends on the timing of the hand-overs: the
+	 * second of two packets numbered alike is a replay, and a worker
+	 * may hand X over before its own packets come); then Q stops and
+	 * X, whoever had it last, is whole for P. */
 	rp.seq_delta = (uint16_t)(q.seq + rq.seq_delta - p.seq);
 	CU_ASSERT_EQUAL(update(r.dp, 1, &pm.addr, &rp, 1), 0);
 	for (unsigned i = 0; i < 400; i++) {
@@ -383,7 +387,8 @@ static void test_stream_moves(void)
 			sync_legs(&r);
 	}
 	sync_legs(&r);
-	CU_ASSERT(r.legs > n1 + 600); /* some of each went out */
+	CU_ASSERT(feed(&r, &p, &pm, 1) <= 1); /* it may ask A for X */
+	CU_ASSERT_EQUAL(feed(&r, &p, &pm, 50), 50);
 
 	/* 5. P moves back to its first address: A takes its flow over
 	 * again, from B (not the copy A had before): what B accepted is a
@@ -461,7 +466,10 @@ static void test_remove_while_asked(void)
 		if ((i + 1) % (BATCH / 2) == 0)
 			sync_legs(&r);
 	}
-	CU_ASSERT(r.legs > 0);
+	sync_legs(&r);
+	/* Q stops: the stream, wherever it is, is whole for P */
+	CU_ASSERT(feed(&r, &p, &p, 1) <= 1);
+	CU_ASSERT_EQUAL(feed(&r, &p, &p, 50), 50);
 	CU_ASSERT_EQUAL(sl.rejected, 0);
 	CU_ASSERT_EQUAL(repeats(), 0);
 	CU_ASSERT_EQUAL(sl.n, r.legs);
