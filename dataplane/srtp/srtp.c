@@ -130,6 +130,7 @@ static void protect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 	struct lr_srtp_worker *w = ctx->w;
 	const struct lr_srtp_keyset *ks = &ctx->keys[ctx->cur];
 	uint32_t tag_len = ctx->si->rtp_tag_len;
+	const int owned = ctx->owned;
 	unsigned i, nj = 0;
 
 	for (i = 0; i < n; i++) {
@@ -149,17 +150,15 @@ static void protect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 				r = LR_DROP_NO_TAILROOM;
 		}
 		st = r ? NULL
-		       : lr__srtp_stream_use(ctx, lr__be32(p->data + 8),
+		       : lr__srtp_stream_use(ctx, owned, lr__be32(p->data + 8),
 					     LR_SRTP_OWN_RTP, &r);
 		if (st) {
 			delta = lr__srtp_estimate(st->rtp_index,
 						  lr__be16(p->data + 2), &est);
 			r = lr__srtp_replay_check(st, ctx->window, delta);
-			if (!r && lr__srtp_index_spent(st->rtp_index, delta))
-				r = LR_DROP_INDEX_EXHAUSTED;
 		}
 		if (r) {
-			lr__srtp_drop(ctx, p, r);
+			lr__srtp_drop(ctx, p, lr__srtp_spent(r, delta));
 			continue;
 		}
 		lr__srtp_replay_add(st, ctx->window, delta);
@@ -247,13 +246,12 @@ static unsigned unprotect_one(struct lr_srtp_ctx *ctx, struct lr_pkt *p,
 	return LR_DROP_AUTH;
 }
 
-/* Phase 3; returns how many were accepted with the current keys. */
-static unsigned unprotect_commit(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
-				 unsigned n)
+static void unprotect_commit(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
+			     unsigned n)
 {
 	struct lr_srtp_worker *w = ctx->w;
 	uint32_t tag_len = ctx->si->rtp_tag_len;
-	unsigned i, fresh = 0;
+	unsigned i;
 
 	for (i = 0; i < n; i++) {
 		struct lr_pkt *p = pkts[i];
@@ -270,8 +268,6 @@ static unsigned unprotect_commit(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 		delta = lr__srtp_estimate(st->rtp_index, lr__be16(p->data + 2),
 					  &est);
 		r = lr__srtp_replay_check(st, ctx->window, delta);
-		if (!r && lr__srtp_index_spent(st->rtp_index, delta))
-			r = LR_DROP_INDEX_EXHAUSTED;
 		if (est != m->index || (!job && !r)) {
 			/* Decided on a tentative state that did not happen. */
 			if (job && !job->status) {
@@ -290,7 +286,7 @@ static unsigned unprotect_commit(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 			r = LR_DROP_AUTH;
 		}
 		if (r) {
-			lr__srtp_drop(ctx, p, r);
+			lr__srtp_drop(ctx, p, lr__srtp_spent(r, delta));
 			continue;
 		}
 		lr__srtp_replay_add(st, ctx->window, delta);
@@ -302,10 +298,7 @@ static unsigned unprotect_commit(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 		ctx->stats.octets += p->len;
 		if (m->flags & M_OLD_KEY)
 			ctx->stats.old_key++;
-		else
-			fresh++;
 	}
-	return fresh;
 }
 
 static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
@@ -314,7 +307,8 @@ static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 	struct lr_srtp_worker *w = ctx->w;
 	const struct lr_srtp_keyset *ks = &ctx->keys[ctx->cur];
 	uint32_t tag_len = ctx->si->rtp_tag_len;
-	unsigned i, nj = 0, nfail = 0, fresh;
+	uint64_t ok0 = ctx->stats.ok, old0 = ctx->stats.old_key;
+	unsigned i, nj = 0, nfail = 0;
 
 	ctx->burst_no++;
 	for (i = 0; i < n; i++) {
@@ -343,11 +337,6 @@ static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 		stream_tent(ctx, st);
 		delta = lr__srtp_estimate(st->tent_index, lr__be16(p->data + 2),
 					  &est);
-		if (lr__srtp_index_spent(st->tent_index, delta)) {
-			/* past 2^48 - 1: no ROC wrap, no crypto */
-			lr__srtp_drop(ctx, p, LR_DROP_INDEX_EXHAUSTED);
-			continue;
-		}
 		m->stream = st;
 		m->index = est;
 		m->hdr_len = (uint16_t)hdr_len;
@@ -368,9 +357,9 @@ static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 		if (nfail)
 			unprotect_retry(ctx, pkts, n);
 	}
-	fresh = unprotect_commit(ctx, pkts, n);
+	unprotect_commit(ctx, pkts, n);
 	lr__srtp_streams_settle(ctx);
-	lr__srtp_grace(ctx, fresh);
+	lr__srtp_grace(ctx, ok0, old0);
 }
 
 unsigned lr_srtp_protect(struct lr_srtp_ctx *ctx, struct lr_pkt *pkts[],
