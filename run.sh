@@ -103,7 +103,8 @@ build_asan() {
 build_tsan() {
 	configure build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		-DCMAKE_C_COMPILER=clang -DLR_SANITIZE=thread
-	ninja_build build-tsan test_dp test_dp_rtcp test_dp_relay test_handover
+	ninja_build build-tsan test_dp test_dp_rtcp test_dp_relay test_handover \
+		test_dp_owner
 	log "built build-tsan/ (thread: data plane tests)"
 }
 
@@ -143,7 +144,8 @@ test)
 	log "ctest: ThreadSanitizer build, data plane tests"
 	build_tsan
 	TSAN_OPTIONS=halt_on_error=1 run_ctest build-tsan \
-		-R '^(test_dp|test_dp_rtcp|test_dp_relay|test_handover)$' || rc=1
+		-R '^(test_dp|test_dp_rtcp|test_dp_relay|test_handover|test_dp_owner)$' ||
+		rc=1
 	exit $rc
 	;;
 fuzz)

@@ -104,6 +104,8 @@ int lr__dp_new_one(const struct lr_dp_config *cfg, struct lr_dp *front,
 	if (!r)
 		r = lr__relay_init(dp, cfg->workers ? cfg->workers : 1);
 	if (!r)
+		r = lr__own_init(dp);
+	if (!r)
 		r = dp->ops->open(dp);
 	if (!r && pthread_create(&dp->thread, NULL, dp->ops->run, dp)) {
 		dp->thread = 0; /* lr_dp_free joins only a thread that runs */
@@ -138,15 +140,17 @@ void lr_dp_free(struct lr_dp *dp)
 {
 	if (!dp)
 		return;
-	/* Every worker stops before any is freed: they queue relayed RTCP
-	 * to one another (and wake one another). */
+	/* Every worker stops before any is freed: they punt into the
+	 * first's queue, queue relayed RTCP to one another (and wake one
+	 * another) and ask one another for streams (flow/owner.c). */
 	for (unsigned i = 0; i < dp->nshards; i++)
 		stop(dp->shard[i]);
-	lr__dp_workers_free(dp); /* the other workers first: they punt here */
+	lr__dp_workers_free(dp);
 	if (dp->ops)
 		dp->ops->close(dp);
 	lr__flow_fini(dp);
 	lr__relay_fini(dp);
+	lr__own_fini(dp);
 	while (dp->sends) {
 		struct lr__dpsend *n = dp->sends->next;
 
@@ -194,8 +198,11 @@ static int run_cmd(struct lr_dp *dp, struct lr__dpcmd *c)
 	return r;
 }
 
+/* own: install, the session's claim table; remove, where the one the
+ * worker had goes. ho: update, the flow's streams if they move. */
 static int session_cmd(struct lr_dp *dp, enum dp_op op, uint64_t id,
-		       const struct lr_dp_session *s)
+		       const struct lr_dp_session *s, struct lr__dpown **own,
+		       struct lr__dprxho *ho)
 {
 	struct lr__dpcmd *c;
 	int r;
@@ -234,7 +241,11 @@ static int session_cmd(struct lr_dp *dp, enum dp_op op, uint64_t id,
 		if (op != DP_INSTALL)
 			c->desc.nrx_state = c->desc.ntx_state = 0;
 	}
+	c->own = op == DP_INSTALL ? *own : NULL;
+	c->rxho = ho;
 	r = run_cmd(dp, c);
+	if (op == DP_REMOVE && c->own)
+		*own = c->own;
 	memset(c, 0, sizeof(*c)); /* the keys */
 	free(c);
 	return r;
@@ -242,41 +253,82 @@ static int session_cmd(struct lr_dp *dp, enum dp_op op, uint64_t id,
 
 /* Every worker holds every session (a flow's packets reach one worker,
  * its legs may go to any peer); an install that fails on one worker is
- * taken back from those that had it. */
+ * taken back from those that had it. With several, the workers share
+ * the session's claim table (flow/owner.c), freed when the last copy
+ * goes. */
 int lr_dp_session_install(struct lr_dp *dp, uint64_t id,
 			  const struct lr_dp_session *s)
 {
+	struct lr__dpown *own = NULL, *gone = NULL;
 	int r = 0;
 	unsigned i;
 
+	if (dp->nshards > 1) {
+		unsigned ntx =
+			s->tx_ssrcs ? s->tx_ssrcs : dp->cfg.max_tx_streams;
+
+		if (ntx > LR_DP_MAX_TX_SSRCS || s->ntx_state > DP_TX_STREAMS ||
+		    (s->ntx_state && !s->tx_state))
+			return -EINVAL;
+		r = lr__own_new(dp, s, ntx, &own);
+	}
 	for (i = 0; i < dp->nshards && !r; i++)
-		r = session_cmd(dp->shard[i], DP_INSTALL, id, s);
-	if (r)
+		r = session_cmd(dp->shard[i], DP_INSTALL, id, s, &own, NULL);
+	if (r) {
 		for (unsigned k = 0; k + 1 < i; k++)
-			session_cmd(dp->shard[k], DP_REMOVE, id, NULL);
+			session_cmd(dp->shard[k], DP_REMOVE, id, NULL, &gone,
+				    NULL);
+		lr__own_free(own);
+	}
 	return r;
 }
 
+/* With several workers the flow's new owner is updated last: the old
+ * one hands the streams over in its update (and stops taking the
+ * flow), the new one takes them in its own; if the update stops before
+ * (an error), they are handed to it anyway, so that the flow has one
+ * owner. */
 int lr_dp_session_update(struct lr_dp *dp, uint64_t id,
 			 const struct lr_dp_session *s)
 {
+	struct lr__dprxho *ho = NULL;
+	unsigned last = 0;
 	int r = 0;
 
-	for (unsigned i = 0; i < dp->nshards && !r; i++)
-		r = session_cmd(dp->shard[i], DP_UPDATE, id, s);
+	if (dp->nshards > 1) {
+		ho = calloc(1, sizeof(*ho));
+		if (!ho)
+			return -ENOMEM;
+		if (s && (s->remote.family == 4 || s->remote.family == 6))
+			last = lr__dp_steer(dp, &s->remote);
+	}
+	for (unsigned k = 0; k < dp->nshards && !r; k++) {
+		unsigned i = (last + 1 + k) % dp->nshards;
+
+		r = session_cmd(dp->shard[i], DP_UPDATE, id, s, NULL, ho);
+	}
+	if (ho && ho->valid && !ho->taken)
+		session_cmd(dp->shard[last], DP_RX_TAKE, id, NULL, NULL, ho);
+	if (ho) {
+		memset(ho, 0, sizeof(*ho));
+		free(ho);
+	}
 	return r;
 }
 
 int lr_dp_session_remove(struct lr_dp *dp, uint64_t id)
 {
+	struct lr__dpown *own = NULL;
 	int r = 0;
 
 	for (unsigned i = 0; i < dp->nshards; i++) {
-		int x = session_cmd(dp->shard[i], DP_REMOVE, id, NULL);
+		int x = session_cmd(dp->shard[i], DP_REMOVE, id, NULL, &own,
+				    NULL);
 
 		if (!r)
 			r = x;
 	}
+	lr__own_free(own); /* no worker has the session now */
 	return r;
 }
 
@@ -446,13 +498,21 @@ static void apply(struct lr_dp *dp, struct lr__dpcmd *c)
 
 	switch (c->op) {
 	case DP_INSTALL:
-		c->result = lr__flow_install(dp, c->id, &c->desc);
+		c->result = lr__flow_install_own(dp, c->id, &c->desc, c->own);
 		break;
 	case DP_UPDATE:
-		c->result = lr__flow_update(dp, c->id, &c->desc);
+		c->result = lr__flow_update_ho(dp, c->id, &c->desc, c->rxho);
 		break;
 	case DP_REMOVE:
+		s = lr__flow_by_id(dp, c->id);
+		c->own = s ? s->own : NULL;
 		c->result = lr__flow_remove(dp, c->id);
+		break;
+	case DP_RX_TAKE:
+		s = lr__flow_by_id(dp, c->id);
+		if (s && !s->rx_own)
+			lr__own_rx_take(dp, s, c->rxho);
+		c->result = s ? 0 : -ENOENT;
 		break;
 	case DP_STATS:
 		*c->stats = dp->st;
@@ -583,6 +643,7 @@ unsigned lr__dp_service(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max,
 	unsigned n = 0;
 
 	*ninj = 0;
+	lr__own_serve(dp); /* streams the other workers asked for */
 	if (atomic_load_explicit(&dp->pending, memory_order_acquire))
 		n = service_queued(dp, tx, max, inj, ninj);
 	/* the other workers' relayed RTCP: polled every round (cheap while

@@ -20,6 +20,9 @@
 struct lr__dpsess;
 struct lr__relayq;
 struct lr__relay_item;
+struct lr__dpown;
+struct lr__dprxho;
+struct lr__dpreqs;
 
 /* A datagram in the worker. pkt.data is data[], or, when pkt.priv is set,
  * storage the backend lent (an mbuf, a ring buffer) that goes back
@@ -61,6 +64,9 @@ struct lr__dpsess {
 	uint64_t id;
 	struct lr_dp_addr remote;
 	uint16_t lidx;
+	/* this worker owns the peer's flow: its copy of rx is the one in
+	 * use (flow/owner.c; read with the 5-tuple, on its cache line) */
+	uint8_t rx_own;
 	struct lr_srtp_ctx rx, tx;
 	struct lr_dp_route routes[LR_DP_MAX_ROUTES];
 	unsigned nroutes;
@@ -81,6 +87,9 @@ struct lr__dpsess {
 	unsigned nfb;
 	uint32_t rtcp_ssrc; /* lr_dp_session's: relayed feedback's sender */
 	size_t bytes;	    /* this allocation */
+	/* Several workers (flow/owner.c): the session's table of who
+	 * protects which of its outgoing SSRCs (NULL: one worker). */
+	struct lr__dpown *own;
 	struct lr_srtp_stream streams[]; /* rx.max_streams, then tx's */
 };
 
@@ -90,7 +99,8 @@ enum dp_op {
 	DP_UPDATE,
 	DP_REMOVE,
 	DP_STATS,
-	DP_SSTATS
+	DP_SSTATS,
+	DP_RX_TAKE /* take the flow's streams over (lr__own_rx_take) */
 };
 
 struct lr__dpcmd {
@@ -106,6 +116,12 @@ struct lr__dpcmd {
 	struct lr_dp_session_stats *sstats;
 	int result;
 	int done;
+	/* several workers: the session's claim table (install: given;
+	 * remove: returned, for the control thread to free once every
+	 * worker is done with it) and the peer's streams when its flow
+	 * moves to another worker (update, DP_RX_TAKE) */
+	struct lr__dpown *own;
+	struct lr__dprxho *rxho;
 };
 
 struct lr__dpsend {
@@ -181,6 +197,11 @@ struct lr_dp {
 	struct lr__dpfb **by_to;
 	uint64_t relay_woke;
 	uint32_t (*relay_clock)(void); /* white-box tests' (NULL: the real) */
+	/* flow/owner.c: requests from the other workers to hand over an
+	 * outgoing stream this one holds; the control thread's count of
+	 * claim tables made (front) */
+	struct lr__dpreqs *reqs;
+	uint64_t own_gen;
 };
 
 static inline int lr__dp_addr_eq(const struct lr_dp_addr *a,
@@ -233,6 +254,13 @@ int lr__flow_install(struct lr_dp *dp, uint64_t id,
 int lr__flow_update(struct lr_dp *dp, uint64_t id,
 		    const struct lr_dp_session *s);
 int lr__flow_remove(struct lr_dp *dp, uint64_t id);
+/* The same with several workers: install with the session's claim
+ * table, update with the hand-over of the flow's streams (flow/owner.c;
+ * NULL for one worker, as the calls above). */
+int lr__flow_install_own(struct lr_dp *dp, uint64_t id,
+			 const struct lr_dp_session *s, struct lr__dpown *own);
+int lr__flow_update_ho(struct lr_dp *dp, uint64_t id,
+		       const struct lr_dp_session *s, struct lr__dprxho *ho);
 int lr__flow_local_index(const struct lr_dp *dp, const struct lr_dp_addr *a);
 /* flow/feedback.c */
 int lr__fb_init(struct lr_dp *dp);
@@ -281,6 +309,73 @@ void lr__engine_punt(struct lr_dp *dp, enum lr_dp_punt_why why,
 int lr__dp_pool_init(struct lr_dp *dp);
 int lr__dp_new_one(const struct lr_dp_config *cfg, struct lr_dp *front,
 		   unsigned index, struct lr_dp **out);
+
+/* flow/owner.c: one owner per SRTP stream with several workers.
+ *
+ * Inbound, a peer's flow (its whole rx context) is used by the worker
+ * the steering names for its address only (rx_own); when an update
+ * moves the address to another worker's, the old owner hands its
+ * streams (indices, ROC, replay windows) over, through the command, to
+ * the new one.
+ *
+ * Outbound, each SSRC a session sends is protected for SRTP by one
+ * worker at a time, the one the session's claim table names; a worker
+ * that needs an SSRC another holds asks it (its request ring, served
+ * between bursts), which hands the stream's state over through the
+ * table; meanwhile the packets count not_owner. A session's SRTCP is
+ * always protected by worker id mod workers (its streams made there
+ * for SRTCP only are not used for SRTP, lr_srtp_ctx_own). */
+struct lr__dpclaim {
+	_Atomic uint64_t word;	  /* SSRC, holder, state, requester */
+	struct lr_srtp_stream st; /* parked: the state, for its taker */
+};
+struct lr__dpown {
+	uint64_t gen; /* which install (requests carry it) */
+	unsigned nslots;
+	struct lr__dpclaim slot[];
+};
+/* The peer's streams on their way from one worker to another, and
+ * where the giver was with retiring the previous keys of a re-key. */
+struct lr__dprxho {
+	int valid, taken;
+	int retired;	/* the previous keys were retired there */
+	uint32_t grace; /* else: packets still to see before they are */
+	unsigned n;
+	struct lr_srtp_stream st[LR_DP_MAX_SSRCS];
+};
+/* Worker: its request ring (0 or -ENOMEM), freed with it. */
+int lr__own_init(struct lr_dp *dp);
+void lr__own_fini(struct lr_dp *dp);
+/* Control thread: the claim table of a session to install, with the
+ * SRTP state of its tx_state parked in it (0 or -errno); freed once no
+ * worker has the session. */
+int lr__own_new(struct lr_dp *front, const struct lr_dp_session *d,
+		unsigned nslots, struct lr__dpown **out);
+void lr__own_free(struct lr__dpown *o);
+/* Worker, at install: rx_own and the tx context's owned mode. */
+int lr__own_install(struct lr_dp *dp, struct lr__dpsess *s,
+		    const struct lr_dp_session *d, struct lr__dpown *own);
+/* Worker, at update once s->remote is the new address: hand the flow's
+ * streams into ho if it moves away from this worker, or take them from
+ * ho if it comes here. */
+void lr__own_rx_moved(struct lr_dp *dp, struct lr__dpsess *s,
+		      struct lr__dprxho *ho);
+void lr__own_rx_take(struct lr_dp *dp, struct lr__dpsess *s,
+		     struct lr__dprxho *ho);
+/* Worker, protect: packets pk[0..n) of target s failed; those that
+ * failed not_owner get their stream claimed and are protected again.
+ * pk[] is reordered as lr_srtp_protect does; returns how many passed. */
+unsigned lr__own_retry(struct lr_dp *dp, struct lr__dpsess *s,
+		       struct lr_pkt **pk, unsigned n);
+/* Worker, between bursts: hand over what was asked for. */
+void lr__own_serve(struct lr_dp *dp);
+/* The worker that owns a peer's flow, on any worker's thread. */
+unsigned lr__dp_owner_of(const struct lr_dp *dp,
+			 const struct lr_dp_addr *remote);
+static inline unsigned lr__dp_nworkers(const struct lr_dp *dp)
+{
+	return dp->cfg.workers > 1 ? dp->cfg.workers : 1;
+}
 
 /* workers.c */
 /* A new worker's links: its front (NULL: itself, worker 0) and a worker

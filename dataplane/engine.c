@@ -206,6 +206,15 @@ static unsigned unprotect(struct lr_dp *dp, struct lr__dpbuf **a, unsigned n,
 		struct lr__dpsess *s = a[lo]->sess;
 		unsigned k = gather(a, lo, n, s), ok;
 
+		if (!s->rx_own) {
+			/* another worker's flow (it came here past the
+			 * steering, or it is being handed over): this
+			 * copy's streams are not the ones in use */
+			for (unsigned i = 0; i < k; i++)
+				drop(dp, s, a[lo + i], LR_DROP_NOT_OWNER);
+			lo += k;
+			continue;
+		}
 		for (unsigned i = 0; i < k; i++)
 			pk[i] = &a[lo + i]->pkt;
 		ok = rtcp ? lr_srtcp_unprotect(&s->rx, pk, k)
@@ -244,6 +253,8 @@ static unsigned protect(struct lr_dp *dp, struct lr__dpbuf **a, unsigned n,
 		for (unsigned i = 0; i < k; i++)
 			pk[i] = &a[lo + i]->pkt;
 		ok = lr_srtp_protect(&s->tx, pk, k);
+		if (ok < k && s->own) /* streams held by other workers */
+			ok += lr__own_retry(dp, s, pk + ok, k - ok);
 		for (unsigned i = 0; i < k; i++)
 			a[lo + i] = (struct lr__dpbuf *)(void *)pk[i];
 		for (unsigned i = ok; i < k; i++)

@@ -7,10 +7,12 @@
  * port, so userspace knows which worker a flow is on (lr_dp_inject goes
  * there, and that worker's replay windows see every packet of the flow).
  * Every session is on every worker: a publisher's packets arrive at one
- * worker, which protects its legs with its own copy of each subscriber's
- * outgoing streams, so each outgoing SSRC's SRTP state is touched by one
- * worker only. The caller's lr_dp is worker 0; the others punt into its
- * queue, and the public calls fan out over all of them. dpdk has no
+ * worker, which protects its legs with its copy of each subscriber's
+ * outgoing context. Copies of one stream must not both be used (an
+ * index twice: keystream reused, or a replay accepted), so each stream
+ * has one owner at a time, handed over when it moves (flow/owner.c).
+ * The caller's lr_dp is worker 0; the others punt into its queue, and
+ * the public calls fan out over all of them. dpdk has no
  * sockets: worker i polls queue i of the port, and the backend passes a
  * frame to the worker this file's function names (backend/dpdk.c).
  */

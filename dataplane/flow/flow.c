@@ -53,6 +53,7 @@ int lr__flow_init(struct lr_dp *dp)
 	return lr__fb_init(dp);
 }
 
+/* s->own is the control thread's to free (flow/owner.c) */
 static void sess_free(struct lr__dpsess *s)
 {
 	lr_srtp_ctx_clear(&s->rx);
@@ -69,6 +70,10 @@ void lr__flow_fini(struct lr_dp *dp)
 
 		for (; s; s = n) {
 			n = s->next_id;
+			/* the workers are stopped: the first frees the
+			 * claim tables they shared */
+			if (!dp->index)
+				lr__own_free(s->own);
 			sess_free(s);
 		}
 	}
@@ -177,6 +182,12 @@ static void set_routes(struct lr__dpsess *s, const struct lr_dp_session *d)
 int lr__flow_install(struct lr_dp *dp, uint64_t id,
 		     const struct lr_dp_session *d)
 {
+	return lr__flow_install_own(dp, id, d, NULL);
+}
+
+int lr__flow_install_own(struct lr_dp *dp, uint64_t id,
+			 const struct lr_dp_session *d, struct lr__dpown *own)
+{
 	struct lr__dpsess *s;
 	int lidx, r;
 	unsigned b, nrx, ntx;
@@ -214,7 +225,10 @@ int lr__flow_install(struct lr_dp *dp, uint64_t id,
 		r = lr_srtp_stream_add(&s->rx, d->remote_ssrcs[i]);
 	for (unsigned i = 0; !r && i < d->nrx_state; i++)
 		r = lr_srtp_stream_import(&s->rx, &d->rx_state[i]);
-	for (unsigned i = 0; !r && i < d->ntx_state; i++)
+	if (!r)
+		r = lr__own_install(dp, s, d, own);
+	/* one worker: it holds every stream (else they are in own) */
+	for (unsigned i = 0; !r && !own && i < d->ntx_state; i++)
 		r = lr_srtp_stream_import(&s->tx, &d->tx_state[i]);
 	set_routes(s, d);
 	s->relay_feedback = d->relay_feedback;
@@ -238,10 +252,38 @@ int lr__flow_install(struct lr_dp *dp, uint64_t id,
 	return 0;
 }
 
-/* Between bursts: new keys keep the streams (ROC, replay windows), and
- * packets still on the way under the old keys pass (lr_srtp_ctx_rekey). */
+/* New keys for both directions, or neither: 0, or an error and s as it
+ * was (a tx policy that fails leaves rx on its old keys too). */
+static int rekey(struct lr__dpsess *s, const struct lr_dp_session *d)
+{
+	struct lr_srtp_keyset rk, tk;
+	int r;
+
+	r = lr_srtp_ctx_rekey_prepare(&s->rx, &d->rx, &rk);
+	if (r)
+		return r;
+	r = lr_srtp_ctx_rekey_prepare(&s->tx, &d->tx, &tk);
+	if (r) {
+		lr_srtp_ctx_rekey_discard(&s->rx, &rk);
+		return r;
+	}
+	lr_srtp_ctx_rekey_commit(&s->rx, &rk);
+	lr_srtp_ctx_rekey_commit(&s->tx, &tk);
+	return 0;
+}
+
 int lr__flow_update(struct lr_dp *dp, uint64_t id,
 		    const struct lr_dp_session *d)
+{
+	return lr__flow_update_ho(dp, id, d, NULL);
+}
+
+/* Between bursts: new keys keep the streams (ROC, replay windows), and
+ * packets still on the way under the old keys pass (lr_srtp_ctx_rekey).
+ * Nothing changes unless everything that can fail has passed (but the
+ * feedback links, whose failure only punts the feedback). */
+int lr__flow_update_ho(struct lr_dp *dp, uint64_t id,
+		       const struct lr_dp_session *d, struct lr__dprxho *ho)
 {
 	struct lr__dpsess *s = lr__flow_by_id(dp, id);
 	int lidx, r;
@@ -249,15 +291,10 @@ int lr__flow_update(struct lr_dp *dp, uint64_t id,
 	if (!s)
 		return -ENOENT;
 	r = check(dp, d, &lidx);
+	if (!r && d->rx.key_len)
+		r = rekey(s, d);
 	if (r)
 		return r;
-	if (d->rx.key_len) {
-		r = lr_srtp_ctx_rekey(&s->rx, &d->rx);
-		if (!r)
-			r = lr_srtp_ctx_rekey(&s->tx, &d->tx);
-		if (r)
-			return r;
-	}
 	for (unsigned i = 0; i < d->nremote_ssrcs; i++)
 		lr_srtp_stream_add(&s->rx, d->remote_ssrcs[i]);
 	if (lidx != s->lidx || !lr__dp_addr_eq(&d->remote, &s->remote)) {
@@ -266,6 +303,8 @@ int lr__flow_update(struct lr_dp *dp, uint64_t id,
 		s->remote = d->remote;
 		s->l2_gen = 0; /* another peer: its next hop is not known */
 		link_tuple(dp, s);
+		/* its flow may now be another worker's */
+		lr__own_rx_moved(dp, s, ho);
 	}
 	set_routes(s, d);
 	s->relay_feedback = d->relay_feedback;

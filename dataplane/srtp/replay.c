@@ -31,6 +31,10 @@ int32_t lr__srtp_estimate_slow(uint64_t local, uint16_t seq, uint64_t *guess)
 		}
 	} else {
 		if (local_seq - SEQ_MEDIAN > s) {
+			if (local_roc == 0xffffffffu) {
+				*guess = 0; /* past 2^48 - 1: no wrap */
+				return LR__SRTP_SPENT;
+			}
 			roc = local_roc + 1;
 			diff = s - local_seq + SEQ_MAX;
 		} else {

@@ -132,6 +132,7 @@ static void protect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 {
 	struct lr_srtp_worker *w = ctx->w;
 	uint32_t grow = LR_SRTCP_TRAILER + ctx->si->rtcp_tag_len;
+	const int owned = ctx->owned;
 	unsigned i, nj = 0;
 
 	for (i = 0; i < n; i++) {
@@ -145,8 +146,9 @@ static void protect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 		if (!r && p->room < p->len + grow)
 			r = LR_DROP_NO_TAILROOM;
 		if (!r)
-			st = lr__srtp_stream_lookup(ctx, lr__be32(p->data + 4),
-						    &r);
+			st = lr__srtp_stream_use(ctx, owned,
+						 lr__be32(p->data + 4),
+						 LR_SRTP_OWN_RTCP, &r);
 		if (st && st->rtcp_index > 0x7fffffff)
 			r = LR_DROP_INDEX_EXHAUSTED;
 		if (r) {
@@ -183,6 +185,7 @@ static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 {
 	struct lr_srtp_worker *w = ctx->w;
 	uint32_t min = LR_RTCP_HDR + LR_SRTCP_TRAILER + ctx->si->rtcp_tag_len;
+	uint64_t ok0 = ctx->stats.ok, old0 = ctx->stats.old_key;
 	unsigned i, k, nj = 0, nr = 0;
 
 	for (i = 0; i < n; i++) {
@@ -275,6 +278,7 @@ static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 			ctx->stats.old_key++;
 	}
 	lr__srtp_streams_settle(ctx);
+	lr__srtp_grace(ctx, ok0, old0);
 }
 
 unsigned lr_srtcp_protect(struct lr_srtp_ctx *ctx, struct lr_pkt *pkts[],

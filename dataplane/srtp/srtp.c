@@ -3,8 +3,9 @@
  * SRTP (RFC 3711 §3.1-3.3, RFC 7714 §8) over bursts.
  *
  * Protect: parse, index and sender-side repeat check (an index is never
- * encrypted twice: that would reuse keystream), one crypto run for the
- * burst, append the tag.
+ * encrypted twice: that would reuse keystream; none past 2^48 - 1, where
+ * the ROC would wrap), one crypto run for the burst, append the tag. An
+ * owned context (lr_srtp_ctx_own) protects only streams it holds.
  *
  * Unprotect works in three phases so that the crypto runs once over the
  * whole burst yet every decision equals one-packet-at-a-time processing:
@@ -129,6 +130,7 @@ static void protect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 	struct lr_srtp_worker *w = ctx->w;
 	const struct lr_srtp_keyset *ks = &ctx->keys[ctx->cur];
 	uint32_t tag_len = ctx->si->rtp_tag_len;
+	const int owned = ctx->owned;
 	unsigned i, nj = 0;
 
 	for (i = 0; i < n; i++) {
@@ -148,14 +150,15 @@ static void protect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 				r = LR_DROP_NO_TAILROOM;
 		}
 		st = r ? NULL
-		       : lr__srtp_stream_lookup(ctx, lr__be32(p->data + 8), &r);
+		       : lr__srtp_stream_use(ctx, owned, lr__be32(p->data + 8),
+					     LR_SRTP_OWN_RTP, &r);
 		if (st) {
 			delta = lr__srtp_estimate(st->rtp_index,
 						  lr__be16(p->data + 2), &est);
 			r = lr__srtp_replay_check(st, ctx->window, delta);
 		}
 		if (r) {
-			lr__srtp_drop(ctx, p, r);
+			lr__srtp_drop(ctx, p, lr__srtp_spent(r, delta));
 			continue;
 		}
 		lr__srtp_replay_add(st, ctx->window, delta);
@@ -283,7 +286,7 @@ static void unprotect_commit(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 			r = LR_DROP_AUTH;
 		}
 		if (r) {
-			lr__srtp_drop(ctx, p, r);
+			lr__srtp_drop(ctx, p, lr__srtp_spent(r, delta));
 			continue;
 		}
 		lr__srtp_replay_add(st, ctx->window, delta);
@@ -304,6 +307,7 @@ static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 	struct lr_srtp_worker *w = ctx->w;
 	const struct lr_srtp_keyset *ks = &ctx->keys[ctx->cur];
 	uint32_t tag_len = ctx->si->rtp_tag_len;
+	uint64_t ok0 = ctx->stats.ok, old0 = ctx->stats.old_key;
 	unsigned i, nj = 0, nfail = 0;
 
 	ctx->burst_no++;
@@ -355,6 +359,7 @@ static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 	}
 	unprotect_commit(ctx, pkts, n);
 	lr__srtp_streams_settle(ctx);
+	lr__srtp_grace(ctx, ok0, old0);
 }
 
 unsigned lr_srtp_protect(struct lr_srtp_ctx *ctx, struct lr_pkt *pkts[],

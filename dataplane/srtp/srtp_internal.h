@@ -75,9 +75,21 @@ int lr__srtp_kdf(struct lr_srtp_worker *w, const struct lr_srtp_suite_info *si,
 void lr__srtp_keyset_free(struct lr_srtp_worker *w, struct lr_srtp_keyset *ks);
 
 /* replay.c: SRTP index estimation and replay windows (inline below:
- * they run for every packet). */
+ * they run for every packet). An index past 2^48 - 1 (the ROC would
+ * wrap, RFC 3711 §3.3.1) is estimated as delta LR__SRTP_SPENT, guess 0:
+ * older than any window, so it is refused as replay_old wherever it is
+ * checked, with nothing on the way of other packets; the places that
+ * drop it name it index_exhausted (lr__srtp_spent). */
+#define LR__SRTP_SPENT ((int32_t)(-0x7fffffff - 1)) /* INT32_MIN */
 int32_t lr__srtp_estimate_slow(uint64_t local, uint16_t seq, uint64_t *guess);
 void lr__srtp_win_shift(uint64_t *win, unsigned nw, uint32_t d);
+
+/* r (a drop reason) for a packet estimated at delta: index_exhausted
+ * if the index is past 2^48 - 1. Failure paths only. */
+static inline unsigned lr__srtp_spent(unsigned r, int32_t delta)
+{
+	return delta == LR__SRTP_SPENT ? LR_DROP_INDEX_EXHAUSTED : r;
+}
 
 static inline int32_t lr__srtp_estimate(uint64_t local, uint16_t seq,
 					uint64_t *guess)
@@ -139,6 +151,49 @@ struct lr_srtp_stream *lr__srtp_stream_lookup(struct lr_srtp_ctx *ctx,
 					      uint32_t ssrc, unsigned *drop);
 /* End of an inbound burst: drop provisional streams nothing confirmed. */
 void lr__srtp_streams_settle(struct lr_srtp_ctx *ctx);
+/* lr__srtp_stream_use() past its fast path: ctx is owned and ssrc's
+ * stream (st, or none) does not hold use. */
+struct lr_srtp_stream *lr__srtp_stream_claim(struct lr_srtp_ctx *ctx,
+					     struct lr_srtp_stream *st,
+					     uint32_t ssrc, unsigned use,
+					     unsigned *drop);
+
+/* Protect's lookup: the stream of ssrc for use (LR_SRTP_OWN_RTP or
+ * _RTCP), found or made as lr__srtp_stream_lookup does; in an owned
+ * context (owned: ctx->owned, read once per chunk) only one that holds
+ * use, or may be given it (make_own). */
+static inline struct lr_srtp_stream *
+lr__srtp_stream_use(struct lr_srtp_ctx *ctx, int owned, uint32_t ssrc,
+		    unsigned use, unsigned *drop)
+{
+	struct lr_srtp_stream *st;
+
+	if (__builtin_expect(!owned, 1))
+		return lr__srtp_stream_lookup(ctx, ssrc, drop);
+	st = lr__srtp_stream_find(ctx, ssrc);
+	if (st && (st->own & use))
+		return st;
+	return lr__srtp_stream_claim(ctx, st, ssrc, use, drop);
+}
+
+/* End of an inbound chunk: after a re-key, the previous keys are
+ * retired once the grace is spent, counted in packets accepted with the
+ * current keys (stats ok and old_key were ok0 and old0 at the start of
+ * the chunk, whose jobs are done with the keys by now). */
+static inline void lr__srtp_grace(struct lr_srtp_ctx *ctx, uint64_t ok0,
+				  uint64_t old0)
+{
+	uint64_t fresh;
+
+	if (!ctx->grace)
+		return;
+	fresh = (ctx->stats.ok - ok0) - (ctx->stats.old_key - old0);
+	if (fresh < ctx->grace) {
+		ctx->grace -= (uint32_t)fresh;
+		return;
+	}
+	lr_srtp_ctx_retire(ctx);
+}
 
 /* burst.c: chunking, out-of-place copies and the stable partition. */
 typedef void (*lr__srtp_chunk_fn)(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,

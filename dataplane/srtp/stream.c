@@ -84,13 +84,15 @@ void lr_srtp_ctx_clear(struct lr_srtp_ctx *ctx)
 	ctx->w = NULL;
 }
 
-int lr_srtp_ctx_rekey(struct lr_srtp_ctx *ctx, const struct lr_srtp_policy *pol)
+int lr_srtp_ctx_rekey_prepare(struct lr_srtp_ctx *ctx,
+			      const struct lr_srtp_policy *pol,
+			      struct lr_srtp_keyset *ks)
 {
 	const struct lr_srtp_suite_info *si;
-	struct lr_srtp_keyset ks;
 	unsigned window;
 	int rc;
 
+	memset(ks, 0, sizeof(*ks));
 	if (!ctx->w || !pol)
 		return -EINVAL;
 	rc = policy_check(pol, &si);
@@ -99,21 +101,55 @@ int lr_srtp_ctx_rekey(struct lr_srtp_ctx *ctx, const struct lr_srtp_policy *pol)
 	window = pol->window ? pol->window : LR_SRTP_WINDOW_DEFAULT;
 	if (si != ctx->si || ((window + 31) & ~31u) != ctx->window)
 		return -EINVAL;
-	rc = lr__srtp_kdf(ctx->w, si, pol, &ks);
-	if (rc)
-		return rc;
-	/* The previous generation goes; the current becomes previous. */
+	return lr__srtp_kdf(ctx->w, si, pol, ks);
+}
+
+void lr_srtp_ctx_rekey_commit(struct lr_srtp_ctx *ctx,
+			      struct lr_srtp_keyset *ks)
+{
+	/* The previous generation goes; inbound, the current becomes
+	 * previous for the grace, outbound it goes too. */
 	lr__srtp_keyset_free(ctx->w, &ctx->keys[ctx->cur ^ 1]);
-	ctx->keys[ctx->cur ^ 1] = ks;
-	ctx->cur ^= 1;
+	if (ctx->dir == LR_SRTP_INBOUND) {
+		ctx->cur ^= 1;
+		ctx->grace = LR_SRTP_REKEY_GRACE(ctx->window);
+	} else {
+		lr__srtp_keyset_free(ctx->w, &ctx->keys[ctx->cur]);
+	}
+	ctx->keys[ctx->cur] = *ks;
+	lr__wipe(ks, sizeof(*ks));
+}
+
+void lr_srtp_ctx_rekey_discard(struct lr_srtp_ctx *ctx,
+			       struct lr_srtp_keyset *ks)
+{
+	if (ctx->w)
+		lr__srtp_keyset_free(ctx->w, ks);
+	lr__wipe(ks, sizeof(*ks));
+}
+
+int lr_srtp_ctx_rekey(struct lr_srtp_ctx *ctx, const struct lr_srtp_policy *pol)
+{
+	struct lr_srtp_keyset ks;
+	int rc = lr_srtp_ctx_rekey_prepare(ctx, pol, &ks);
+
+	if (!rc)
+		lr_srtp_ctx_rekey_commit(ctx, &ks);
 	lr__wipe(&ks, sizeof(ks));
-	return 0;
+	return rc;
 }
 
 void lr_srtp_ctx_retire(struct lr_srtp_ctx *ctx)
 {
 	if (ctx->w)
 		lr__srtp_keyset_free(ctx->w, &ctx->keys[ctx->cur ^ 1]);
+	ctx->grace = 0;
+}
+
+void lr_srtp_ctx_own(struct lr_srtp_ctx *ctx, unsigned make)
+{
+	ctx->owned = 1;
+	ctx->make_own = (uint8_t)(make & (LR_SRTP_OWN_RTP | LR_SRTP_OWN_RTCP));
 }
 
 struct lr_srtp_stream *lr__srtp_stream_find(struct lr_srtp_ctx *ctx,
@@ -154,6 +190,22 @@ struct lr_srtp_stream *lr__srtp_stream_lookup(struct lr_srtp_ctx *ctx,
 		st->provisional = 1;
 		ctx->nprov++;
 	}
+	return st;
+}
+
+struct lr_srtp_stream *lr__srtp_stream_claim(struct lr_srtp_ctx *ctx,
+					     struct lr_srtp_stream *st,
+					     uint32_t ssrc, unsigned use,
+					     unsigned *drop)
+{
+	if (!(ctx->make_own & use)) {
+		*drop = LR_DROP_NOT_OWNER;
+		return NULL;
+	}
+	if (!st)
+		st = lr__srtp_stream_lookup(ctx, ssrc, drop);
+	if (st)
+		st->own |= (uint8_t)use;
 	return st;
 }
 
@@ -219,13 +271,15 @@ int lr_srtp_stream_set_roc(struct lr_srtp_ctx *ctx, uint32_t ssrc, uint32_t roc,
 			   uint16_t seq)
 {
 	struct lr_srtp_stream *st = lr__srtp_stream_find(ctx, ssrc);
+	uint64_t next = ((uint64_t)roc << 16) | seq;
 
 	if (!st)
 		return -ENOENT;
 	if (ctx->dir != LR_SRTP_OUTBOUND)
 		return -EINVAL;
-	/* The next packet with sequence number seq gets index roc:seq. */
-	st->rtp_index = (((uint64_t)roc << 16) | seq) - 1;
+	/* The next packet with sequence number seq gets index roc:seq
+	 * (0:0 is a fresh stream's: its highest is 0, nothing sent). */
+	st->rtp_index = next ? next - 1 : 0;
 	memset(st->rtp_win, 0, sizeof(st->rtp_win));
 	return 0;
 }
@@ -258,25 +312,101 @@ int lr_srtp_stream_export(struct lr_srtp_ctx *ctx, uint32_t ssrc,
 	return 0;
 }
 
+int lr_srtp_stream_from_state(struct lr_srtp_stream *out,
+			      const struct lr_srtp_stream_state *in)
+{
+	if (in->rtp_index > LR_SRTP_INDEX_MAX || in->rtcp_index > 0x7fffffff)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	out->ssrc = in->ssrc;
+	out->rtp_index = in->rtp_index;
+	out->rtcp_index = in->rtcp_index;
+	out->packets = in->packets;
+	/* everything the old context may have accepted (inbound) or sent
+	 * (outbound) is used */
+	memset(out->rtp_win, 0xff, sizeof(out->rtp_win));
+	memset(out->rtcp_win, 0xff, sizeof(out->rtcp_win));
+	return 0;
+}
+
 int lr_srtp_stream_import(struct lr_srtp_ctx *ctx,
 			  const struct lr_srtp_stream_state *in)
+{
+	struct lr_srtp_stream st;
+	int r = lr_srtp_stream_from_state(&st, in);
+
+	if (!r)
+		r = lr_srtp_stream_take_over(
+			ctx, &st, LR_SRTP_OWN_RTP | LR_SRTP_OWN_RTCP);
+	return r;
+}
+
+/* The state one use of a stream carries. */
+static void copy_uses(struct lr_srtp_stream *to,
+		      const struct lr_srtp_stream *from, unsigned uses)
+{
+	if (uses & LR_SRTP_OWN_RTP) {
+		to->rtp_index = from->rtp_index;
+		memcpy(to->rtp_win, from->rtp_win, sizeof(to->rtp_win));
+		to->packets = from->packets;
+		to->octets = from->octets;
+	}
+	if (uses & LR_SRTP_OWN_RTCP) {
+		to->rtcp_index = from->rtcp_index;
+		memcpy(to->rtcp_win, from->rtcp_win, sizeof(to->rtcp_win));
+	}
+}
+
+int lr_srtp_stream_hand_over(struct lr_srtp_ctx *ctx, uint32_t ssrc,
+			     unsigned uses, struct lr_srtp_stream *out)
+{
+	struct lr_srtp_stream *st = lr__srtp_stream_find(ctx, ssrc);
+	struct lr_srtp_stream fresh;
+	unsigned all = LR_SRTP_OWN_RTP | LR_SRTP_OWN_RTCP;
+
+	if (!st || st->provisional)
+		return -ENOENT;
+	uses = ctx->owned ? uses & all : all;
+	memset(out, 0, sizeof(*out));
+	out->ssrc = ssrc;
+	out->own = (uint8_t)uses;
+	copy_uses(out, st, uses);
+	/* what is given up starts over here, unused */
+	stream_reset(ctx, &fresh, ssrc);
+	copy_uses(st, &fresh, uses);
+	st->own &= (uint8_t)~uses;
+	if (!ctx->owned || !st->own)
+		stream_drop_at(ctx, (uint32_t)(st - ctx->streams));
+	return 0;
+}
+
+int lr_srtp_stream_take_over(struct lr_srtp_ctx *ctx,
+			     const struct lr_srtp_stream *in, unsigned uses)
 {
 	struct lr_srtp_stream *st;
 	int r;
 
-	if (in->rtp_index >> 48 || in->rtcp_index > 0x7fffffff)
+	uses &= LR_SRTP_OWN_RTP | LR_SRTP_OWN_RTCP;
+	if (in->rtp_index > LR_SRTP_INDEX_MAX || in->rtcp_index > 0x80000000u)
 		return -EINVAL;
 	r = lr_srtp_stream_add(ctx, in->ssrc);
 	if (r)
 		return r;
 	st = lr__srtp_stream_find(ctx, in->ssrc);
-	st->rtp_index = in->rtp_index;
-	st->rtcp_index = in->rtcp_index;
-	st->packets = in->packets;
-	if (ctx->dir == LR_SRTP_INBOUND) {
-		/* everything the old context may have accepted is seen */
-		memset(st->rtp_win, 0xff, sizeof(st->rtp_win));
-		memset(st->rtcp_win, 0xff, sizeof(st->rtcp_win));
-	}
+	copy_uses(st, in, uses);
+	st->tent_index = st->rtp_index;
+	st->tent_burst = ctx->burst_no - 1;
+	if (ctx->owned)
+		st->own |= (uint8_t)uses;
 	return 0;
+}
+
+void lr_srtp_stream_forget_all(struct lr_srtp_ctx *ctx)
+{
+	if (ctx->nstreams)
+		memset(ctx->streams, 0,
+		       ctx->nstreams * sizeof(ctx->streams[0]));
+	ctx->nstreams = 0;
+	ctx->nprov = 0;
+	ctx->last = 0;
 }

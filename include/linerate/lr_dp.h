@@ -152,7 +152,14 @@ struct lr_dp_config {
 	 * on UDP when the port has it; a peer's flow belongs to the worker
 	 * the sockets' function names, and a frame that came in on another
 	 * worker's queue is passed to it (rx_handoff). The neighbour table
-	 * is one for all. */
+	 * is one for all.
+	 * Each SRTP stream has one owner at a time (issue 12): only the
+	 * worker a peer's address is steered to accepts its packets (the
+	 * others count not_owner; an update that moves the address hands
+	 * the streams over, replay windows and all), and each SSRC sent to
+	 * a peer is protected by one worker at a time, handed over with its
+	 * index and window when another worker's leg needs it (the packet
+	 * that asks counts not_owner). */
 	unsigned workers;
 	/* dpdk: EAL arguments, space-separated (NULL: "--no-huge --no-pci
 	 * --no-shconf -m 256 --log-level=error"; not used if the process
@@ -240,7 +247,10 @@ int lr_dp_session_install(struct lr_dp *dp, uint64_t id,
 			  const struct lr_dp_session *s);
 /* New keys (re-key: packets in flight under the old ones still pass;
  * tx and rx with key_len 0 keep the keys), new routes, a new remote
- * address; the SSRC state carries on. */
+ * address; the SSRC state carries on. Keys change both ways or neither
+ * (an error leaves the session as it was); the previous rx keys are
+ * retired once LR_SRTP_REKEY_GRACE(window) packets have authenticated
+ * with the new ones. */
 int lr_dp_session_update(struct lr_dp *dp, uint64_t id,
 			 const struct lr_dp_session *s);
 int lr_dp_session_remove(struct lr_dp *dp, uint64_t id);

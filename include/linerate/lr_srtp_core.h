@@ -39,6 +39,10 @@ enum lr_srtp_suite {
 #define LR_SRTP_WINDOW_DEFAULT 128
 #define LR_SRTP_WINDOW_MIN     64
 #define LR_SRTP_WINDOW_MAX     1024
+/* The highest SRTP packet index (48 bits, RFC 3711 §3.3.1): protect
+ * refuses past it (LR_DROP_INDEX_EXHAUSTED) and the ROC never wraps;
+ * unprotect refuses an index past it too. Re-key before. */
+#define LR_SRTP_INDEX_MAX ((1ull << 48) - 1)
 
 struct lr_srtp_suite_info {
 	uint16_t suite;
@@ -114,12 +118,17 @@ struct lr_srtp_keyset {
 	uint8_t live;
 };
 
+/* What a stream of an owned context may be used for (lr_srtp_ctx_own). */
+#define LR_SRTP_OWN_RTP	 0x01 /* SRTP: rtp_index, rtp_win */
+#define LR_SRTP_OWN_RTCP 0x02 /* SRTCP: rtcp_index, rtcp_win */
+
 /* Per-SSRC state. */
 struct lr_srtp_stream {
 	uint32_t ssrc;
 	uint8_t provisional; /* made by a packet not yet authenticated */
 	uint8_t accepted;    /* a packet of this burst was accepted */
-	uint16_t pad_;
+	uint8_t own;	     /* LR_SRTP_OWN_*: owned contexts only */
+	uint8_t pad_;
 	uint64_t rtp_index;  /* highest index accepted/sent (48 bit) */
 	uint64_t tent_index; /* index estimate inside the current burst */
 	uint32_t tent_burst; /* burst number tent_index belongs to */
@@ -149,9 +158,10 @@ struct lr_srtp_ctx {
 	uint8_t cur;
 	uint8_t dir;	  /* enum lr_srtp_dir */
 	uint8_t any_ssrc; /* make streams for new SSRCs (up to max_streams) */
-	uint8_t pad_;
-	uint16_t window; /* SRTP replay window, packets */
-	uint16_t pad2_;
+	uint8_t owned;	  /* lr_srtp_ctx_own() was called */
+	uint16_t window;  /* SRTP replay window, packets */
+	uint8_t make_own; /* owned: the uses any_ssrc may make streams for */
+	uint8_t pad2_;
 	struct lr_srtp_stream *streams; /* caller's storage */
 	uint32_t max_streams;
 	uint32_t nstreams;
@@ -159,6 +169,9 @@ struct lr_srtp_ctx {
 	uint32_t burst_no; /* bursts processed, for tent_index */
 	uint32_t nprov;	   /* provisional streams in this burst */
 	struct lr_srtp_stats stats;
+	/* Inbound after a re-key: packets still to authenticate with the
+	 * new keys before the previous ones are retired. */
+	uint32_t grace;
 };
 
 /*
@@ -185,13 +198,33 @@ void lr_srtp_ctx_clear(struct lr_srtp_ctx *ctx);
 /*
  * Re-key: new packets are protected with pol's keys at once; stream
  * state (ROC, replay windows, SRTCP index) carries on. Inbound, packets
- * that fail with the new keys are tried with the previous ones until
- * lr_srtp_ctx_retire() or the next re-key, so packets in flight when the
- * keys changed are not lost. Suite and window may not change (-EINVAL).
+ * that fail with the new keys are tried with the previous ones, so
+ * packets in flight when the keys changed are not lost, until the
+ * previous keys are retired: once LR_SRTP_REKEY_GRACE(window) packets
+ * (SRTP and SRTCP) have authenticated with the new keys (by then the
+ * sender has long switched: what it sent before is older than any
+ * reordering the replay window takes), at lr_srtp_ctx_retire(), or at
+ * the next re-key. Outbound, the previous keys go at once (nothing is
+ * protected with them again). Suite and window may not change (-EINVAL).
  */
+#define LR_SRTP_REKEY_GRACE(window) (2u * (window))
 int lr_srtp_ctx_rekey(struct lr_srtp_ctx *ctx,
 		      const struct lr_srtp_policy *pol);
 void lr_srtp_ctx_retire(struct lr_srtp_ctx *ctx);
+/*
+ * The same in two steps, so that several contexts can be re-keyed all or
+ * nothing: prepare checks pol against ctx and derives its keys into *ks
+ * (ctx unchanged; 0 or what lr_srtp_ctx_rekey would fail with); commit
+ * makes them current (as lr_srtp_ctx_rekey; it cannot fail); discard
+ * frees a prepared set that is not committed. ks is wiped by both.
+ */
+int lr_srtp_ctx_rekey_prepare(struct lr_srtp_ctx *ctx,
+			      const struct lr_srtp_policy *pol,
+			      struct lr_srtp_keyset *ks);
+void lr_srtp_ctx_rekey_commit(struct lr_srtp_ctx *ctx,
+			      struct lr_srtp_keyset *ks);
+void lr_srtp_ctx_rekey_discard(struct lr_srtp_ctx *ctx,
+			       struct lr_srtp_keyset *ks);
 
 /* Add a stream for ssrc (idempotent). 0, -ENOSPC. */
 int lr_srtp_stream_add(struct lr_srtp_ctx *ctx, uint32_t ssrc);
@@ -201,7 +234,9 @@ int lr_srtp_stream_remove(struct lr_srtp_ctx *ctx, uint32_t ssrc);
 struct lr_srtp_stream *lr_srtp_stream_get(struct lr_srtp_ctx *ctx,
 					  uint32_t ssrc);
 /* Outbound: set the ROC and the SRTCP index the next packets use
- * (signalled ROC, tests with RFC vectors). 0, -ENOENT, -EINVAL. */
+ * (signalled ROC, tests with RFC vectors): the next packet with
+ * sequence number seq gets index roc:seq, and nothing before it counts
+ * as sent. 0, -ENOENT, -EINVAL. */
 int lr_srtp_stream_set_roc(struct lr_srtp_ctx *ctx, uint32_t ssrc, uint32_t roc,
 			   uint16_t seq);
 int lr_srtp_stream_set_rtcp_index(struct lr_srtp_ctx *ctx, uint32_t ssrc,
@@ -211,9 +246,11 @@ int lr_srtp_stream_set_rtcp_index(struct lr_srtp_ctx *ctx, uint32_t ssrc,
  * Hand-over of a stream between contexts with the same keys (lr_pc's
  * in-process path to the data plane): rtp_index is the highest index
  * accepted (inbound) or the last one sent (outbound); rtcp_index likewise
- * (outbound: the next to send). On import, inbound, every index up to
- * rtp_index counts as seen: what the old context processed is a replay
- * here. export: 0 or -ENOENT; import: 0, -ENOSPC, -EINVAL.
+ * (outbound: the next to send). On import every index up to rtp_index
+ * counts as used: inbound, what the old context processed is a replay
+ * here; outbound, no index the old context may have sent is sent again
+ * (that would reuse keystream). export: 0 or -ENOENT; import: 0,
+ * -ENOSPC, -EINVAL.
  */
 struct lr_srtp_stream_state {
 	uint32_t ssrc;
@@ -225,6 +262,43 @@ int lr_srtp_stream_export(struct lr_srtp_ctx *ctx, uint32_t ssrc,
 			  struct lr_srtp_stream_state *out);
 int lr_srtp_stream_import(struct lr_srtp_ctx *ctx,
 			  const struct lr_srtp_stream_state *st);
+/* The stream lr_srtp_stream_import makes from in (every index up to
+ * in->rtp_index used), into storage of the caller's: a hand-over parked
+ * outside any context, for lr_srtp_stream_take_over. 0 or -EINVAL. */
+int lr_srtp_stream_from_state(struct lr_srtp_stream *out,
+			      const struct lr_srtp_stream_state *in);
+
+/*
+ * Owned streams: one context's keys used by several cores (a data plane
+ * with several workers, each with a copy of the context), where each
+ * packet index must be used by one of them only (an index protected
+ * twice under one key reuses keystream; one accepted twice is a replay).
+ *
+ * lr_srtp_ctx_own() puts ctx in owned mode: from then on protect uses a
+ * stream for SRTP only while it holds LR_SRTP_OWN_RTP and for SRTCP
+ * only while it holds LR_SRTP_OWN_RTCP; other packets are dropped
+ * LR_DROP_NOT_OWNER and no stream is made for them, except for the uses
+ * in make (with any_ssrc): those make the stream, or add the use to one
+ * that exists (a worker that protects all of a session's SRTCP: make =
+ * LR_SRTP_OWN_RTCP). Unprotect is not gated: the caller gives a whole
+ * inbound context to one core at a time.
+ *
+ * hand_over copies the state of the uses in `uses` of ssrc's stream to
+ * *out and gives them up here (the stream is forgotten once it holds no
+ * use; a context not owned hands over, and forgets, the whole stream):
+ * 0 or -ENOENT. take_over puts the state of those uses of in (as
+ * hand_over left it, or lr_srtp_stream_from_state made it) into ctx's
+ * stream of in->ssrc, made if needed, which then holds them: 0,
+ * -ENOSPC or -EINVAL (an index out of range). Replay windows go with the
+ * state, so nothing sent or accepted before is sent or accepted again.
+ * forget_all forgets every stream of ctx.
+ */
+void lr_srtp_ctx_own(struct lr_srtp_ctx *ctx, unsigned make);
+int lr_srtp_stream_hand_over(struct lr_srtp_ctx *ctx, uint32_t ssrc,
+			     unsigned uses, struct lr_srtp_stream *out);
+int lr_srtp_stream_take_over(struct lr_srtp_ctx *ctx,
+			     const struct lr_srtp_stream *in, unsigned uses);
+void lr_srtp_stream_forget_all(struct lr_srtp_ctx *ctx);
 
 /* Bursts: see the top of this file for buffers and results. */
 unsigned lr_srtp_protect(struct lr_srtp_ctx *ctx, struct lr_pkt *pkts[],
