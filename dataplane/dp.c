@@ -545,20 +545,11 @@ static void requeue(struct lr_dp *dp, struct lr__dpsend *head)
 	pthread_mutex_unlock(&dp->mu);
 }
 
-/* The control plane's RTCP for session x->rtcp, protected into b for
- * its peer: 1, or 0 and counted. */
-static int rtcp_out(struct lr_dp *dp, const struct lr__dpsend *x,
-		    struct lr__dpbuf *b)
+int lr__dp_rtcp_seal(struct lr_dp *dp, struct lr__dpsess *s,
+		     struct lr__dpbuf *b)
 {
-	struct lr__dpsess *s = lr__flow_by_id(dp, x->rtcp);
 	struct lr_pkt *pk = &b->pkt;
 
-	if (!s) {
-		dp->st.drops[LR_DROP_UNKNOWN_FLOW]++;
-		return 0;
-	}
-	memcpy(b->data, x->buf, x->len);
-	pk->len = (uint32_t)x->len;
 	if (lr_srtcp_protect(&s->tx, &pk, 1) != 1) {
 		dp->st.drops[pk->drop]++;
 		s->st.drops[pk->drop]++;
@@ -570,6 +561,22 @@ static int rtcp_out(struct lr_dp *dp, const struct lr__dpsend *x,
 	b->remote = s->remote;
 	dp->st.rtcp_sent++;
 	return 1;
+}
+
+/* The control plane's RTCP for session x->rtcp, protected into b for
+ * its peer: 1, or 0 and counted. */
+static int rtcp_out(struct lr_dp *dp, const struct lr__dpsend *x,
+		    struct lr__dpbuf *b)
+{
+	struct lr__dpsess *s = lr__flow_by_id(dp, x->rtcp);
+
+	if (!s) {
+		dp->st.drops[LR_DROP_UNKNOWN_FLOW]++;
+		return 0;
+	}
+	memcpy(b->data, x->buf, x->len);
+	b->pkt.len = (uint32_t)x->len;
+	return lr__dp_rtcp_seal(dp, s, b);
 }
 
 static unsigned service_queued(struct lr_dp *dp, struct lr__dpbuf **tx,

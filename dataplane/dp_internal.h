@@ -307,6 +307,11 @@ void lr__engine_punt(struct lr_dp *dp, enum lr_dp_punt_why why,
 
 /* dp.c */
 int lr__dp_pool_init(struct lr_dp *dp);
+/* b's RTCP (pkt.len set), for session s: SRTCP-protected with s's
+ * context and addressed to s's peer: 1 (rtcp_sent counted), or 0 and the
+ * drop counted on the worker and on s. Worker thread. */
+int lr__dp_rtcp_seal(struct lr_dp *dp, struct lr__dpsess *s,
+		     struct lr__dpbuf *b);
 int lr__dp_new_one(const struct lr_dp_config *cfg, struct lr_dp *front,
 		   unsigned index, struct lr_dp **out);
 

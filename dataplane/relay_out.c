@@ -197,7 +197,6 @@ static int relay_out(struct lr_dp *dp, const struct lr__relay_item *it,
 {
 	struct lr__dpsess *s = lr__flow_by_id(dp, it->to);
 	struct lr__dpsess *src = lr__flow_by_id(dp, it->from);
-	struct lr_pkt *pk = &b->pkt;
 	size_t len = it->len;
 
 	if (!s) {
@@ -216,16 +215,9 @@ static int relay_out(struct lr_dp *dp, const struct lr__relay_item *it,
 		count(dp, s, LR_DROP_UNKNOWN_SSRC, 1);
 		return 0;
 	}
-	pk->len = (uint32_t)len;
-	if (lr_srtcp_protect(&s->tx, &pk, 1) != 1) {
-		count(dp, s, pk->drop, 1);
+	b->pkt.len = (uint32_t)len;
+	if (!lr__dp_rtcp_seal(dp, s, b))
 		return 0;
-	}
-	b->sess = s;
-	b->lidx = s->lidx;
-	b->local = dp->local[s->lidx];
-	b->remote = s->remote;
-	dp->st.rtcp_sent++;
 	dp->st.rtcp_relayed++;
 	return 1;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Workers: lr_dp_new with cfg->workers = N makes N shared-nothing
- * workers, each a whole lr_dp (thread, pool, sessions, sockets). The
+ * Workers: lr_dp_new with cfg->workers = N makes N workers that share
+ * nothing on the fast path, each a whole lr_dp (thread, pool, sessions, sockets). The
  * sockets of one local address form an SO_REUSEPORT group, and a classic
  * BPF program on the group picks the worker from the peer's address and
  * port, so userspace knows which worker a flow is on (lr_dp_inject goes

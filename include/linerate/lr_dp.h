@@ -141,7 +141,7 @@ struct lr_dp_config {
 	 * split here; rx_coalesced counts them). */
 	int no_udp_gro;
 	unsigned cpu;
-	/* Workers (threads), shared-nothing: sock and uring open each
+	/* Workers (threads), sharing nothing on the fast path: sock and uring open each
 	 * local address once per worker with SO_REUSEPORT and the kernel
 	 * gives each peer's datagrams to one worker (by its address and
 	 * port); every session is installed on every worker, statistics are

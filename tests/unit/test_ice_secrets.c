@@ -15,29 +15,7 @@
 #include <string.h>
 
 #include "ice_helpers.h"
-
-#define XS_M 0x2545F4914F6CDD1DULL
-
-/* M^-1 mod 2^64 by Newton's iteration (M is odd). */
-static uint64_t inverse(uint64_t m)
-{
-	uint64_t x = m; /* right to 3 bits */
-
-	for (int i = 0; i < 5; i++)
-		x *= 2 - m * x;
-	return x;
-}
-
-static uint64_t xs_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * XS_M;
-}
+#include "lr_test_xs.h"
 
 static uint64_t unshr(uint64_t y, unsigned k)
 {
@@ -65,24 +43,17 @@ static void xs_prev(uint64_t *s)
 
 #define SPAN 160 /* outputs tried on each side of an observed one */
 
-static const char ice_set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
-			      "qrstuvwxyz0123456789+/";
-
 /* Whether pwd is spelt, one character an output (set[output % 64], as
  * the agent did), by the outputs around the one that is v. */
 static int spells(uint64_t v, const char *pwd)
 {
-	static uint64_t minv;
 	char chars[2 * SPAN + 1];
-	uint64_t s;
+	uint64_t s = lr_xs_state_of(v);
 
-	if (!minv)
-		minv = inverse(XS_M);
-	s = v * minv; /* the state after v was drawn */
 	for (int i = 0; i < SPAN; i++)
 		xs_prev(&s);
 	for (int i = 0; i < 2 * SPAN; i++)
-		chars[i] = ice_set[xs_next(&s) % 64];
+		chars[i] = lr_xs_ice_chars[lr_xs_next(&s) % 64];
 	chars[2 * SPAN] = '\0';
 	return strstr(chars, pwd) != NULL;
 }
@@ -295,13 +266,13 @@ static void test_generator_required(void)
  * what the test above looks for, so it must find it here. */
 static void test_attack_finds_xorshift(void)
 {
-	uint64_t s = 0x1234567 | 1, tie = xs_next(&s);
+	uint64_t s = 0x1234567 | 1, tie = lr_xs_next(&s);
 	char pwd[25];
 
 	for (int i = 0; i < 8; i++)
-		xs_next(&s); /* the ufrag */
+		lr_xs_next(&s); /* the ufrag */
 	for (int i = 0; i < 24; i++)
-		pwd[i] = ice_set[xs_next(&s) % 64];
+		pwd[i] = lr_xs_ice_chars[lr_xs_next(&s) % 64];
 	pwd[24] = '\0';
 	CU_ASSERT_TRUE(spells(tie, pwd));
 	CU_ASSERT_FALSE(spells(tie ^ 1, pwd));

@@ -243,8 +243,7 @@ static void test_early_client_hello_from_peer(void)
 	static char answer[16384];
 	struct world w;
 	struct wopts o = {.seed = 24};
-	struct lr_pc_config c = {
-		.cert = certs[0], .nlocal = 1, .ice_lite = 1};
+	struct lr_pc_config c = {.cert = certs[0], .nlocal = 1, .ice_lite = 1};
 	uint8_t ch[1500];
 	size_t n;
 

@@ -217,9 +217,8 @@ static void test_max_message_size_enforced(void)
 	};
 	struct world w;
 	struct wopts o = {.seed = 35};
-	struct lr_pc_config c = {.cert = certs[0],
-				 .nlocal = 1,
-				 .max_message_size = MMS};
+	struct lr_pc_config c = {
+		.cert = certs[0], .nlocal = 1, .max_message_size = MMS};
 	uint8_t *buf = malloc(MMS + 1);
 	char *mms;
 	int a, b, pa, pb;

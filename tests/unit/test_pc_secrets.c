@@ -14,58 +14,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lr_test_xs.h"
 #include "pc_helpers.h"
 
-#define XS_M 0x2545F4914F6CDD1DULL
 #define SPAN 400 /* outputs tried after the session id's */
-
-static uint64_t xs_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * XS_M;
-}
-
-static uint64_t inverse(uint64_t m)
-{
-	uint64_t x = m;
-
-	for (int i = 0; i < 5; i++)
-		x *= 2 - m * x;
-	return x;
-}
 
 /* The password an ICE agent seeded with seed made (tie-breaker, 8
  * characters of ufrag, 24 of password, as lr_ice used to). */
 static void agent_pwd(uint64_t seed, char pwd[25])
 {
-	static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
-				  "qrstuvwxyz0123456789+/";
 	uint64_t r = seed ? seed : 0x1ce;
 
 	for (int i = 0; i < 9; i++)
-		xs_next(&r);
+		lr_xs_next(&r);
 	for (int i = 0; i < 24; i++)
-		pwd[i] = set[xs_next(&r) % 64];
+		pwd[i] = lr_xs_ice_chars[lr_xs_next(&r) % 64];
 	pwd[24] = '\0';
 }
 
 /* 1 if the outputs after the session id's seed an agent with pwd. */
 static int derivable(uint64_t sid, const char *pwd)
 {
-	uint64_t minv = inverse(XS_M);
-
 	for (uint64_t low = 0; low < 4; low++) {
-		uint64_t s = ((sid << 2) | low) * minv;
+		uint64_t s = lr_xs_state_of((sid << 2) | low);
 
 		for (int j = 0; j < SPAN; j++) {
 			char guess[25];
 
-			agent_pwd(xs_next(&s), guess);
+			agent_pwd(lr_xs_next(&s), guess);
 			if (!strcmp(guess, pwd))
 				return 1;
 		}
