@@ -49,14 +49,19 @@ int lr__dp_pool_init(struct lr_dp *dp)
 	return 0;
 }
 
-static void wake(struct lr_dp *dp)
+void lr__dp_kick(const struct lr_dp *w)
 {
 	uint64_t one = 1;
 
-	atomic_store_explicit(&dp->pending, 1, memory_order_release);
-	if (write(dp->wake_fd, &one, sizeof(one)) < 0) {
+	if (write(w->wake_fd, &one, sizeof(one)) < 0) {
 		/* eventfd counter full: the worker is awake anyway */
 	}
+}
+
+static void wake(struct lr_dp *dp)
+{
+	atomic_store_explicit(&dp->pending, 1, memory_order_release);
+	lr__dp_kick(dp);
 }
 
 /* One worker: its sockets (or port), pool, sessions and thread. front is
@@ -198,6 +203,20 @@ static int run_cmd(struct lr_dp *dp, struct lr__dpcmd *c)
 	return r;
 }
 
+/* The counts of s within what a command copies, and their arrays
+ * there: 1 (NULL: no description), or 0. */
+static int desc_ok(const struct lr_dp_session *s)
+{
+	return !s ||
+	       !(s->nremote_ssrcs > LR_DP_MAX_SSRCS ||
+		 s->nroutes > LR_DP_MAX_ROUTES ||
+		 s->nrx_state > LR_DP_MAX_SSRCS ||
+		 s->ntx_state > DP_TX_STREAMS ||
+		 (s->nremote_ssrcs && !s->remote_ssrcs) ||
+		 (s->nroutes && !s->routes) || (s->nrx_state && !s->rx_state) ||
+		 (s->ntx_state && !s->tx_state));
+}
+
 /* own: install, the session's claim table; remove, where the one the
  * worker had goes. ho: update, the flow's streams if they move. */
 static int session_cmd(struct lr_dp *dp, enum dp_op op, uint64_t id,
@@ -207,13 +226,7 @@ static int session_cmd(struct lr_dp *dp, enum dp_op op, uint64_t id,
 	struct lr__dpcmd *c;
 	int r;
 
-	if (s &&
-	    (s->nremote_ssrcs > LR_DP_MAX_SSRCS ||
-	     s->nroutes > LR_DP_MAX_ROUTES || s->nrx_state > LR_DP_MAX_SSRCS ||
-	     s->ntx_state > DP_TX_STREAMS ||
-	     (s->nremote_ssrcs && !s->remote_ssrcs) ||
-	     (s->nroutes && !s->routes) || (s->nrx_state && !s->rx_state) ||
-	     (s->ntx_state && !s->tx_state)))
+	if (!desc_ok(s))
 		return -EINVAL;
 	c = calloc(1, sizeof(*c));
 	if (!c)
@@ -267,8 +280,8 @@ int lr_dp_session_install(struct lr_dp *dp, uint64_t id,
 		unsigned ntx =
 			s->tx_ssrcs ? s->tx_ssrcs : dp->cfg.max_tx_streams;
 
-		if (ntx > LR_DP_MAX_TX_SSRCS || s->ntx_state > DP_TX_STREAMS ||
-		    (s->ntx_state && !s->tx_state))
+		/* lr__own_new reads tx_state before any command runs */
+		if (ntx > LR_DP_MAX_TX_SSRCS || !desc_ok(s))
 			return -EINVAL;
 		r = lr__own_new(dp, s, ntx, &own);
 	}

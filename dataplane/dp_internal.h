@@ -288,6 +288,18 @@ size_t lr__rtcp_relay(struct lr_dp *dp, struct lr__dpsess *s, uint8_t *p,
  * of the workers queued to, once per burst; the consumer's side,
  * between bursts: items protected into tx[0..max), how many. */
 uint32_t lr__relay_now_ms(const struct lr_dp *dp);
+/* The limits' times (lr__dpfb *_at): now as a time to keep (0 is
+ * "never"), and whether interval has passed since at. */
+static inline uint32_t lr__relay_stamp(uint32_t now)
+{
+	return now ? now : 1;
+}
+
+static inline int lr__relay_passed(uint32_t at, uint32_t now, uint32_t interval)
+{
+	return !at || now - at >= interval;
+}
+
 int lr__relay_init(struct lr_dp *dp, unsigned workers);
 void lr__relay_fini(struct lr_dp *dp);
 struct lr__relay_item *lr__relay_slot(struct lr_dp *dp, uint64_t to);
@@ -307,6 +319,8 @@ void lr__engine_punt(struct lr_dp *dp, enum lr_dp_punt_why why,
 
 /* dp.c */
 int lr__dp_pool_init(struct lr_dp *dp);
+/* Wake worker w if it sleeps (its eventfd; any thread). */
+void lr__dp_kick(const struct lr_dp *w);
 /* b's RTCP (pkt.len set), for session s: SRTCP-protected with s's
  * context and addressed to s's peer: 1 (rtcp_sent counted), or 0 and the
  * drop counted on the worker and on s. Worker thread. */
@@ -374,9 +388,6 @@ unsigned lr__own_retry(struct lr_dp *dp, struct lr__dpsess *s,
 		       struct lr_pkt **pk, unsigned n);
 /* Worker, between bursts: hand over what was asked for. */
 void lr__own_serve(struct lr_dp *dp);
-/* The worker that owns a peer's flow, on any worker's thread. */
-unsigned lr__dp_owner_of(const struct lr_dp *dp,
-			 const struct lr_dp_addr *remote);
 static inline unsigned lr__dp_nworkers(const struct lr_dp *dp)
 {
 	return dp->cfg.workers > 1 ? dp->cfg.workers : 1;
@@ -387,8 +398,9 @@ static inline unsigned lr__dp_nworkers(const struct lr_dp *dp)
  * list of one (itself). */
 void lr__dp_worker_links(struct lr_dp *dp, struct lr_dp *front);
 void lr__dp_workers_free(struct lr_dp *front);
-/* Which worker a peer's flow belongs to: the one the kernel gives its
- * datagrams to (sock, uring), the one dpdk passes them to. */
+/* Which worker a peer's flow belongs to (it owns the flow's inbound
+ * streams, flow/owner.c): the one the kernel gives its datagrams to
+ * (sock, uring), the one dpdk passes them to. On any worker's thread. */
 unsigned lr__dp_steer(const struct lr_dp *dp, const struct lr_dp_addr *remote);
 /* The same over n workers, for a peer (family, ip in network order,
  * port). */

@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "dp_internal.h"
 #include "linerate/lr_rtp.h"
@@ -108,15 +107,6 @@ void lr__relay_push(struct lr_dp *dp, uint64_t to)
 	dp->relay_woke |= 1ull << owner(dp, to);
 }
 
-static void wake(const struct lr_dp *c)
-{
-	uint64_t one = 1;
-
-	if (write(c->wake_fd, &one, sizeof(one)) < 0) {
-		/* the counter is full: it is awake anyway */
-	}
-}
-
 void lr__relay_wake(struct lr_dp *dp)
 {
 	uint64_t w = dp->relay_woke;
@@ -126,7 +116,7 @@ void lr__relay_wake(struct lr_dp *dp)
 		return; /* its workers poll */
 	for (unsigned c = 0; w; c++, w >>= 1)
 		if ((w & 1) && c != dp->index)
-			wake(dp->front->shard[c]);
+			lr__dp_kick(dp->front->shard[c]);
 }
 
 static void count(struct lr_dp *dp, struct lr__dpsess *s, unsigned why,
@@ -166,14 +156,14 @@ static size_t keyframes(struct lr_dp *dp, struct lr__dpsess *s,
 
 		if (p[off + 1] == PSFB && (fmt == 1 || fir))
 			f = stream_of(s, lr_rd32(p + off + (fir ? 12 : 8)));
-		if (f && f->pub_kf_at &&
-		    now - f->pub_kf_at < dp->cfg.relay_pli_interval_ms) {
+		if (f && !lr__relay_passed(f->pub_kf_at, now,
+					   dp->cfg.relay_pli_interval_ms)) {
 			cut++;
 			off += n;
 			continue;
 		}
 		if (f) {
-			f->pub_kf_at = now ? now : 1;
+			f->pub_kf_at = lr__relay_stamp(now);
 			if (fir)
 				p[off + 16] = f->fir_seq++;
 		}
@@ -251,6 +241,6 @@ unsigned lr__relay_drain(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max)
 	if (nq)
 		dp->relay_next = (dp->relay_next + 1) % nq;
 	if (left && dp->cfg.backend != LR_DP_DPDK)
-		wake(dp); /* do not sleep on it */
+		lr__dp_kick(dp); /* do not sleep on it */
 	return n;
 }

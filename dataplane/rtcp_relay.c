@@ -81,16 +81,6 @@ struct scratch {
 	} sr[LR_DP_MAX_ROUTES];
 };
 
-static uint32_t stamp(uint32_t now)
-{
-	return now ? now : 1; /* 0 is "never" */
-}
-
-static int passed(uint32_t at, uint32_t now, uint32_t interval)
-{
-	return !at || now - at >= interval;
-}
-
 /* f's place in this compound's list, added if new; -1 if it is full. */
 static int touch(struct scratch *x, struct lr__dpfb *f)
 {
@@ -108,7 +98,8 @@ static int touch(struct scratch *x, struct lr__dpfb *f)
 static unsigned nack_room(const struct lr_dp *dp, const struct lr__dpfb *f,
 			  const struct touch *t, uint32_t now)
 {
-	unsigned used = passed(f->nack_at, now, dp->cfg.relay_nack_interval_ms)
+	unsigned used = lr__relay_passed(f->nack_at, now,
+					 dp->cfg.relay_nack_interval_ms)
 				? 0
 				: f->nack_n;
 
@@ -153,8 +144,8 @@ static int feedback(struct lr_dp *dp, struct lr__dpsess *s, const uint8_t *p,
 		return 0;
 	t = &x->t[k];
 	if (kf) {
-		if (t->kf ||
-		    !passed(f->kf_at, x->now, dp->cfg.relay_pli_interval_ms))
+		if (t->kf || !lr__relay_passed(f->kf_at, x->now,
+					       dp->cfg.relay_pli_interval_ms))
 			x->cut++;
 		else
 			t->kf = (uint8_t)kf;
@@ -189,7 +180,8 @@ static void report(struct lr_dp *dp, struct lr__dpsess *s, const uint8_t *p,
 		if (f->in_ssrc != ssrc)
 			continue;
 		if ((f->sr_slot < x->nsr && x->sr[f->sr_slot].f == f) ||
-		    !passed(f->sr_at, x->now, dp->cfg.relay_sr_interval_ms)) {
+		    !lr__relay_passed(f->sr_at, x->now,
+				      dp->cfg.relay_sr_interval_ms)) {
 			cut = 1; /* again in this compound, or too soon */
 			continue;
 		}
@@ -249,11 +241,11 @@ static void spent(const struct lr_dp *dp, struct touch *t, uint32_t now)
 	struct lr__dpfb *f = t->f;
 
 	if (t->kf)
-		f->kf_at = stamp(now);
+		f->kf_at = lr__relay_stamp(now);
 	if (!t->nfci)
 		return;
-	if (passed(f->nack_at, now, dp->cfg.relay_nack_interval_ms)) {
-		f->nack_at = stamp(now);
+	if (lr__relay_passed(f->nack_at, now, dp->cfg.relay_nack_interval_ms)) {
+		f->nack_at = lr__relay_stamp(now);
 		f->nack_n = 0;
 	}
 	f->nack_n = (uint16_t)(f->nack_n + t->nfci);
@@ -331,7 +323,7 @@ static void emit_reports(struct lr_dp *dp, const struct lr__dpsess *s,
 			memcpy(o + 8, x->sr[j].body, 20);
 			lr_wr32(o + 16, lr_rd32(o + 16) + f->ts_delta);
 			it->len = (uint16_t)(it->len + 28);
-			f->sr_at = stamp(x->now);
+			f->sr_at = lr__relay_stamp(x->now);
 		}
 		if (!it)
 			continue;

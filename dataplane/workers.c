@@ -1,20 +1,21 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Workers: lr_dp_new with cfg->workers = N makes N workers that share
- * nothing on the fast path, each a whole lr_dp (thread, pool, sessions, sockets). The
- * sockets of one local address form an SO_REUSEPORT group, and a classic
- * BPF program on the group picks the worker from the peer's address and
- * port, so userspace knows which worker a flow is on (lr_dp_inject goes
- * there, and that worker's replay windows see every packet of the flow).
+ * nothing on the fast path, each a whole lr_dp (thread, pool, sessions,
+ * sockets). The sockets of one local address form an SO_REUSEPORT
+ * group, and a classic BPF program on the group picks the worker from
+ * the peer's address and port, so userspace knows which worker a flow
+ * is on (lr_dp_inject goes there, and that worker's replay windows see
+ * every packet of the flow).
  * Every session is on every worker: a publisher's packets arrive at one
  * worker, which protects its legs with its copy of each subscriber's
  * outgoing context. Copies of one stream must not both be used (an
  * index twice: keystream reused, or a replay accepted), so each stream
  * has one owner at a time, handed over when it moves (flow/owner.c).
  * The caller's lr_dp is worker 0; the others punt into its queue, and
- * the public calls fan out over all of them. dpdk has no
- * sockets: worker i polls queue i of the port, and the backend passes a
- * frame to the worker this file's function names (backend/dpdk.c).
+ * the public calls fan out over all of them. dpdk has no sockets:
+ * worker i polls queue i of the port, and the backend passes a frame to
+ * the worker this file's function names (backend/dpdk.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -60,7 +61,7 @@ unsigned lr__dp_steer_n(uint8_t family, const uint8_t *ip, uint16_t port,
 unsigned lr__dp_steer(const struct lr_dp *dp, const struct lr_dp_addr *remote)
 {
 	return lr__dp_steer_n(remote->family, remote->ip, remote->port,
-			      dp->nshards);
+			      lr__dp_nworkers(dp));
 }
 
 /* The program sees the datagram after its UDP header (the kernel pulls

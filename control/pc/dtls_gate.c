@@ -25,12 +25,6 @@
 
 #include "pc_internal.h"
 
-static int same(const struct lr_stun_addr *a, const struct lr_stun_addr *b)
-{
-	return a->family == b->family && a->port == b->port &&
-	       !memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4);
-}
-
 static int authenticated(const struct lr_pc *pc, const struct lr_stun_addr *a)
 {
 	return pc->ice && lr_ice_remote_authenticated(pc->ice, a);
@@ -59,7 +53,7 @@ static struct lr__early_src *slot_for(struct lr_pc *pc,
 	for (int i = 0; i < PC_EARLY_SOURCES; i++) {
 		struct lr__early_src *e = &pc->early[i];
 
-		if (e->used && same(&e->addr, src))
+		if (e->used && lr__pc_addr_eq(&e->addr, src))
 			return e;
 		if (!e->used && !free_slot)
 			free_slot = e;

@@ -3,6 +3,8 @@
 #ifndef LR_PC_INTERNAL_H
 #define LR_PC_INTERNAL_H
 
+#include <string.h>
+
 #include "linerate/lr_dtmf.h"
 #include "linerate/lr_pc.h"
 #include "linerate/lr_srtp.h"
@@ -132,6 +134,13 @@ struct lr_pc {
 	int dtls_peer_seen; /* one of them reached lr_dtls */
 	uint64_t rx_dtls_unauth, rx_dtls_early_drops;
 };
+
+static inline int lr__pc_addr_eq(const struct lr_stun_addr *a,
+				 const struct lr_stun_addr *b)
+{
+	return a->family == b->family && a->port == b->port &&
+	       !memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4);
+}
 
 /* pc.c */
 struct lr__pcev *lr__pc_emit(struct lr_pc *pc, enum lr_pc_ev_type t);

@@ -170,12 +170,6 @@ void lr__pc_pump(struct lr_pc *pc)
 	lr__pc_update_conn(pc);
 }
 
-static int same_addr(const struct lr_stun_addr *a, const struct lr_stun_addr *b)
-{
-	return a->family == b->family && a->port == b->port &&
-	       !memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4);
-}
-
 int lr_pc_handle_packet(struct lr_pc *pc, uint64_t now,
 			const struct lr_stun_addr *local,
 			const struct lr_stun_addr *remote, const uint8_t *buf,
@@ -211,7 +205,7 @@ int lr_pc_handle_packet(struct lr_pc *pc, uint64_t now,
 			break;
 		}
 		/* Media only from the pair ICE validated (RFC 8445 §7.3). */
-		if (!pc->have_sel || !same_addr(remote, &pc->sel_remote)) {
+		if (!pc->have_sel || !lr__pc_addr_eq(remote, &pc->sel_remote)) {
 			pc->rx_not_selected++;
 			r = -EINVAL;
 			break;

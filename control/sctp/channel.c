@@ -256,12 +256,19 @@ static void on_dcep(struct lr_sctp *s, uint16_t sid, const uint8_t *data,
  * means usrsctp gave that message up (the sender abandoned it, PR-SCTP):
  * it is dropped, as on a partial delivery abort event.
  */
-static void rx_done(struct lr_sctp *s)
+/* The buffer is no longer s->rx (freed, or given to an event): its
+ * bytes leave the account. */
+static void rx_let_go(struct lr_sctp *s)
 {
 	s->st.rx_buffered -= s->rx_cap;
-	free(s->rx);
 	s->rx = NULL;
 	s->rx_len = s->rx_cap = 0;
+}
+
+static void rx_done(struct lr_sctp *s)
+{
+	free(s->rx);
+	rx_let_go(s);
 	s->rx_sid = -1;
 	s->rx_drop = 0;
 }
@@ -311,10 +318,8 @@ static int rx_append(struct lr_sctp *s, const uint8_t *data, size_t len)
 static void refuse(struct lr_sctp *s, struct lr__dc *c)
 {
 	s->st.rx_too_big++;
-	s->st.rx_buffered -= s->rx_cap;
 	free(s->rx);
-	s->rx = NULL;
-	s->rx_len = s->rx_cap = 0;
+	rx_let_go(s);
 	s->rx_drop = 1;
 	lr__sctp_emit(s, LR_SCTP_EV_ERROR, c->id, 0, NULL, 0);
 	if (c->state == LR_DC_OPEN || c->state == LR_DC_CONNECTING) {
@@ -335,11 +340,8 @@ static void deliver(struct lr_sctp *s, struct lr__dc *c, uint32_t ppid)
 
 	if (!msg)
 		return; /* rx_done() frees s->rx */
-	if (len) {
-		s->st.rx_buffered -= s->rx_cap;
-		s->rx = NULL; /* the event has it now */
-		s->rx_len = s->rx_cap = 0;
-	}
+	if (len)
+		rx_let_go(s); /* the event has it now */
 	c->st.messages_received++;
 	c->st.bytes_received += len;
 	s->st.messages_received++;

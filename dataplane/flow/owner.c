@@ -6,7 +6,7 @@
  * key is keystream used twice (outbound) or a replay accepted (inbound).
  *
  * Inbound: the flow's owner is the worker the steering names for the
- * peer's address (lr__dp_owner_of); only its copy of the rx context is
+ * peer's address (lr__dp_steer); only its copy of the rx context is
  * used (the others drop not_owner: a datagram can reach another worker,
  * IPv4 options defeat the BPF steering). A move of the address hands
  * the streams over from the old owner to the new one (through the
@@ -50,7 +50,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../dp_internal.h"
 #include "linerate/lr_rtp.h"
@@ -165,13 +164,6 @@ static int ring_pop(struct lr__dpreqs *q, struct req *r)
 	return 1;
 }
 
-unsigned lr__dp_owner_of(const struct lr_dp *dp,
-			 const struct lr_dp_addr *remote)
-{
-	return lr__dp_steer_n(remote->family, remote->ip, remote->port,
-			      lr__dp_nworkers(dp));
-}
-
 /* ---- control thread ---- */
 
 int lr__own_new(struct lr_dp *front, const struct lr_dp_session *d,
@@ -229,7 +221,7 @@ int lr__own_install(struct lr_dp *dp, struct lr__dpsess *s,
 	unsigned n = lr__dp_nworkers(dp), rtcp = (unsigned)(s->id % n);
 	int r = 0;
 
-	s->rx_own = lr__dp_owner_of(dp, &s->remote) == dp->index;
+	s->rx_own = lr__dp_steer(dp, &s->remote) == dp->index;
 	s->own = own;
 	if (!own) /* one worker: it owns everything, as before */
 		return 0;
@@ -286,7 +278,7 @@ void lr__own_rx_take(struct lr_dp *dp, struct lr__dpsess *s,
 void lr__own_rx_moved(struct lr_dp *dp, struct lr__dpsess *s,
 		      struct lr__dprxho *ho)
 {
-	int mine = lr__dp_owner_of(dp, &s->remote) == dp->index;
+	int mine = lr__dp_steer(dp, &s->remote) == dp->index;
 
 	if (!ho)
 		return;
@@ -297,15 +289,6 @@ void lr__own_rx_moved(struct lr_dp *dp, struct lr__dpsess *s,
 }
 
 /* ---- workers: outbound ---- */
-
-static void wake(struct lr_dp *w)
-{
-	uint64_t one = 1;
-
-	if (write(w->wake_fd, &one, sizeof(one)) < 0) {
-		/* eventfd counter full: it is awake anyway */
-	}
-}
 
 /* The slot of ssrc, else the first empty one (slots fill in order and
  * never empty again), else NULL: the table is full. */
@@ -356,7 +339,7 @@ static unsigned ask(struct lr_dp *dp, struct lr__dpsess *s,
 			.slot = (uint32_t)(c - s->own->slot)};
 
 	if (!ring_push(h->reqs, &r)) {
-		wake(h);
+		lr__dp_kick(h);
 		return LR_DROP_NOT_OWNER;
 	}
 	/* its ring is full: not asking after all (only the holder changes

@@ -7,6 +7,27 @@
 
 #include "ice_helpers.h"
 
+struct lr_ice_candidate solo_candidate(void)
+{
+	struct lr_ice_candidate rc = {.foundation = "r",
+				      .component = 1,
+				      .type = LR_ICE_HOST,
+				      .priority = 2130706431,
+				      .addr = SOLO_REMOTE,
+				      .base = SOLO_REMOTE};
+
+	return rc;
+}
+
+void solo_peer(struct lr_ice_agent *a, const char *rufrag, const char *rpwd)
+{
+	struct lr_ice_candidate rc = solo_candidate();
+
+	CU_ASSERT_EQUAL_FATAL(lr_ice_set_remote_credentials(a, rufrag, rpwd),
+			      0);
+	CU_ASSERT_EQUAL_FATAL(lr_ice_add_remote_candidate(a, &rc, 0), 0);
+}
+
 void signal_events(struct world *w, int i)
 {
 	struct peer *me = &w->p[i], *other = &w->p[!i];

@@ -60,6 +60,17 @@ struct opts {
 	uint64_t seed;
 };
 
+/* One agent driven by hand, no simulator (test_ice_auth.c,
+ * test_ice_secrets.c): its host address, and its peer's candidate and
+ * credentials. */
+#define SOLO_LOCAL  v4(192, 0, 2, 1, 5000)
+#define SOLO_REMOTE v4(198, 51, 100, 2, 6000)
+#define SOLO_RUFRAG "rfrg"
+#define SOLO_RPWD   "remote-password-of-22+"
+struct lr_ice_candidate solo_candidate(void);
+/* The peer (rufrag, rpwd and SOLO_REMOTE) made known to a, at time 0. */
+void solo_peer(struct lr_ice_agent *a, const char *rufrag, const char *rpwd);
+
 void signal_events(struct world *w, int i);
 void run(struct world *w, uint64_t until);
 void world_init(struct world *w, const struct opts *o);

@@ -11,8 +11,8 @@
 
 #include "ice_helpers.h"
 
-#define RUFRAG "rfrg"
-#define RPWD   "remote-password-of-22+"
+#define RUFRAG SOLO_RUFRAG
+#define RPWD   SOLO_RPWD
 
 struct solo {
 	struct lr_ice_agent *a;
@@ -52,14 +52,10 @@ static void solo_new(struct solo *s, int controlling, int lite, int aggressive,
 	struct lr_ice_config c = {.controlling = controlling,
 				  .lite = lite,
 				  .aggressive = aggressive};
-	struct lr_ice_candidate rc = {.foundation = "r",
-				      .component = 1,
-				      .type = LR_ICE_HOST,
-				      .priority = 2130706431};
 
 	memset(s, 0, sizeof(*s));
-	s->local = v4(192, 0, 2, 1, 5000);
-	s->remote = v4(198, 51, 100, 2, 6000);
+	s->local = SOLO_LOCAL;
+	s->remote = SOLO_REMOTE;
 	c.local = &s->local;
 	c.nlocal = 1;
 	lr_sim_drbg_init(&s->drbg, 5);
@@ -73,10 +69,7 @@ static void solo_new(struct solo *s, int controlling, int lite, int aggressive,
 	CU_ASSERT_EQUAL_FATAL(lr_ice_new(&c, 0, &s->a), 0);
 	snprintf(s->rufrag, sizeof(s->rufrag), "%s", rufrag);
 	snprintf(s->rpwd, sizeof(s->rpwd), "%s", rpwd);
-	CU_ASSERT_EQUAL_FATAL(
-		lr_ice_set_remote_credentials(s->a, s->rufrag, s->rpwd), 0);
-	rc.addr = rc.base = s->remote;
-	CU_ASSERT_EQUAL_FATAL(lr_ice_add_remote_candidate(s->a, &rc, 0), 0);
+	solo_peer(s->a, s->rufrag, s->rpwd);
 }
 
 /* Run the agent's timers to t; the last datagram it sent into out (its

@@ -164,12 +164,7 @@ static void test_password_not_derivable(void)
  * the ufrag, not the password, not the tie-breaker. */
 static void test_same_config_different_secrets(void)
 {
-	struct lr_stun_addr local = v4(192, 0, 2, 1, 5000);
-	struct lr_ice_candidate rc = {.foundation = "r",
-				      .component = 1,
-				      .type = LR_ICE_HOST,
-				      .priority = 2130706431,
-				      .addr = v4(198, 51, 100, 2, 6000)};
+	struct lr_stun_addr local = SOLO_LOCAL;
 	struct lr_ice_config c = {.controlling = 1,
 				  .local = &local,
 				  .nlocal = 1,
@@ -177,7 +172,6 @@ static void test_same_config_different_secrets(void)
 	char uf[8][16], pw[8][32];
 	uint64_t tie[8];
 
-	rc.base = rc.addr;
 	for (int i = 0; i < 8; i++) {
 		struct lr_ice_agent *a;
 		struct lr_ice_transmit t;
@@ -190,9 +184,7 @@ static void test_same_config_different_secrets(void)
 		keep_str(pw[i], sizeof(pw[i]), p);
 		CU_ASSERT_EQUAL(strlen(u), 8);	/* 48 bits; RFC 8445: >= 24 */
 		CU_ASSERT_EQUAL(strlen(p), 24); /* 144 bits; >= 128 */
-		lr_ice_set_remote_credentials(a, "rfrg",
-					      "remote-password-of-22+");
-		lr_ice_add_remote_candidate(a, &rc, 0);
+		solo_peer(a, SOLO_RUFRAG, SOLO_RPWD);
 		lr_ice_handle_timeout(a, 0);
 		CU_ASSERT_FATAL(lr_ice_poll_transmit(a, &t) == 1);
 		CU_ASSERT_FATAL(lr_stun_parse(&m, t.buf, t.len) == LR_STUN_OK);
@@ -214,12 +206,7 @@ static void test_same_config_different_secrets(void)
  * check that cannot be sent fails its pair instead of hanging. */
 static void test_generator_required(void)
 {
-	struct lr_stun_addr local = v4(192, 0, 2, 1, 5000);
-	struct lr_ice_candidate rc = {.foundation = "r",
-				      .component = 1,
-				      .type = LR_ICE_HOST,
-				      .priority = 2130706431,
-				      .addr = v4(198, 51, 100, 2, 6000)};
+	struct lr_stun_addr local = SOLO_LOCAL;
 	struct lr_ice_config c = {
 		.controlling = 1, .local = &local, .nlocal = 1};
 	struct lr_sim_drbg d;
@@ -229,7 +216,6 @@ static void test_generator_required(void)
 	const char *u, *p;
 	char u0[16], p0[32];
 
-	rc.base = rc.addr;
 	CU_ASSERT_EQUAL(lr_ice_new(&c, 0, &a), -EINVAL);
 	CU_ASSERT_PTR_NULL(a);
 	/* fails at once */
@@ -249,8 +235,7 @@ static void test_generator_required(void)
 	lr_ice_local_credentials(a, &u, &p);
 	CU_ASSERT_STRING_EQUAL(u, u0);
 	CU_ASSERT_STRING_EQUAL(p, p0);
-	lr_ice_set_remote_credentials(a, "rfrg", "remote-password-of-22+");
-	lr_ice_add_remote_candidate(a, &rc, 0);
+	solo_peer(a, SOLO_RUFRAG, SOLO_RPWD);
 	for (uint64_t now = 0; now < 1000000; now += 50000)
 		lr_ice_handle_timeout(a, now);
 	CU_ASSERT_EQUAL(lr_ice_poll_transmit(a, &t), 0);
