@@ -391,6 +391,24 @@ int lr_dp_session_stats(struct lr_dp *dp, uint64_t id,
 	return r;
 }
 
+int lr_dp_session_tx_state(struct lr_dp *dp, uint64_t id, uint32_t ssrc,
+			   struct lr_srtp_stream_state *out)
+{
+	int found = 0;
+
+	for (unsigned i = 0; i < dp->nshards; i++) {
+		struct lr_srtp_stream_state w = {.ssrc = ssrc};
+		struct lr__dpcmd c = {
+			.op = DP_TXSTATE, .id = id, .txstate = &w};
+
+		if (run_cmd(dp->shard[i], &c) || w.ssrc != ssrc)
+			continue;
+		if (!found++ || w.rtp_index > out->rtp_index)
+			*out = w;
+	}
+	return found ? 0 : -ENOENT;
+}
+
 /* A copy of buf for dp's worker, sent (or injected, or protected as
  * RTCP) in its next round, in the order asked. */
 static int queue_item(struct lr_dp *dp, const struct lr_dp_addr *local,
@@ -538,6 +556,12 @@ static void apply(struct lr_dp *dp, struct lr__dpcmd *c)
 		if (s)
 			*c->sstats = s->st;
 		c->result = s ? 0 : -ENOENT;
+		break;
+	case DP_TXSTATE:
+		s = lr__flow_by_id(dp, c->id);
+		c->result = s ? lr_srtp_stream_export(&s->tx, c->txstate->ssrc,
+						      c->txstate)
+			      : -ENOENT;
 		break;
 	}
 }

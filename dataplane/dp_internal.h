@@ -86,6 +86,7 @@ struct lr__dpsess {
 	struct lr__dpfb *fb; /* its routes' feedback entries */
 	unsigned nfb;
 	uint32_t rtcp_ssrc; /* lr_dp_session's: relayed feedback's sender */
+	uint8_t punt_pt;    /* lr_dp_session's: RTP also punted */
 	size_t bytes;	    /* this allocation */
 	/* Several workers (flow/owner.c): the session's table of who
 	 * protects which of its outgoing SSRCs (NULL: one worker). */
@@ -100,7 +101,8 @@ enum dp_op {
 	DP_REMOVE,
 	DP_STATS,
 	DP_SSTATS,
-	DP_RX_TAKE /* take the flow's streams over (lr__own_rx_take) */
+	DP_RX_TAKE, /* take the flow's streams over (lr__own_rx_take) */
+	DP_TXSTATE  /* a tx stream's state (lr_dp_session_tx_state) */
 };
 
 struct lr__dpcmd {
@@ -114,6 +116,7 @@ struct lr__dpcmd {
 	struct lr_srtp_stream_state tx_state[DP_TX_STREAMS];
 	struct lr_dp_stats *stats;
 	struct lr_dp_session_stats *sstats;
+	struct lr_srtp_stream_state *txstate; /* DP_TXSTATE: ssrc in it */
 	int result;
 	int done;
 	/* several workers: the session's claim table (install: given;

@@ -419,7 +419,12 @@ unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 		lr__relay_wake(dp);
 	nrtp = unprotect(dp, rtp, nrtp, 0);
 	authentic(dp, rtp, nrtp);
-	for (unsigned i = 0; i < nrtp; i++)
+	for (unsigned i = 0; i < nrtp; i++) {
+		const struct lr__dpsess *s = rtp[i]->sess;
+
+		if (s->punt_pt && lr_rtp_pt(rtp[i]->pkt.data) == s->punt_pt)
+			lr__engine_punt(dp, LR_DP_PUNT_RTP, s->id, rtp[i]);
 		nlegs += route(dp, rtp[i]->sess, rtp[i], legs + nlegs, &cache);
+	}
 	return protect(dp, legs, nlegs, tx);
 }

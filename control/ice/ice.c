@@ -636,6 +636,11 @@ int lr_ice_controlling(const struct lr_ice_agent *a)
 	return a->controlling;
 }
 
+const char *lr_ice_remote_ufrag(const struct lr_ice_agent *a)
+{
+	return a->have_remote ? a->rufrag : NULL;
+}
+
 int lr_ice_selected(const struct lr_ice_agent *a, struct lr_stun_addr *local,
 		    struct lr_stun_addr *remote)
 {

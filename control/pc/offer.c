@@ -239,6 +239,7 @@ int lr__pc_write_answer(struct lr_pc *pc, char *buf, size_t cap,
 	o.media = am;
 	o.nmedia = pc->remote->nmedia;
 	o.cname = pc->cname;
+	o.flags = pc->cfg.answer_flags;
 	if (pc->cfg.idp) {
 		n = lr__pc_identity_attr(pc, ident, sizeof(ident));
 		if (n < 0)

@@ -202,6 +202,16 @@ int lr__pc_apply_remote(struct lr_pc *pc, struct lr_sdp *s, int is_offer,
 			      !is_offer || lr_sdp_attr(s, -1, "ice-lite", 0));
 	if (r)
 		return r;
+	v = lr_ice_remote_ufrag(pc->ice);
+	if (is_offer && v && strcmp(v, ufrag)) {
+		/* The peer restarts ICE: so do we (RFC 8839 §4.4.1.1.1, the
+		 * answer carries new credentials), before taking its new
+		 * ones; the DTLS association and the media carry on. */
+		r = lr_ice_restart(pc->ice, pc->now);
+		if (r)
+			return r;
+		pc->restart_pending = 0;
+	}
 	r = lr_ice_set_remote_credentials(pc->ice, ufrag, pwd);
 	if (r)
 		return r;

@@ -109,8 +109,18 @@ static const char *const extmap_ok[] = {
 
 #define MAX_PT 64
 
+/* The extensions that name a section or a simulcast layer. */
+static int mid_ext(const char *uri)
+{
+	return !strcmp(uri, "urn:ietf:params:rtp-hdrext:sdes:mid") ||
+	       !strcmp(uri, "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id") ||
+	       !strcmp(uri,
+		       "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id");
+}
+
 /* Accepted payload types of media i, in the offer's order. */
-static unsigned pick_codecs(const struct lr_sdp *s, int i, unsigned *pts)
+static unsigned pick_codecs(const struct lr_sdp *s, int i, unsigned *pts,
+			    unsigned flags)
 {
 	const struct lr_sdp_media *m = &s->media[i];
 	const char *p = m->fmt;
@@ -135,7 +145,7 @@ static unsigned pick_codecs(const struct lr_sdp *s, int i, unsigned *pts)
 		pts[n++] = all[k];
 	}
 	/* rtx for the codecs accepted */
-	for (unsigned k = 0; k < nall; k++) {
+	for (unsigned k = 0; !(flags & LR_SDP_ANSWER_NO_RTX) && k < nall; k++) {
 		struct lr_sdp_rtpmap r;
 		unsigned nth = 0, apt;
 		const char *f;
@@ -251,7 +261,8 @@ static void rtp_section(struct lr_sdp_out *o, const struct lr_sdp *s, int i,
 	for (unsigned k = 0; (v = lr_sdp_attr(s, i, "extmap", k)); k++) {
 		struct lr_sdp_extmap e;
 
-		if (lr_sdp_parse_extmap(v, &e))
+		if (lr_sdp_parse_extmap(v, &e) ||
+		    ((opts->flags & LR_SDP_ANSWER_NO_MID) && mid_ext(e.uri)))
 			continue;
 		for (unsigned j = 0; j < sizeof(extmap_ok) / sizeof(*extmap_ok);
 		     j++)
@@ -323,7 +334,7 @@ int lr_sdp_answer(const struct lr_sdp *s, const struct lr_sdp_answer_opts *opts,
 		    (m->port == 0 && !lr_sdp_attr(s, (int)i, "bundle-only", 0)))
 			continue;
 		if (rtp && (!lr_sdp_attr(s, (int)i, "rtcp-mux", 0) ||
-			    !pick_codecs(s, (int)i, pts)))
+			    !pick_codecs(s, (int)i, pts, opts->flags)))
 			continue;
 		if (!rtp && strcmp(m->kind, "application"))
 			continue;
@@ -363,7 +374,8 @@ int lr_sdp_answer(const struct lr_sdp *s, const struct lr_sdp_answer_opts *opts,
 
 		if (rtp && ok)
 			npts = lr_sdp_attr(s, (int)i, "rtcp-mux", 0)
-				       ? pick_codecs(s, (int)i, pts)
+				       ? pick_codecs(s, (int)i, pts,
+						     opts->flags)
 				       : 0;
 		if (!ok || (rtp && !npts) || (!rtp && !dc) || !mid) {
 			/* rejected (JSEP §5.3.1): port 0, one format */

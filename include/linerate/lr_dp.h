@@ -119,6 +119,13 @@ struct lr_dp_session {
 	 * one SSRC give a target whose publisher relays reports) are made
 	 * when sessions are installed or updated. */
 	uint32_t rtcp_ssrc;
+	/* Authentic RTP from the peer with this payload type (1..127) is
+	 * also given to the control plane, decrypted (LR_DP_PUNT_RTP), as
+	 * well as routed: a gateway reads a publisher's telephone-events
+	 * (RFC 4733) this way. It is a copy through the punt queue (bounded:
+	 * punt_dropped when full), so only for a sparse payload type. 0:
+	 * none. */
+	uint8_t punt_pt;
 };
 
 enum lr_dp_backend {
@@ -286,6 +293,7 @@ enum lr_dp_punt_why {
 	LR_DP_PUNT_UNKNOWN_FLOW, /* RTP/RTCP of no installed session */
 	LR_DP_PUNT_RTCP,	 /* decrypted RTCP of a session */
 	LR_DP_PUNT_OTHER,	 /* RFC 7983 classes we do not serve */
+	LR_DP_PUNT_RTP,		 /* decrypted RTP of a session's punt_pt */
 };
 
 struct lr_dp_punt {
@@ -344,5 +352,12 @@ struct lr_dp_session_stats {
 };
 int lr_dp_session_stats(struct lr_dp *dp, uint64_t id,
 			struct lr_dp_session_stats *out);
+/* The state of the stream session id sends its peer on ssrc (its RTP
+ * index is the last packet protected; with several workers, the one
+ * furthest on): a gateway that routes a new source to the same SSRC
+ * carries the numbering on from it. 0, or -ENOENT (no such session, or
+ * nothing sent on ssrc yet). */
+int lr_dp_session_tx_state(struct lr_dp *dp, uint64_t id, uint32_t ssrc,
+			   struct lr_srtp_stream_state *out);
 
 #endif

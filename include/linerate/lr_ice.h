@@ -141,6 +141,8 @@ void lr_ice_close(struct lr_ice_agent *a);
 enum lr_ice_conn_state lr_ice_state(const struct lr_ice_agent *a);
 enum lr_ice_gather_state lr_ice_gather_state(const struct lr_ice_agent *a);
 int lr_ice_controlling(const struct lr_ice_agent *a);
+/* The peer's current ufrag, or NULL before it is known. */
+const char *lr_ice_remote_ufrag(const struct lr_ice_agent *a);
 /* 1 and the pair if one is selected. */
 int lr_ice_selected(const struct lr_ice_agent *a, struct lr_stun_addr *local,
 		    struct lr_stun_addr *remote);

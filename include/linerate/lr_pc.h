@@ -68,6 +68,9 @@ struct lr_pc_config {
 	 * (LR_SCTP_MAX_MESSAGE_SIZE). A larger message from the peer is
 	 * dropped and its channel closed (DC_ERROR, then DC_CLOSING). */
 	uint32_t max_message_size;
+	/* LR_SDP_ANSWER_* flags for the answers this lr_pc writes (an SFU
+	 * leaves out rtx and the MID extension). 0: none. */
+	unsigned answer_flags;
 };
 
 enum lr_pc_sdp_type { /* RTCSdpType */
@@ -178,6 +181,10 @@ const char *lr_pc_transceiver_kind(const struct lr_pc *pc, int t);
 /* currentDirection, or -ENOENT before negotiation. */
 int lr_pc_transceiver_direction(const struct lr_pc *pc, int t);
 uint32_t lr_pc_transceiver_ssrc(const struct lr_pc *pc, int t);
+/* The peer's k-th SSRC on transceiver t (signalled in its description,
+ * or seen in its RTP), or 0 when there is none. */
+uint32_t lr_pc_transceiver_remote_ssrc(const struct lr_pc *pc, int t,
+				       unsigned k);
 
 /* createDataChannel: a channel handle (>= 0) or -errno. */
 int lr_pc_create_data_channel(struct lr_pc *pc, const char *label,
@@ -279,6 +286,10 @@ void lr_pc_dp_session(const struct lr_pc_keys *k,
 /* The next sequence number the peer's stream ssrc will bring (what a
  * route's seq_delta is measured against), or -ENOENT. */
 int lr_pc_handover_next_seq_in(const struct lr_pc_handover *h, uint32_t ssrc);
+
+/* The ICE-selected pair: 1 and the addresses, or 0 when none. */
+int lr_pc_selected_pair(const struct lr_pc *pc, struct lr_stun_addr *local,
+			struct lr_stun_addr *remote);
 
 /* getStats(): an RTCStatsReport as a JSON array of stats objects. */
 int lr_pc_get_stats(const struct lr_pc *pc, char *buf, size_t cap);

@@ -201,7 +201,15 @@ struct lr_sdp_answer_opts {
 	unsigned nmedia;
 	const char *cname;    /* for a=ssrc lines; NULL = "linerate" */
 	const char *identity; /* a=identity value (RFC 8827 §7), or NULL */
+	unsigned flags;	      /* LR_SDP_ANSWER_* */
 };
+/* What an SFU leaves out of its answers: rtx (a publisher then
+ * retransmits on the stream itself, RFC 4585, which the SFU forwards as
+ * it is), and the MID and RID header extensions (a subscriber then finds
+ * the tracks by their a=ssrc lines, not by a MID value that is the
+ * publisher's). */
+#define LR_SDP_ANSWER_NO_RTX 1u
+#define LR_SDP_ANSWER_NO_MID 2u
 
 /* The direction attribute of media section i (sendrecv if none). */
 enum lr_sdp_dir lr_sdp_direction(const struct lr_sdp *s, int i);

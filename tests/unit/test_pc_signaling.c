@@ -112,27 +112,32 @@ static void test_rollback(void)
 	world_free(&w);
 }
 
-/* ICE restart: new credentials in the next offer, ICE checks again and
- * selects a pair; the DTLS association and the keys stay, and media
- * flows after. */
+/* ICE restart: new credentials in the next offer, and in the answer
+ * too (RFC 8839 §4.4.1.1.1: an answerer that sees the offerer restart
+ * restarts; a WHIP server answers an ICE-restart PATCH with new
+ * credentials, RFC 9725 §4.3.2), ICE checks again and selects a pair;
+ * the DTLS association and the keys stay, and media flows after. */
 static void test_ice_restart_keeps_dtls(void)
 {
 	struct world w;
 	struct wopts o = {0};
-	const char *ufrag0;
-	char before[64];
+	const char *ufrag0, *ufrag1;
+	char before[64], before1[64];
 	int ch;
 
 	world_init(&w, &o);
 	av_dc(&w, &ch);
 	ufrag0 = strstr(lr_pc_local_description(w.p[0].pc), "a=ice-ufrag:");
-	CU_ASSERT_FATAL(ufrag0 != NULL);
+	ufrag1 = strstr(lr_pc_local_description(w.p[1].pc), "a=ice-ufrag:");
+	CU_ASSERT_FATAL(ufrag0 != NULL && ufrag1 != NULL);
 	snprintf(before, sizeof(before), "%.20s", ufrag0);
+	snprintf(before1, sizeof(before1), "%.20s", ufrag1);
 	lr_pc_restart_ice(w.p[0].pc);
 	record(&w, 0);
 	CU_ASSERT_EQUAL(count(&w.p[0], LR_PC_EV_NEGOTIATION_NEEDED), 2);
 	CU_ASSERT_EQUAL_FATAL(negotiate(&w, 0, 1), 0);
 	CU_ASSERT_PTR_NULL(strstr(lr_pc_local_description(w.p[0].pc), before));
+	CU_ASSERT_PTR_NULL(strstr(lr_pc_local_description(w.p[1].pc), before1));
 	run(&w, 5);
 	CU_ASSERT_EQUAL(lr_pc_connection_state(w.p[0].pc), LR_PC_CONNECTED);
 	CU_ASSERT_EQUAL(lr_pc_dtls_state(w.p[0].pc), LR_DTLS_CONNECTED);

@@ -332,6 +332,40 @@ static void test_trickle_candidates(void)
 	free(t);
 }
 
+/* An SFU's answers (issue 13): without rtx for a publisher, without the
+ * MID and RID extensions for a viewer; the rest as usual. */
+static void test_answer_sfu_flags(void)
+{
+	struct lr_sdp_answer_opts o = answer_opts;
+	struct lr_sdp *s, *a;
+	const char *v;
+	int mid = 0, other = 0;
+
+	roundtrip("chromium-156-offer-av-dc.sdp", &s);
+	o.flags = LR_SDP_ANSWER_NO_RTX;
+	a = answer(s, &o);
+	CU_ASSERT_STRING_EQUAL(a->media[1].fmt, "96 102 108 116 45 98");
+	for (unsigned k = 0; (v = lr_sdp_attr(a, 1, "extmap", k)); k++)
+		mid += strstr(v, "sdes:mid") != NULL;
+	CU_ASSERT_EQUAL(mid, 1);
+	lr_sdp_free(a);
+	o.flags = LR_SDP_ANSWER_NO_MID;
+	a = answer(s, &o);
+	CU_ASSERT_STRING_EQUAL(a->media[1].fmt,
+			       "96 102 108 116 45 98 97 103 109 117 46 99");
+	mid = 0;
+	for (int i = 0; i < 2; i++)
+		for (unsigned k = 0; (v = lr_sdp_attr(a, i, "extmap", k));
+		     k++) {
+			mid += strstr(v, "sdes:") != NULL;
+			other++;
+		}
+	CU_ASSERT_EQUAL(mid, 0);
+	CU_ASSERT(other > 0); /* the others stay */
+	lr_sdp_free(a);
+	lr_sdp_free(s);
+}
+
 static void test_answer_chromium(void)
 {
 	struct lr_sdp *s, *a;
@@ -480,6 +514,7 @@ void lr_test_register(void)
 	LR_ADD_TEST(s, test_all_fixtures);
 	LR_ADD_TEST(s, test_trickle_candidates);
 	LR_ADD_TEST(s, test_answer_chromium);
+	LR_ADD_TEST(s, test_answer_sfu_flags);
 	LR_ADD_TEST(s, test_answer_webrtcbin);
 	LR_ADD_TEST(s, test_answer_rules);
 	sdp_attrs_add_tests(s);
