@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The demo page against a running linerated, in headless Chromium:
 //   node browser.mjs --gateway http://127.0.0.1:PORT --shot B.png [--room R]
-// Page A (the gateway's origin) publishes the fake camera and microphone
-// by WHIP; page B, served by this script from another origin
-// (127.0.0.2), watches by WHEP; C and D join mid-stream, C leaves. The
+// Page B, served by this script from another origin (127.0.0.2), watches
+// a room by WHEP before anyone publishes; page A (the gateway's origin)
+// then publishes the fake camera and microphone by WHIP; C and D join
+// mid-stream, C leaves. The
 // checks: media on B, chat both ways, DTMF, a keyframe for late viewers,
 // DELETE, the data plane carrying the media (GET /stats), trickle and
 // ICE restarts by PATCH. One line per check; exit 0 if all pass, 1 if
@@ -138,6 +139,15 @@ async function probe() {
 
 const getState = () => window.linerate.state();
 
+// page.evaluate that reports a rejection instead of throwing it.
+async function attempt(page, fn, arg) {
+  try {
+    return { ok: true, v: await page.evaluate(fn, arg), err: '' };
+  } catch (e) {
+    return { ok: false, v: null, err: e.message.split('\n')[0] };
+  }
+}
+
 // ---- the gateway's /stats ----------------------------------------------
 
 async function gwStats() {
@@ -195,29 +205,31 @@ async function main(browser, web) {
   must(health === 200, `GET ${opt.gateway}/healthz answers 200`,
     `got ${health}`);
 
-  // 1-2. A publishes from the gateway's origin, B watches from another.
-  const A = await open('A', `${opt.gateway}/?room=${room}`);
-  let pub;
-  try {
-    pub = await A.evaluate((r) => window.linerate.publish(r,
-      { video: { width: 640, height: 360 } }), room);
-  } catch (e) {
-    must(false, 'A publishes by WHIP from the gateway origin', e.message);
-  }
-  must(!!pub.location, 'A publishes by WHIP from the gateway origin',
-    `session ${new URL(pub.location).pathname}`);
-
+  // 1-2. B watches from another origin, before anyone publishes (a
+  // viewer may come first); then A publishes from the gateway's origin.
   const bUrl = `${other}/?role=watch&room=${encodeURIComponent(room)}` +
     `&autostart=1&gateway=${encodeURIComponent(opt.gateway)}`;
   const B = await open('B', bUrl);
   const bUp = await until(B, getState, null, (s) => s.error ||
     s.connectionState === 'connected', 15000);
   must(bUp.ok && !bUp.v.error, `B watches by WHEP from ${other} ` +
-    '(cross-origin, autostart link)', bUp.v.error ||
-    `state ${bUp.v.connectionState}, session ${bUp.v.location}`);
+    '(cross-origin, autostart link), before the room has a publisher',
+  bUp.v.error || `state ${bUp.v.connectionState}, session ` +
+    `${bUp.v.location}`);
+
+  const A = await open('A', `${opt.gateway}/?room=${room}`);
+  const pub = await attempt(A, (r) => window.linerate.publish(r,
+    { video: { width: 640, height: 360 } }), room);
+  must(pub.ok && !!pub.v.location, 'A publishes by WHIP from the gateway ' +
+    'origin', pub.ok ? `session ${new URL(pub.v.location).pathname}`
+    : pub.err);
   const aUp = await until(A, getState, null,
     (s) => s.connectionState === 'connected', 15000);
   must(aUp.ok, 'A is connected', `state ${aUp.v.connectionState}`);
+  const told = await until(B, getState, null,
+    (s) => s.roomInfo && s.roomInfo.publisher, 10000);
+  check(told.ok, 'B is told the publisher arrived ({"type":"room"})',
+    JSON.stringify(told.v.roomInfo));
 
   const media = await until(B, probe, null,
     (p) => p.frames > 30 && p.audioPackets > 100, 20000);
@@ -230,23 +242,23 @@ async function main(browser, web) {
     (s) => s.dataChannel === 'open', 10000)));
   check(dcs.every((d) => d.ok), 'A and B have their chat data channel open',
     dcs.map((d) => d.v.dataChannel).join(', '));
-  await A.evaluate(() => window.linerate.chat('hello from A'));
+  const sa = await attempt(A, () => window.linerate.chat('hello from A'));
   const ab = await until(B, getState, null, (s) => s.chat.some((m) =>
     m.text === 'hello from A' && m.from === 'publisher'), 10000);
   check(ab.ok, 'chat A → B arrives, from "publisher"',
-    JSON.stringify(ab.v.chat));
-  await B.evaluate(() => window.linerate.chat('hi from B'));
+    sa.err || JSON.stringify(ab.v.chat));
+  const sb = await attempt(B, () => window.linerate.chat('hi from B'));
   const ba = await until(A, getState, null, (s) => s.chat.some((m) =>
     m.text === 'hi from B' && /^viewer-\d+$/.test(m.from)), 10000);
   check(ba.ok, 'chat B → A arrives, from "viewer-<n>"',
-    JSON.stringify(ba.v.chat));
+    sb.err || JSON.stringify(ba.v.chat));
 
   // DTMF: A's RTCDTMFSender, as the gateway saw it, shown on B.
-  await A.evaluate(() => window.linerate.dtmf('1#'));
+  const sd = await attempt(A, () => window.linerate.dtmf('1#'));
   const tones = await until(B, getState, null,
     (s) => s.tones.includes('1#'), 10000);
   check(tones.ok, 'DTMF "1#" sent by A is shown on B',
-    `B's tones "${tones.v.tones}"`);
+    sd.err || `B's tones "${tones.v.tones}"`);
 
   // 3. B's screenshot, once its figures are on screen.
   await B.waitForFunction(() => document.getElementById('s-in')
@@ -283,7 +295,7 @@ async function main(browser, web) {
 
   // C leaves by DELETE; B and D go on.
   const cState = await C.evaluate(getState);
-  const left = await C.evaluate(() => window.linerate.leave());
+  const left = (await attempt(C, () => window.linerate.leave())).v || {};
   check(left.status === 200, 'C leaves: DELETE answers 200',
     `status ${left.status}`);
   for (const [name, page] of [['B', B], ['D', D]]) {
@@ -294,7 +306,7 @@ async function main(browser, web) {
   }
 
   // 5. The data plane carries the media; lr_pc's own RTP path does not.
-  const ids = { A: sid(pub.location), B: sid(bUp.v.location),
+  const ids = { A: sid(pub.v.location), B: sid(bUp.v.location),
     D: sid((await D.evaluate(getState)).location) };
   const s1 = await gwStats();
   await sleep(3000);
@@ -327,13 +339,9 @@ async function main(browser, web) {
 
   for (const [name, page] of [['B', B], ['A', A]]) {
     const before = await page.evaluate(probe);
-    let res;
-    try {
-      res = await page.evaluate(() => window.linerate.restartIce());
-    } catch (e) {
-      check(false, `${name}: ICE restart by PATCH`, e.message);
-      continue;
-    }
+    const rs = await attempt(page, () => window.linerate.restartIce());
+    if (!check(rs.ok, `${name}: restartIce() resolves`, rs.err)) continue;
+    const res = rs.v;
     const after = await until(page, probe, null, (p) =>
       p.state.connectionState === 'connected' && p.pair &&
       p.pair !== before.pair, 15000);
@@ -355,9 +363,10 @@ async function main(browser, web) {
 
   // Every page leaves; the gateway then has nothing left in the room.
   const bye = await Promise.all([A, B, D].map((p) =>
-    p.evaluate(() => window.linerate.leave())));
-  check(bye.every((b) => b.status === 200), 'A, B and D leave: DELETE 200',
-    bye.map((b) => b.status).join(' '));
+    attempt(p, () => window.linerate.leave())));
+  check(bye.every((b) => b.ok && b.v.status === 200),
+    'A, B and D leave: DELETE 200', bye.map((b) => b.ok ? b.v.status
+      : b.err).join(' '));
   const s3 = await gwStats();
   const rest = s3.sessions.filter((s) => s.room === room);
   check(rest.length === 0, `/stats shows no session left in room ${room}`,
