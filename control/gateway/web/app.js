@@ -245,7 +245,9 @@ function setupDc(dc) {
 // ---- stats -------------------------------------------------------------
 
 const set = (id, v) => {
-  $(id).textContent = v === null || v === undefined || v === '' ? '–' : v;
+  const text = v === null || v === undefined || v === '' ? '–' : String(v);
+  $(id).textContent = text;
+  $(id).title = text; // the whole value when the tile cuts it
 };
 
 async function refreshStats() {

@@ -83,7 +83,9 @@ export function summarize(report, prev) {
   if (haveLost) view.lost = lost;
   for (const t of byType(report, 'transport')) {
     view.dtlsState = t.dtlsState ?? null;
-    view.dtls = t.dtlsCipher ?? null;
+    // "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" → "ECDHE_ECDSA_AES_128_GCM_SHA256"
+    view.dtls = t.dtlsCipher
+      ? t.dtlsCipher.replace(/^TLS_/, '').replace('_WITH_', '_') : null;
     view.srtp = t.srtpCipher ?? null;
     if (t.tlsVersion) {
       view.tls = { FEFD: 'DTLS 1.2', FEFC: 'DTLS 1.3' }[t.tlsVersion] ||
