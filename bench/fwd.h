@@ -87,6 +87,10 @@ struct lr_dp_config fwd_config(enum lr_dp_backend be,
 void fwd_install_topology(struct lr_dp *dp, const struct lr_dp_addr *local,
 			  unsigned suite, unsigned fanout, unsigned flows,
 			  uint16_t pport, uint16_t sport);
+/* One cell of a socket backend (sock, uring): legs per second and the
+ * worker's CPU use. fwd_sinks_open() first. */
+struct result fwd_run_dp(enum lr_dp_backend be, unsigned suite, unsigned size,
+			 unsigned fanout, unsigned flows);
 /* The memory of the largest topology installed so far, per session. */
 void fwd_memory_report(void);
 void fwd_sinks_open(void);

@@ -354,6 +354,46 @@ struct result fwd_measure(struct lr_dp *dp)
 	return res;
 }
 
+/* One cell on a socket backend: the data plane, the generator, the
+ * topology, the measurement. */
+static uint64_t dp_taken(void *dp)
+{
+	struct lr_dp_stats st;
+
+	lr_dp_stats(dp, &st);
+	return st.rx_packets;
+}
+
+struct result fwd_run_dp(enum lr_dp_backend be, unsigned suite, unsigned size,
+			 unsigned fanout, unsigned flows)
+{
+	struct lr_dp_addr local = fwd_lo(0), bound;
+	struct lr_dp_config c = fwd_config(be, &local, fanout, flows);
+	struct result res = {0};
+	struct lr_dp *dp;
+	struct gen g;
+
+	if (lr_dp_new(&c, &dp))
+		return res;
+	lr_dp_local_addr(dp, 0, &bound);
+	if (fwd_gen_open(&g, suite, size, flows, 0)) {
+		lr_dp_free(dp);
+		return res;
+	}
+	g.to = bound;
+	g.consumed = dp_taken;
+	g.consumed_arg = dp;
+	fwd_install_topology(dp, &bound, suite, fanout, flows, g.port,
+			     fwd_sink_port);
+	pthread_create(&g.th, NULL, fwd_gen_run, &g);
+	res = fwd_measure(dp);
+	atomic_store(&g.stop, 1);
+	pthread_join(g.th, NULL);
+	fwd_gen_close(&g);
+	lr_dp_free(dp);
+	return res;
+}
+
 /* The subscribers' side: one socket on every local address, so that a
  * datagram to any 127.64.x.y lands in it; nobody reads it (the kernel
  * drops what overflows, as with a slow receiver). */

@@ -33,44 +33,6 @@
 
 #include "fwd.h"
 
-static uint64_t dp_taken(void *dp)
-{
-	struct lr_dp_stats st;
-
-	lr_dp_stats(dp, &st);
-	return st.rx_packets;
-}
-
-static struct result run_dp(enum lr_dp_backend be, unsigned suite,
-			    unsigned size, unsigned fanout, unsigned flows)
-{
-	struct lr_dp_addr local = fwd_lo(0), bound;
-	struct lr_dp_config c = fwd_config(be, &local, fanout, flows);
-	struct result res = {0};
-	struct lr_dp *dp;
-	struct gen g;
-
-	if (lr_dp_new(&c, &dp))
-		return res;
-	lr_dp_local_addr(dp, 0, &bound);
-	if (fwd_gen_open(&g, suite, size, flows, 0)) {
-		lr_dp_free(dp);
-		return res;
-	}
-	g.to = bound;
-	g.consumed = dp_taken;
-	g.consumed_arg = dp;
-	fwd_install_topology(dp, &bound, suite, fanout, flows, g.port,
-			     fwd_sink_port);
-	pthread_create(&g.th, NULL, fwd_gen_run, &g);
-	res = fwd_measure(dp);
-	atomic_store(&g.stop, 1);
-	pthread_join(g.th, NULL);
-	fwd_gen_close(&g);
-	lr_dp_free(dp);
-	return res;
-}
-
 struct row {
 	const char *be;
 	unsigned size, fanout, flows, suite;
@@ -181,13 +143,13 @@ int main(int argc, char **argv)
 #define WANT(b) (!only || !strcmp(only, b))
 					if (WANT("sock"))
 						emit("sock", z, o, f, s,
-						     run_dp(LR_DP_SOCK, s, z, o,
-							    f));
+						     fwd_run_dp(LR_DP_SOCK, s,
+								z, o, f));
 #ifdef LR_HAVE_URING
 					if (WANT("uring"))
 						emit("uring", z, o, f, s,
-						     run_dp(LR_DP_URING, s, z,
-							    o, f));
+						     fwd_run_dp(LR_DP_URING, s,
+								z, o, f));
 #endif
 #ifdef LR_HAVE_DPDK
 					if (WANT("dpdk"))
