@@ -256,6 +256,8 @@ int gwb_gw_stop(struct gwb_gw *g)
 			usleep(5000);
 		}
 	}
+	if (st > 0)
+		log_tail(g); /* before it goes with the directory */
 	g->pid = 0;
 	snprintf(path, sizeof(path), "%s/linerated.conf", g->dir);
 	unlink(path);

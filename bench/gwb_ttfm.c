@@ -82,22 +82,25 @@ static void record(struct times *t, const struct gwb_peer *poster,
 
 static void report(struct times *t, const char *what, const char *be)
 {
-	double p50, p95, lo, hi, a50, c50;
+	char list[BENCH_MAX_REPS * 10] = "";
+	double p50, p95, a50, c50;
+	size_t at = 0;
 
 	if (t->n != o.reps)
 		bench_fail("ttfm %s (%s): media in %u of %u repetitions", what,
 			   be, t->n, o.reps);
 	p50 = quantile(t->total, t->n, 0.5);
 	p95 = quantile(t->total, t->n, 0.95);
-	lo = t->n ? t->total[0] : 0;
-	hi = t->n ? t->total[t->n - 1] : 0;
 	a50 = quantile(t->answer, t->n, 0.5);
 	c50 = quantile(t->connected, t->n, 0.5);
+	for (unsigned i = 0; i < t->n && at < sizeof(list) - 16; i++)
+		at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%.1f",
+				       i ? "," : "", t->total[i]);
 	bench_json("{\"bench\":\"gateway\",\"test\":\"ttfm\",\"case\":\"%s\","
 		   "\"backend\":\"%s\",\"reps\":%u,\"ok\":%u,\"p50_ms\":%.2f,"
-		   "\"p95_ms\":%.2f,\"min_ms\":%.2f,\"max_ms\":%.2f,"
-		   "\"answer_p50_ms\":%.2f,\"connected_p50_ms\":%.2f}",
-		   what, be, o.reps, t->n, p50, p95, lo, hi, a50, c50);
+		   "\"p95_ms\":%.2f,\"answer_p50_ms\":%.2f,"
+		   "\"connected_p50_ms\":%.2f,\"sorted_ms\":[%s]}",
+		   what, be, o.reps, t->n, p50, p95, a50, c50, list);
 }
 
 static void viewer_first(struct gwb_world *w, struct gwb_env *e, const char *be)
