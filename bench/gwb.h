@@ -68,8 +68,10 @@ struct gwb_gw {
  * bench makes many from one address), no drain. With dp_cpu >= 0 the
  * whole process starts on that CPU and, once it is up, its control
  * thread is moved to ctl_cpu: the data plane's thread keeps dp_cpu to
- * itself, as lr-bench-fwd's worker does. 0 or -errno (the log's last
- * lines on stderr). */
+ * itself, as lr-bench-fwd's worker does. 0 or -errno: -EIO its data
+ * plane could not start (the backend does not run here), -ECHILD it
+ * exited without saying it started, -ETIMEDOUT; the log's last lines
+ * on stderr. */
 int gwb_gw_start(struct gwb_gw *g, const char *exe, const char *backend,
 		 int dp_cpu, int ctl_cpu);
 /* SIGTERM, wait (then SIGKILL after 10 s), remove the directory. Returns

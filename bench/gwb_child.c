@@ -122,7 +122,7 @@ static void log_tail(const struct gwb_gw *g)
 }
 
 /* 1 once the log says it started, -1 if it could not listen (the port
- * was taken), -2 if it failed otherwise, else 0. */
+ * was taken), -2 if its data plane could not start, else 0. */
 static int log_says(const struct gwb_gw *g)
 {
 	char line[2048];
@@ -220,7 +220,7 @@ int gwb_gw_start(struct gwb_gw *g, const char *exe, const char *backend,
 				g->pid = 0;
 				says = log_says(g);
 				if (says >= 0)
-					says = -2;
+					says = -3; /* gone without a word */
 			}
 		}
 		if (says == 1) {
@@ -229,8 +229,9 @@ int gwb_gw_start(struct gwb_gw *g, const char *exe, const char *backend,
 		}
 		log_tail(g);
 		gwb_gw_stop(g);
-		rc = says == -1	  ? 0 /* the port was taken: again */
-		     : says == -2 ? -EIO
+		rc = says == -1	  ? 0	 /* the port was taken: again */
+		     : says == -2 ? -EIO /* no data plane */
+		     : says == -3 ? -ECHILD
 				  : -ETIMEDOUT;
 		if (!rc && !mkdir(g->dir, 0700))
 			rc = write_config(g, conf, sizeof(conf));
