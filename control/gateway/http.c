@@ -247,6 +247,23 @@ static void client_text(struct MHD_Connection *c, char *out, size_t cap)
 			  (socklen_t)cap);
 }
 
+/* A refusal (4xx, 5xx with its one-line reason) is logged. */
+static void refused(struct gw *g, const char *method, const char *url,
+		    const char *client, const struct gw_reply *r)
+{
+	char code[16], why[200];
+
+	if (r->status < 400 || !r->ctype || strncmp(r->ctype, "text/plain", 10))
+		return;
+	snprintf(code, sizeof(code), "%u", r->status);
+	snprintf(why, sizeof(why), "%.*s",
+		 (int)(r->len && r->body[r->len - 1] == '\n' ? r->len - 1
+							     : r->len),
+		 r->body ? r->body : "");
+	gw_log(&g->log, GW_LOG_INFO, "http_refused", "status", code, "method",
+	       method, "path", url, "client", client, "why", why, NULL);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 			      const char *url, const char *method,
 			      const char *version, const char *upload,
@@ -270,8 +287,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		if (cl && strtoull(cl, NULL, 10) > g->cfg.limits.body_max) {
 			/* said too big: answered before it is read */
 			pd->answered = 1;
+			client_text(c, client, sizeof(client));
 			gw_reply_text(&r, 413, "body over %u bytes",
 				      g->cfg.limits.body_max);
+			refused(g, method, url, client, &r);
 			return send_reply(g, c, &q, &r);
 		}
 		return MHD_YES;
@@ -311,18 +330,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		route(g, &q, &r);
 	if (!r.status)
 		r.status = 200;
-	if (r.status >= 400 && r.ctype && !strncmp(r.ctype, "text/plain", 10)) {
-		char code[16], why[200];
-
-		snprintf(code, sizeof(code), "%u", r.status);
-		snprintf(why, sizeof(why), "%.*s",
-			 (int)(r.len && r.body[r.len - 1] == '\n' ? r.len - 1
-								  : r.len),
-			 r.body ? r.body : "");
-		gw_log(&g->log, GW_LOG_INFO, "http_refused", "status", code,
-		       "method", method, "path", url, "client", client, "why",
-		       why, NULL);
-	}
+	refused(g, method, url, client, &r);
 	return send_reply(g, c, &q, &r);
 }
 
