@@ -108,7 +108,8 @@ static enum MHD_Result send_reply(struct gw *g, struct MHD_Connection *c,
 		if (strcmp(ao, "*"))
 			MHD_add_response_header(resp, "Vary", "Origin");
 		MHD_add_response_header(resp, "Access-Control-Expose-Headers",
-					"Location, ETag, Link, Retry-After");
+					"Location, ETag, Link, Retry-After, "
+					"WWW-Authenticate");
 	}
 	if (!strcmp(q->method, "OPTIONS") && ao) {
 		MHD_add_response_header(resp, "Access-Control-Allow-Methods",
@@ -127,6 +128,9 @@ static enum MHD_Result send_reply(struct gw *g, struct MHD_Connection *c,
 		snprintf(num, sizeof(num), "%u", r->retry_after);
 		MHD_add_response_header(resp, "Retry-After", num);
 	}
+	if (r->status == 401) /* RFC 9110 §11.6.1, RFC 6750 §3 */
+		MHD_add_response_header(resp, "WWW-Authenticate",
+					"Bearer realm=\"linerated\"");
 	if (r->allow)
 		MHD_add_response_header(resp, "Allow",
 					"GET, POST, PATCH, DELETE, OPTIONS");
