@@ -59,6 +59,8 @@ export function note(text) {
   console.log(`# ${text}`);
 }
 
+export const failures = () => nfailed;
+
 // The exit status: 0 if every check passed (and there was one).
 export function summary() {
   console.log(`# ${nchecks} checks, ${nfailed} failed`);
