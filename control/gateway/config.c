@@ -96,6 +96,14 @@ static int section_line(struct ini_ctx *x, const char *s, size_t n)
 	return 0;
 }
 
+static int inline_comment(const char *s, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (s[i] == ';' && isspace((unsigned char)s[i - 1]))
+			return 1;
+	return 0;
+}
+
 static char *ini_read(char *str, int num, void *stream)
 {
 	struct ini_ctx *x = stream;
@@ -134,8 +142,11 @@ static char *ini_read(char *str, int num, void *stream)
 		if (section_line(x, l, n))
 			return NULL;
 	} else {
+		/* as inih reads it: the key ends at the first '=', ':' or
+		 * inline comment (a ';' after a blank) */
 		eq = memchr(l, '=', n);
-		if (!eq || memchr(l, ':', (size_t)(eq - l)) || eq == l) {
+		if (!eq || eq == l || memchr(l, ':', (size_t)(eq - l)) ||
+		    inline_comment(l, (size_t)(eq - l))) {
 			fail(x, -EINVAL,
 			     "expected 'key = value', a [section] or a comment");
 			return NULL;

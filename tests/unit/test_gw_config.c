@@ -337,6 +337,8 @@ static const struct bad bads[] = {
 	{"[http]\nlisten\n", 2, "expected 'key = value'"},
 	{"[http]\nlisten: 1.2.3.4:80\n", 2, "expected 'key = value'"},
 	{"[http]\n= 1.2.3.4:80\n", 2, "expected 'key = value'"},
+	{"[http]\nlisten ;x = 1.2.3.4:80\n[media]\nworkers = 0\n", 2,
+	 "expected 'key = value'"},
 	{"listen = 1.2.3.4:80\n", 1, "key outside any [section]"},
 	{"[media]\nworkers = 2\n\nworkers = 3\n", 4,
 	 "[media] workers: already set on line 2"},
