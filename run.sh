@@ -13,6 +13,7 @@ cd "$(dirname "$0")"
 PKGS=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
       libssl-dev libsrtp2-dev libipsec-mb-dev libcunit1-dev liburing-dev
       zlib1g-dev libnice-dev libusrsctp-dev libdpdk-dev
+      libinih-dev libjansson-dev
       linux-headers-amd64
       chromium)
 # ./run.sh bench also plots (docs/img).
