@@ -315,6 +315,12 @@ static int check_media(const struct gw_config *c, char *err, size_t errcap)
 			"dpdk.gateway4/gateway6: not an address of its family");
 		return -EINVAL;
 	}
+	if ((c->dpdk_gw4[0] && !c->dpdk_prefix4) ||
+	    (c->dpdk_gw6[0] && !c->dpdk_prefix6)) {
+		gw__why(err, errcap,
+			"dpdk.gateway4/gateway6: a gateway needs its family's prefix (prefix4/prefix6)");
+		return -EINVAL;
+	}
 	return 0;
 }
 

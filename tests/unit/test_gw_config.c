@@ -748,6 +748,8 @@ static void test_validate_errors(void)
 	check_invalid(&c, "media.public_ip");
 	c.backend = GW_BACKEND_DPDK;
 	check_invalid(&c, "the dpdk backend has no ephemeral port");
+	strcpy(c.dpdk_gw4, "192.0.2.1");
+	check_invalid(&c, "a gateway needs its family's prefix");
 	c.port_min = 10, c.port_max = 5;
 	check_invalid(&c, "media.ports: 10-5");
 	c.limits.body_max = 70000;
