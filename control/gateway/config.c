@@ -180,6 +180,10 @@ static int ini_handle(void *user, const char *section, const char *name,
 		return 0;
 	}
 	i = (unsigned)(k - gw__keys);
+	if (i >= NKEYS_MAX) {
+		fail(x, -EINVAL, "internal: key table larger than NKEYS_MAX");
+		return 0;
+	}
 	if (!k->repeatable && x->seen[i]) {
 		gw__why(msg, sizeof(msg), "[%s] %s: already set on line %u",
 			section, name, x->seen[i]);

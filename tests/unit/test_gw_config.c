@@ -536,18 +536,16 @@ static void test_flags_override_file(void)
 
 static void check_flag_error(char **v, const char *says, const char *hidden)
 {
-	struct gw_config c, before;
+	struct gw_config c;
 	char err[512] = "";
 
 	gw_config_defaults(&c);
-	before = c;
 	CU_ASSERT(args(&c, err, sizeof(err), v) < 0);
 	if (!strstr(err, says))
 		printf("\n  err='%s' (wants '%s')", err, says);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, says));
 	if (hidden)
 		CU_ASSERT_PTR_NULL(strstr(err, hidden));
-	(void)before;
 }
 
 static void test_flag_errors(void)
