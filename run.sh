@@ -14,7 +14,7 @@ PKGS=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
       libssl-dev libsrtp2-dev libipsec-mb-dev libcunit1-dev liburing-dev
       zlib1g-dev libnice-dev libusrsctp-dev libdpdk-dev
       linux-headers-amd64
-      chromium)
+      chromium python3-aiortc)
 # ./run.sh bench also plots (docs/img).
 BENCH_PKGS=(gnuplot-nox python3)
 JOBS=$(nproc 2>/dev/null || echo 2)
