@@ -160,7 +160,7 @@ static int bind_loopback(struct run *r)
 	struct sockaddr_in a = {.sin_family = AF_INET};
 	socklen_t al = sizeof(a);
 
-	r->sock = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	r->sock = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (r->sock < 0)
 		return -1;
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
