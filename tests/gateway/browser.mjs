@@ -156,7 +156,10 @@ async function gwStats() {
   return resp.json();
 }
 
-const sid = (loc) => new URL(loc).pathname.split('/').filter(Boolean).pop();
+// /stats names a session by the first 8 hex digits of its resource (the
+// whole of it is the capability to change or end the session).
+const sid = (loc) =>
+  new URL(loc).pathname.split('/').filter(Boolean).pop().slice(0, 8);
 
 function rtpCounts(pcStats) {
   let inb = 0;
