@@ -411,6 +411,7 @@ async function begin(role, room, opts = {}) {
   const sess = newSession(role, room);
   S = sess;
   $('room').value = room;
+  updateHints();
   setBusy(true);
   setPill('new');
   $('messages').replaceChildren();
