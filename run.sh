@@ -20,7 +20,7 @@ PKGS=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
       gstreamer1.0-plugins-base gstreamer1.0-plugins-good
       gstreamer1.0-plugins-bad gstreamer1.0-nice gstreamer1.0-tools
       gir1.2-gstreamer-1.0 gir1.2-gst-plugins-bad-1.0 gir1.2-nice-0.1
-      python3-gi)
+      python3-gi python3-aiortc)
 # linerated alone (./run.sh demo) needs only these of them.
 DEMO_PKGS=(build-essential cmake ninja-build pkg-config libssl-dev
       libsrtp2-dev libipsec-mb-dev libcunit1-dev liburing-dev zlib1g-dev

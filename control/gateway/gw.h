@@ -70,6 +70,15 @@ void gw_tuple_key(const struct gw_tuple *t, uint8_t key[GW_TUPLE_KEY]);
 
 struct gw_room;
 
+/* An RTP timestamp and when it was current (us): where a stream's clock
+ * stands, to extrapolate (ts_at). */
+struct gw_tsref {
+	int have;
+	uint32_t ts;
+	uint64_t at;
+};
+uint32_t gw_ts_at(const struct gw_tsref *r, uint32_t clock, uint64_t now);
+
 /* What the last receiver report for a publisher's track said. */
 struct gw_rr {
 	int have;
@@ -114,9 +123,17 @@ struct gw_session {
 	uint16_t first_seq[GW_KINDS]; /* publisher: next seq in, at install */
 	int have_seq[GW_KINDS];
 	uint32_t rtcp_ssrc; /* publisher: ours for its feedback */
-	/* viewer: the sequence offset per kind, for publisher seq_for */
+	/* publisher: where its clocks stand (its RTP, its SRs) and their
+	 * rates */
+	struct gw_tsref in_ts[GW_KINDS];
+	uint32_t clock[GW_KINDS];
+	/* viewer: the sequence and timestamp offsets per kind, for
+	 * publisher seq_for, and where its clocks stood when the last
+	 * publisher left (a new one goes on after them) */
 	uint64_t seq_for[GW_KINDS];
 	uint16_t seq_delta[GW_KINDS];
+	uint32_t ts_delta[GW_KINDS];
+	struct gw_tsref out_ts[GW_KINDS];
 	struct gw_rr rr[GW_KINDS]; /* publisher: our reports */
 	uint64_t rr_next;
 	/* chat: messages this second, for the limit */

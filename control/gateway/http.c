@@ -64,12 +64,18 @@ static const char *cors_origin(const struct gw *g, const char *origin)
 	return NULL;
 }
 
-static void ice_links(const struct gw *g, struct MHD_Response *resp)
+/* The ICE servers (RFC 9725 §4.6); TURN servers, whose credentials only
+ * an authorized client may have, only with creds (a 201, never the
+ * token-less OPTIONS). */
+static void ice_links(const struct gw *g, struct MHD_Response *resp,
+		      int creds)
 {
 	for (unsigned i = 0; i < g->cfg.nice; i++) {
 		const struct gw_ice_server *s = &g->cfg.ice[i];
 		char v[700];
 
+		if (s->username[0] && !creds)
+			continue;
 		/* RFC 9725 §4.6: Link: <url>; rel="ice-server" with the
 		 * TURN credentials as link attributes */
 		if (s->username[0])
@@ -133,7 +139,7 @@ static enum MHD_Result send_reply(struct gw *g, struct MHD_Connection *c,
 	if (r->cache)
 		MHD_add_response_header(resp, "Cache-Control", r->cache);
 	if (r->ice_links)
-		ice_links(g, resp);
+		ice_links(g, resp, r->status == 201);
 	if (r->status < 600)
 		g->m.http[r->status]++;
 	ok = MHD_queue_response(c, r->status, resp);

@@ -38,6 +38,10 @@ static void sender_reports(struct gw_session *s, const uint8_t *p, size_t len)
 				if (s->ssrc[k] == ssrc) {
 					s->rr[k].lsr = lr_rd32(p + off + 10);
 					s->rr[k].lsr_at = s->gw->now;
+					/* where its clock stands */
+					s->in_ts[k].ts = lr_rd32(p + off + 16);
+					s->in_ts[k].at = s->gw->now;
+					s->in_ts[k].have = 1;
 				}
 		}
 		off += n;
