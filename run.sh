@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # linerate: the two commands (and a few more).
-#   ./run.sh demo    install, build, run the main job
+#   ./run.sh demo    install, build, run the gateway (linerated) with its demo
+#                    page on http://127.0.0.1:8080/ (Ctrl-C stops it)
 #   ./run.sh test    install, build, run every test (normal + ASan/UBSan build,
 #                    fuzz targets 10 s each, TSan for the data plane)
 #   ./run.sh bench   install, build (Release), run the benchmarks
@@ -13,18 +14,29 @@ cd "$(dirname "$0")"
 PKGS=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
       libssl-dev libsrtp2-dev libipsec-mb-dev libcunit1-dev liburing-dev
       zlib1g-dev libnice-dev libusrsctp-dev libdpdk-dev
+      libmicrohttpd-dev libinih-dev libjansson-dev
       linux-headers-amd64
-      chromium)
+      chromium curl iproute2 util-linux prometheus
+      gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+      gstreamer1.0-plugins-bad gstreamer1.0-nice gstreamer1.0-tools
+      gir1.2-gstreamer-1.0 gir1.2-gst-plugins-bad-1.0 gir1.2-nice-0.1
+      python3-gi python3-aiortc)
+# linerated alone (./run.sh demo) needs only these of them.
+DEMO_PKGS=(build-essential cmake ninja-build pkg-config libssl-dev
+      libsrtp2-dev libipsec-mb-dev libcunit1-dev liburing-dev zlib1g-dev
+      libnice-dev libusrsctp-dev libdpdk-dev libmicrohttpd-dev libinih-dev
+      libjansson-dev)
 # ./run.sh bench also plots (docs/img).
 BENCH_PKGS=(gnuplot-nox python3)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 log() { printf '[run.sh] %s\n' "$*" >&2; }
 
-# install_deps [extra packages...]
+# install_deps [extra packages...]; INSTALL_ONLY=(...) replaces PKGS
 install_deps() {
-	local missing=() p sudo=""
-	for p in "${PKGS[@]}" "$@"; do
+	local missing=() p sudo="" want=("${PKGS[@]}")
+	[ -n "${INSTALL_ONLY+x}" ] && want=("${INSTALL_ONLY[@]}")
+	for p in "${want[@]}" "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 			grep -q "install ok installed" || missing+=("$p")
 	done
@@ -117,17 +129,20 @@ run_ctest() {
 cmd=${1:-help}
 case "$cmd" in
 demo)
-	# Until the gateway exists: the most complete things that run.
+	# The gateway with its embedded defaults: HTTP and the demo page on
+	# 127.0.0.1:8080, media on 127.0.0.1; no token, so loopback only.
+	INSTALL_ONLY=("${DEMO_PKGS[@]}")
 	install_deps
-	install_node_peers
-	build_bench
-	log "demo 1/3: SRTP engine against libsrtp2 and the crypto limits"
-	build-release/bench/lr-bench-srtp --quick
-	log "demo 2/3: WebRTC session set-ups per second (two lr_pc in process)"
-	build-release/bench/lr-bench-handshake --quick
-	log "demo 3/3: lr_pc <-> headless Chromium over 127.0.0.1 (audio, data," \
-		"DTMF), then the media handed over to the data plane"
-	build-release/tests/interop/interop_pc_peer chromium we-offer --dp
+	configure build-release -DCMAKE_BUILD_TYPE=Release
+	ninja_build build-release linerated
+	port=${LINERATED_PORT:-8080}
+	log "linerated on http://127.0.0.1:$port/ -- open it in a browser:" \
+		"Publish in one tab, Watch in another (Ctrl-C stops it)"
+	log "publish from another tool: WHIP URL" \
+		"http://127.0.0.1:$port/whip/demo (OBS: Settings > Stream >" \
+		"Service WHIP; GStreamer: tests/gateway/whip_gst.py)"
+	exec build-release/control/gateway/linerated \
+		--listen "127.0.0.1:$port" "${@:2}"
 	;;
 test)
 	install_deps

@@ -391,15 +391,14 @@ int lr_dp_session_stats(struct lr_dp *dp, uint64_t id,
 	return r;
 }
 
-int lr_dp_session_tx_state(struct lr_dp *dp, uint64_t id, uint32_t ssrc,
-			   struct lr_srtp_stream_state *out)
+static int stream_state(struct lr_dp *dp, enum dp_op op, uint64_t id,
+			uint32_t ssrc, struct lr_srtp_stream_state *out)
 {
 	int found = 0;
 
 	for (unsigned i = 0; i < dp->nshards; i++) {
 		struct lr_srtp_stream_state w = {.ssrc = ssrc};
-		struct lr__dpcmd c = {
-			.op = DP_TXSTATE, .id = id, .txstate = &w};
+		struct lr__dpcmd c = {.op = op, .id = id, .txstate = &w};
 
 		if (run_cmd(dp->shard[i], &c) || w.ssrc != ssrc)
 			continue;
@@ -407,6 +406,18 @@ int lr_dp_session_tx_state(struct lr_dp *dp, uint64_t id, uint32_t ssrc,
 			*out = w;
 	}
 	return found ? 0 : -ENOENT;
+}
+
+int lr_dp_session_tx_state(struct lr_dp *dp, uint64_t id, uint32_t ssrc,
+			   struct lr_srtp_stream_state *out)
+{
+	return stream_state(dp, DP_TXSTATE, id, ssrc, out);
+}
+
+int lr_dp_session_rx_state(struct lr_dp *dp, uint64_t id, uint32_t ssrc,
+			   struct lr_srtp_stream_state *out)
+{
+	return stream_state(dp, DP_RXSTATE, id, ssrc, out);
 }
 
 /* A copy of buf for dp's worker, sent (or injected, or protected as
@@ -558,9 +569,11 @@ static void apply(struct lr_dp *dp, struct lr__dpcmd *c)
 		c->result = s ? 0 : -ENOENT;
 		break;
 	case DP_TXSTATE:
+	case DP_RXSTATE:
 		s = lr__flow_by_id(dp, c->id);
-		c->result = s ? lr_srtp_stream_export(&s->tx, c->txstate->ssrc,
-						      c->txstate)
+		c->result = s ? lr_srtp_stream_export(
+					c->op == DP_RXSTATE ? &s->rx : &s->tx,
+					c->txstate->ssrc, c->txstate)
 			      : -ENOENT;
 		break;
 	}

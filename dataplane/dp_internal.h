@@ -86,7 +86,7 @@ struct lr__dpsess {
 	struct lr__dpfb *fb; /* its routes' feedback entries */
 	unsigned nfb;
 	uint32_t rtcp_ssrc; /* lr_dp_session's: relayed feedback's sender */
-	uint8_t punt_pt;    /* lr_dp_session's: RTP also punted */
+	uint8_t punt_pt[LR_DP_PUNT_PTS]; /* lr_dp_session's: RTP also punted */
 	size_t bytes;	    /* this allocation */
 	/* Several workers (flow/owner.c): the session's table of who
 	 * protects which of its outgoing SSRCs (NULL: one worker). */
@@ -102,7 +102,8 @@ enum dp_op {
 	DP_STATS,
 	DP_SSTATS,
 	DP_RX_TAKE, /* take the flow's streams over (lr__own_rx_take) */
-	DP_TXSTATE  /* a tx stream's state (lr_dp_session_tx_state) */
+	DP_TXSTATE, /* a tx stream's state (lr_dp_session_tx_state) */
+	DP_RXSTATE  /* an rx stream's (lr_dp_session_rx_state) */
 };
 
 struct lr__dpcmd {

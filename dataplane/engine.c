@@ -421,8 +421,9 @@ unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 	authentic(dp, rtp, nrtp);
 	for (unsigned i = 0; i < nrtp; i++) {
 		const struct lr__dpsess *s = rtp[i]->sess;
+		uint8_t pt = lr_rtp_pt(rtp[i]->pkt.data);
 
-		if (s->punt_pt && lr_rtp_pt(rtp[i]->pkt.data) == s->punt_pt)
+		if (s->punt_pt[0] && (pt == s->punt_pt[0] || pt == s->punt_pt[1]))
 			lr__engine_punt(dp, LR_DP_PUNT_RTP, s->id, rtp[i]);
 		nlegs += route(dp, rtp[i]->sess, rtp[i], legs + nlegs, &cache);
 	}

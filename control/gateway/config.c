@@ -96,6 +96,14 @@ static int section_line(struct ini_ctx *x, const char *s, size_t n)
 	return 0;
 }
 
+static int inline_comment(const char *s, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (s[i] == ';' && isspace((unsigned char)s[i - 1]))
+			return 1;
+	return 0;
+}
+
 static char *ini_read(char *str, int num, void *stream)
 {
 	struct ini_ctx *x = stream;
@@ -134,8 +142,11 @@ static char *ini_read(char *str, int num, void *stream)
 		if (section_line(x, l, n))
 			return NULL;
 	} else {
+		/* as inih reads it: the key ends at the first '=', ':' or
+		 * inline comment (a ';' after a blank) */
 		eq = memchr(l, '=', n);
-		if (!eq || memchr(l, ':', (size_t)(eq - l)) || eq == l) {
+		if (!eq || eq == l || memchr(l, ':', (size_t)(eq - l)) ||
+		    inline_comment(l, (size_t)(eq - l))) {
 			fail(x, -EINVAL,
 			     "expected 'key = value', a [section] or a comment");
 			return NULL;
@@ -169,6 +180,10 @@ static int ini_handle(void *user, const char *section, const char *name,
 		return 0;
 	}
 	i = (unsigned)(k - gw__keys);
+	if (i >= NKEYS_MAX) {
+		fail(x, -EINVAL, "internal: key table larger than NKEYS_MAX");
+		return 0;
+	}
 	if (!k->repeatable && x->seen[i]) {
 		gw__why(msg, sizeof(msg), "[%s] %s: already set on line %u",
 			section, name, x->seen[i]);
@@ -302,6 +317,12 @@ static int check_media(const struct gw_config *c, char *err, size_t errcap)
 	     (gw__check_ip(c->dpdk_gw6, &fam) || fam != AF_INET6))) {
 		gw__why(err, errcap,
 			"dpdk.gateway4/gateway6: not an address of its family");
+		return -EINVAL;
+	}
+	if ((c->dpdk_gw4[0] && !c->dpdk_prefix4) ||
+	    (c->dpdk_gw6[0] && !c->dpdk_prefix6)) {
+		gw__why(err, errcap,
+			"dpdk.gateway4/gateway6: a gateway needs its family's prefix (prefix4/prefix6)");
 		return -EINVAL;
 	}
 	return 0;

@@ -13,6 +13,7 @@
  *               hand-over to the data plane
  *   punt.c      what the data plane hands up, to the right session
  *   room.c      rooms: routes publisher -> viewers, keyframes, BYE
+ *   rtcp.c      receiver reports: viewers' end here, publishers get ours
  *   chat.c      data-channel chat and DTMF announcements in a room
  *   metrics.c   /metrics (Prometheus), /stats (JSON), /healthz
  *   map.c       the tables (bounded hash maps)
@@ -69,6 +70,25 @@ void gw_tuple_key(const struct gw_tuple *t, uint8_t key[GW_TUPLE_KEY]);
 
 struct gw_room;
 
+/* An RTP timestamp and when it was current (us): where a stream's clock
+ * stands, to extrapolate (ts_at). */
+struct gw_tsref {
+	int have;
+	uint32_t ts;
+	uint64_t at;
+};
+uint32_t gw_ts_at(const struct gw_tsref *r, uint32_t clock, uint64_t now);
+
+/* What the last receiver report for a publisher's track said. */
+struct gw_rr {
+	int have;
+	uint32_t ext;	  /* extended highest sequence number */
+	uint64_t packets; /* authentic packets then */
+	int64_t cum_lost;
+	uint32_t lsr;	 /* the middle of its last SR's NTP time */
+	uint64_t lsr_at; /* when that came (us; 0: none yet) */
+};
+
 struct gw_session {
 	struct gw *gw;
 	uint64_t id; /* the data plane's session id */
@@ -103,9 +123,19 @@ struct gw_session {
 	uint16_t first_seq[GW_KINDS]; /* publisher: next seq in, at install */
 	int have_seq[GW_KINDS];
 	uint32_t rtcp_ssrc; /* publisher: ours for its feedback */
-	/* viewer: the sequence offset per kind, for publisher seq_for */
+	/* publisher: where its clocks stand (its RTP, its SRs) and their
+	 * rates */
+	struct gw_tsref in_ts[GW_KINDS];
+	uint32_t clock[GW_KINDS];
+	/* viewer: the sequence and timestamp offsets per kind, for
+	 * publisher seq_for, and where its clocks stood when the last
+	 * publisher left (a new one goes on after them) */
 	uint64_t seq_for[GW_KINDS];
 	uint16_t seq_delta[GW_KINDS];
+	uint32_t ts_delta[GW_KINDS];
+	struct gw_tsref out_ts[GW_KINDS];
+	struct gw_rr rr[GW_KINDS]; /* publisher: our reports */
+	uint64_t rr_next;
 	/* chat: messages this second, for the limit */
 	uint64_t chat_second;
 	unsigned chat_count;
@@ -133,6 +163,7 @@ struct gw_metrics {
 	uint64_t ice_failed, dtls_failed, sessions_total[3];
 	uint64_t punts_unknown, rtcp_terminated, cands_skipped;
 	uint64_t chat_messages, chat_dropped, dtmf_events, keyframe_requests;
+	uint64_t rr_sent;
 	uint64_t hist[GW_HIST_BUCKETS + 1]; /* handshake seconds */
 	double hist_sum;
 	uint64_t hist_n;
@@ -248,6 +279,10 @@ void gw_room_maybe_free(struct gw *g, struct gw_room *r);
 /* The routes of a publisher to each installed viewer. */
 unsigned gw_room_routes(const struct gw_room *r, struct lr_dp_route *out,
 			unsigned cap);
+
+/* rtcp.c */
+void gw_rtcp_in(struct gw_session *s, const uint8_t *p, size_t len);
+void gw_rtcp_timers(struct gw *g);
 
 /* chat.c */
 void gw_chat_message(struct gw_session *s, const uint8_t *data, size_t len);

@@ -64,12 +64,18 @@ static const char *cors_origin(const struct gw *g, const char *origin)
 	return NULL;
 }
 
-static void ice_links(const struct gw *g, struct MHD_Response *resp)
+/* The ICE servers (RFC 9725 §4.6); TURN servers, whose credentials only
+ * an authorized client may have, only with creds (a 201, never the
+ * token-less OPTIONS). */
+static void ice_links(const struct gw *g, struct MHD_Response *resp,
+		      int creds)
 {
 	for (unsigned i = 0; i < g->cfg.nice; i++) {
 		const struct gw_ice_server *s = &g->cfg.ice[i];
 		char v[700];
 
+		if (s->username[0] && !creds)
+			continue;
 		/* RFC 9725 §4.6: Link: <url>; rel="ice-server" with the
 		 * TURN credentials as link attributes */
 		if (s->username[0])
@@ -108,7 +114,8 @@ static enum MHD_Result send_reply(struct gw *g, struct MHD_Connection *c,
 		if (strcmp(ao, "*"))
 			MHD_add_response_header(resp, "Vary", "Origin");
 		MHD_add_response_header(resp, "Access-Control-Expose-Headers",
-					"Location, ETag, Link, Retry-After");
+					"Location, ETag, Link, Retry-After, "
+					"WWW-Authenticate");
 	}
 	if (!strcmp(q->method, "OPTIONS") && ao) {
 		MHD_add_response_header(resp, "Access-Control-Allow-Methods",
@@ -127,13 +134,16 @@ static enum MHD_Result send_reply(struct gw *g, struct MHD_Connection *c,
 		snprintf(num, sizeof(num), "%u", r->retry_after);
 		MHD_add_response_header(resp, "Retry-After", num);
 	}
+	if (r->status == 401) /* RFC 9110 §11.6.1, RFC 6750 §3 */
+		MHD_add_response_header(resp, "WWW-Authenticate",
+					"Bearer realm=\"linerated\"");
 	if (r->allow)
 		MHD_add_response_header(resp, "Allow",
 					"GET, POST, PATCH, DELETE, OPTIONS");
 	if (r->cache)
 		MHD_add_response_header(resp, "Cache-Control", r->cache);
 	if (r->ice_links)
-		ice_links(g, resp);
+		ice_links(g, resp, r->status == 201);
 	if (r->status < 600)
 		g->m.http[r->status]++;
 	ok = MHD_queue_response(c, r->status, resp);
@@ -247,6 +257,23 @@ static void client_text(struct MHD_Connection *c, char *out, size_t cap)
 			  (socklen_t)cap);
 }
 
+/* A refusal (4xx, 5xx with its one-line reason) is logged. */
+static void refused(struct gw *g, const char *method, const char *url,
+		    const char *client, const struct gw_reply *r)
+{
+	char code[16], why[200];
+
+	if (r->status < 400 || !r->ctype || strncmp(r->ctype, "text/plain", 10))
+		return;
+	snprintf(code, sizeof(code), "%u", r->status);
+	snprintf(why, sizeof(why), "%.*s",
+		 (int)(r->len && r->body[r->len - 1] == '\n' ? r->len - 1
+							     : r->len),
+		 r->body ? r->body : "");
+	gw_log(&g->log, GW_LOG_INFO, "http_refused", "status", code, "method",
+	       method, "path", url, "client", client, "why", why, NULL);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 			      const char *url, const char *method,
 			      const char *version, const char *upload,
@@ -270,8 +297,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		if (cl && strtoull(cl, NULL, 10) > g->cfg.limits.body_max) {
 			/* said too big: answered before it is read */
 			pd->answered = 1;
+			client_text(c, client, sizeof(client));
 			gw_reply_text(&r, 413, "body over %u bytes",
 				      g->cfg.limits.body_max);
+			refused(g, method, url, client, &r);
 			return send_reply(g, c, &q, &r);
 		}
 		return MHD_YES;
@@ -311,18 +340,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		route(g, &q, &r);
 	if (!r.status)
 		r.status = 200;
-	if (r.status >= 400 && r.ctype && !strncmp(r.ctype, "text/plain", 10)) {
-		char code[16], why[200];
-
-		snprintf(code, sizeof(code), "%u", r.status);
-		snprintf(why, sizeof(why), "%.*s",
-			 (int)(r.len && r.body[r.len - 1] == '\n' ? r.len - 1
-								  : r.len),
-			 r.body ? r.body : "");
-		gw_log(&g->log, GW_LOG_INFO, "http_refused", "status", code,
-		       "method", method, "path", url, "client", client, "why",
-		       why, NULL);
-	}
+	refused(g, method, url, client, &r);
 	return send_reply(g, c, &q, &r);
 }
 

@@ -249,6 +249,7 @@ int gw_run(struct gw *g)
 		g->now = gw_now_us();
 		gw_session_timers(g);
 		gw_room_timers(g);
+		gw_rtcp_timers(g);
 		gw_sessions_reap(g);
 		if (g->draining && (!g->nsessions || g->now >= g->drain_until))
 			g->stop = 1;

@@ -187,9 +187,11 @@ void gw_metrics(struct gw *g, struct gw_reply *r)
 		"Keyframe requests (PLI) the gateway sent for new viewers.",
 		g->m.keyframe_requests);
 	counter(&b, "linerated_rtcp_terminated_total",
-		"RTCP from peers that ended at the gateway (receiver reports, "
-		"feedback not relayed).",
+		"RTCP compounds from peers that ended at the gateway (receiver "
+		"reports, feedback not relayed).",
 		g->m.rtcp_terminated);
+	counter(&b, "linerated_receiver_reports_total",
+		"Receiver reports the gateway sent publishers.", g->m.rr_sent);
 	counter(&b, "linerated_candidates_skipped_total",
 		"Trickled candidates not usable here (TCP, mDNS names).",
 		g->m.cands_skipped);

@@ -45,16 +45,6 @@ static int local_index(const struct gw *g, const struct lr_dp_addr *a)
 	return -1;
 }
 
-/* RTCP of an installed session, decrypted, that the data plane did not
- * relay: viewers' receiver reports and the like end here (the gateway
- * is each leg's RTP end: RFC 7667 §3.7); the publishers' sender
- * reports have gone to the viewers already. */
-static void rtcp(struct gw *g, struct gw_session *s)
-{
-	(void)s;
-	g->m.rtcp_terminated++;
-}
-
 /* A publisher's telephone-event (RFC 4733), decrypted. */
 static void dtmf(struct gw_session *s, const uint8_t *p, size_t len)
 {
@@ -87,7 +77,7 @@ void gw_punts(struct gw *g, unsigned budget)
 			s = gw_map_get(&g->by_id, &p.session,
 				       sizeof(p.session));
 			if (s && p.why == LR_DP_PUNT_RTCP)
-				rtcp(g, s);
+				gw_rtcp_in(s, p.buf, p.len);
 			else if (s)
 				dtmf(s, p.buf, p.len);
 			continue;

@@ -99,6 +99,29 @@ static void bye(struct gw *g, struct gw_session *v)
 	lr_dp_send_rtcp(g->dp, v->id, p, 12 + 4 * n);
 }
 
+uint32_t gw_ts_at(const struct gw_tsref *r, uint32_t clock, uint64_t now)
+{
+	return r->ts + (uint32_t)((now - r->at) * clock / 1000000u);
+}
+
+/* The publisher leaves: where each viewer's clocks stand, for the next
+ * one to go on from. */
+static void remember_clocks(struct gw *g, struct gw_room *r,
+			    const struct gw_session *p)
+{
+	for (struct gw_session *v = r->viewers; v; v = v->rnext)
+		for (int k = 0; k < GW_KINDS; k++) {
+			if (!p->in_ts[k].have || !p->clock[k] ||
+			    v->seq_for[k] != p->id)
+				continue;
+			v->out_ts[k].ts =
+				gw_ts_at(&p->in_ts[k], p->clock[k], g->now) +
+				v->ts_delta[k];
+			v->out_ts[k].at = g->now;
+			v->out_ts[k].have = 1;
+		}
+}
+
 void gw_room_leave(struct gw_session *s)
 {
 	struct gw_room *r = s->room;
@@ -108,6 +131,7 @@ void gw_room_leave(struct gw_session *s)
 		return;
 	if (s->kind == GW_PUBLISH && r->pub == s) {
 		r->pub = NULL;
+		remember_clocks(g, r, s);
 		if (s->installed)
 			for (struct gw_session *v = r->viewers; v; v = v->rnext)
 				bye(g, v);
@@ -126,6 +150,22 @@ void gw_room_leave(struct gw_session *s)
 		gw_room_sync(r); /* the routes to it go first */
 	gw_chat_room_state(r);
 	gw_room_maybe_free(g, r);
+}
+
+/* The timestamp offset that puts publisher p's clock of kind k a little
+ * after where v's stood when its last publisher left: a receiver takes
+ * a keyframe with an earlier frame number only if its timestamp is
+ * newer (Chromium's frame buffer), and its jitter buffer wants time to
+ * go on. 0 for a viewer's first publisher. */
+static uint32_t ts_delta(struct gw *g, const struct gw_session *p,
+			 const struct gw_session *v, int k)
+{
+	uint32_t c = p->clock[k], want;
+
+	if (!v->out_ts[k].have || !p->in_ts[k].have || !c)
+		return 0;
+	want = gw_ts_at(&v->out_ts[k], c, g->now) + c / 10; /* +100 ms */
+	return want - gw_ts_at(&p->in_ts[k], c, g->now);
 }
 
 /* Where viewer v's numbering of kind k stands: the offset that makes
@@ -173,8 +213,10 @@ unsigned gw_room_routes(const struct gw_room *r, struct lr_dp_route *out,
 			if (v->seq_for[k] != p->id) {
 				v->seq_for[k] = p->id;
 				v->seq_delta[k] = seq_delta(p->gw, p, v, k);
+				v->ts_delta[k] = ts_delta(p->gw, p, v, k);
 			}
 			rt->seq_delta = v->seq_delta[k];
+			rt->ts_delta = v->ts_delta[k];
 			n++;
 		}
 	}

@@ -306,8 +306,12 @@ static void on_rtp(struct gw_session *s, const struct lr_pc_event *ev)
 			continue;
 		if (!s->ssrc[k])
 			s->ssrc[k] = ev->rtp.ssrc;
-		if (ev->rtp.ssrc == s->ssrc[k])
-			s->have_seq[k] = 1;
+		if (ev->rtp.ssrc != s->ssrc[k])
+			continue;
+		s->have_seq[k] = 1;
+		s->in_ts[k].ts = ev->rtp.ts;
+		s->in_ts[k].at = s->gw->now;
+		s->in_ts[k].have = 1;
 	}
 }
 

@@ -161,6 +161,7 @@ static void settle_kind(struct gw_session *s, const struct lr_sdp *a, int t)
 				continue;
 			if (r.pt == first && s->pt[k] < 0) {
 				s->pt[k] = (int)r.pt;
+				s->clock[k] = r.clock;
 				snprintf(s->codec[k], sizeof(s->codec[k]),
 					 "%.20s/%u", r.encoding, r.clock);
 			}

@@ -3,7 +3,8 @@
  * What an answer settles (JSEP RFC 8829 §5.10-5.11): per section the
  * payload types, our current direction and the peer's SSRCs, track
  * events; the DTLS role (RFC 8842 §5.3) and transport; the data channel
- * section's SCTP port and max-message-size (RFC 8841).
+ * section's SCTP port (RFC 8841, or the older a=sctpmap syntax) and
+ * max-message-size.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -132,11 +133,18 @@ static void data_section(struct lr_pc *pc, const struct lr_sdp *a, int i)
 		return;
 	}
 	pc->data_mline = i;
-	pc->remote_sctp_port = 5000;
+	pc->remote_sctp_port = LR_SCTP_PORT;
 	pc->remote_mms = 65536; /* RFC 8841 §6.1: absent means 64 KiB */
 	if (ri >= 0) {
-		if ((v = lr_sdp_attr(r, ri, "sctp-port", 0)))
-			pc->remote_sctp_port = (uint16_t)strtoul(v, NULL, 10);
+		struct lr_sdp_sctp sc;
+
+		/* a=sctp-port, or the format of the older syntax; a
+		 * section that is no data channel carries none */
+		if (lr_sdp_sctp(r, ri, &sc)) {
+			pc->data_mline = -1;
+			return;
+		}
+		pc->remote_sctp_port = sc.port;
 		if ((v = lr_sdp_attr(r, ri, "max-message-size", 0))) {
 			unsigned long mms = strtoul(v, NULL, 10);
 

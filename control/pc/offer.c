@@ -236,6 +236,10 @@ int lr__pc_write_answer(struct lr_pc *pc, char *buf, size_t cap,
 	o.setup_passive = pc->dtls && !pc->dtls_client;
 	o.session_id = pc->session_id;
 	o.max_message_size = pc->cfg.max_message_size;
+	/* the port our SCTP binds (lr_sctp_config.local_port 0), and the
+	 * streams it opens each way, for an answer in the older syntax */
+	o.sctp_port = LR_SCTP_PORT;
+	o.sctp_streams = LR_SCTP_MAX_CHANNELS;
 	o.media = am;
 	o.nmedia = pc->remote->nmedia;
 	o.cname = pc->cname;

@@ -303,6 +303,35 @@ static void rtp_section(struct lr_sdp_out *o, const struct lr_sdp *s, int i,
 			    opts->cname ? opts->cname : "linerate");
 }
 
+/* A data channel section in the offer's syntax (lr_sdp.h): a legacy
+ * peer rejects RFC 8841's while parsing, so nothing would connect. */
+static void data_section(struct lr_sdp_out *o, const struct lr_sdp *s, int i,
+			 const struct lr_sdp_answer_opts *opts,
+			 const struct lr_sdp_sctp *sc, const char *mid)
+{
+	unsigned port = opts->sctp_port ? opts->sctp_port : LR_SDP_SCTP_PORT;
+
+	if (sc->legacy)
+		lr_sdp_outf(o, "m=application 9 %s %u", s->media[i].proto,
+			    port);
+	else
+		lr_sdp_outf(o, "m=application 9 %s webrtc-datachannel",
+			    s->media[i].proto);
+	transport_attrs(o, s, i, opts);
+	lr_sdp_outf(o, "a=mid:%s", mid);
+	if (sc->legacy)
+		lr_sdp_outf(o, "a=sctpmap:%u webrtc-datachannel %u", port,
+			    opts->sctp_streams ? opts->sctp_streams
+					       : LR_SDP_SCTP_STREAMS);
+	else
+		lr_sdp_outf(o, "a=sctp-port:%u", port);
+	/* Legacy peers ignore it or read it (aiortc writes it with
+	 * a=sctpmap itself); RFC 8866 §5.13: unknown attributes are
+	 * ignored. */
+	lr_sdp_outf(o, "a=max-message-size:%u",
+		    opts->max_message_size ? opts->max_message_size : 262144);
+}
+
 int lr_sdp_answer(const struct lr_sdp *s, const struct lr_sdp_answer_opts *opts,
 		  char *buf, size_t cap, struct lr_sdp_error *err)
 {
@@ -311,6 +340,7 @@ int lr_sdp_answer(const struct lr_sdp *s, const struct lr_sdp_answer_opts *opts,
 	size_t gl = strlen(group);
 	int accepted = 0;
 	unsigned pts[MAX_PT];
+	struct lr_sdp_sctp sc;
 
 	if (err) {
 		err->lineno = 0;
@@ -336,7 +366,7 @@ int lr_sdp_answer(const struct lr_sdp *s, const struct lr_sdp_answer_opts *opts,
 		if (rtp && (!lr_sdp_attr(s, (int)i, "rtcp-mux", 0) ||
 			    !pick_codecs(s, (int)i, pts, opts->flags)))
 			continue;
-		if (!rtp && strcmp(m->kind, "application"))
+		if (!rtp && lr_sdp_sctp(s, (int)i, &sc))
 			continue;
 		if (gl + 1 + strlen(mid) >= sizeof(group)) {
 			if (err)
@@ -365,8 +395,7 @@ int lr_sdp_answer(const struct lr_sdp *s, const struct lr_sdp_answer_opts *opts,
 		const struct lr_sdp_media *m = &s->media[i];
 		const char *mid = lr_sdp_attr(s, (int)i, "mid", 0);
 		int rtp = strstr(m->proto, "RTP/") != NULL;
-		int dc = !strcmp(m->kind, "application") &&
-			 strstr(m->proto, "SCTP") != NULL;
+		int dc = !rtp && !lr_sdp_sctp(s, (int)i, &sc);
 		unsigned npts = 0;
 		int ok = m->port != 0 ||
 			 (mid && in_bundle(s, mid) &&
@@ -395,14 +424,7 @@ int lr_sdp_answer(const struct lr_sdp *s, const struct lr_sdp_answer_opts *opts,
 			rtp_section(&o, s, (int)i, opts, pts, npts, mid);
 			continue;
 		}
-		lr_sdp_outf(&o, "m=application 9 %s webrtc-datachannel",
-			    m->proto);
-		transport_attrs(&o, s, (int)i, opts);
-		lr_sdp_outf(&o, "a=mid:%s", mid);
-		lr_sdp_outf(&o, "a=sctp-port:5000");
-		lr_sdp_outf(&o, "a=max-message-size:%u",
-			    opts->max_message_size ? opts->max_message_size
-						   : 262144);
+		data_section(&o, s, (int)i, opts, &sc, mid);
 	}
 	if (o.err)
 		return o.err;

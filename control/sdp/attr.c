@@ -329,6 +329,15 @@ static int check_value(const char *name, const char *v, const char **why)
 		*why = "sctp-port must be 0..65535";
 		return lr__sdp_uint(&p, 65535, &n) || *p;
 	}
+	if (!strcmp(name, "sctpmap")) {
+		/* draft-ietf-mmusic-sctp-sdp-05 §5: <sctp port> <usage>
+		 * [<streams>] */
+		*why = "sctpmap needs <port> <usage> [<streams>], numbers "
+		       "0..65535";
+		return lr__sdp_uint(&p, 65535, &n) || *p != ' ' ||
+		       field(&p, tok, sizeof(tok)) ||
+		       (*p && ufield(&p, 65535, &n)) || *p;
+	}
 	if (!strcmp(name, "max-message-size")) {
 		*why = "max-message-size must be a number";
 		return lr__sdp_uint(&p, UINT64_MAX / 10, &n) || *p;
@@ -348,25 +357,14 @@ int lr__sdp_check_attr(const char *name, size_t name_len, const char *value,
 		"inactive",	     "rtcp-mux", "rtcp-mux-only",
 		"rtcp-rsize",	     "ice-lite", "end-of-candidates",
 		"extmap-allow-mixed"};
-	static const char *const valued[] = {"candidate",
-					     "fingerprint",
-					     "rtpmap",
-					     "extmap",
-					     "setup",
-					     "ice-ufrag",
-					     "ice-pwd",
-					     "mid",
-					     "ice-options",
-					     "group",
-					     "ssrc-group",
-					     "rid",
-					     "simulcast",
-					     "msid",
-					     "ssrc",
-					     "sctp-port",
-					     "max-message-size",
-					     "fmtp",
-					     "rtcp-fb"};
+	static const char *const valued[] = {
+		"candidate", "fingerprint", "rtpmap",
+		"extmap",    "setup",	    "ice-ufrag",
+		"ice-pwd",   "mid",	    "ice-options",
+		"group",     "ssrc-group",  "rid",
+		"simulcast", "msid",	    "ssrc",
+		"sctp-port", "sctpmap",	    "max-message-size",
+		"fmtp",	     "rtcp-fb"};
 	char name_z[40];
 
 	if (name_len >= sizeof(name_z))

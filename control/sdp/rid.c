@@ -329,6 +329,8 @@ int lr__sdp_check_section(const struct lr_sdp *s, unsigned m,
 	unsigned nrids = 0;
 	const char *v, *sim_v = NULL;
 
+	if (lr__sdp_check_sctp(s, m, err))
+		return -EINVAL;
 	for (unsigned i = md->first; i < md->first + md->nlines; i++) {
 		const struct lr_sdp_line *l = &s->lines[i];
 

@@ -16,6 +16,11 @@ int lr__sdp_check_ssrc_group(const char *value);
 int lr__sdp_check_section(const struct lr_sdp *s, unsigned m,
 			  struct lr_sdp_error *err);
 
+/* sctp.c: a data channel section's SCTP port in either syntax must
+ * agree with itself (0 or -EINVAL with err filled). */
+int lr__sdp_check_sctp(const struct lr_sdp *s, unsigned m,
+		       struct lr_sdp_error *err);
+
 /* sdp.c: fill err (if not NULL) and return rc. */
 int lr__sdp_fail(struct lr_sdp_error *err, uint32_t lineno, int rc,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -234,7 +234,7 @@ int lr__flow_install_own(struct lr_dp *dp, uint64_t id,
 	s->relay_feedback = d->relay_feedback;
 	s->relay_reports = d->relay_reports;
 	s->rtcp_ssrc = d->rtcp_ssrc;
-	s->punt_pt = d->punt_pt;
+	memcpy(s->punt_pt, d->punt_pt, sizeof(s->punt_pt));
 	if (!r)
 		r = lr__fb_link(dp, s);
 	if (!r && (r = lr__fb_streams(dp, s, 1)))
@@ -311,7 +311,7 @@ int lr__flow_update_ho(struct lr_dp *dp, uint64_t id,
 	s->relay_feedback = d->relay_feedback;
 	s->relay_reports = d->relay_reports;
 	s->rtcp_ssrc = d->rtcp_ssrc;
-	s->punt_pt = d->punt_pt;
+	memcpy(s->punt_pt, d->punt_pt, sizeof(s->punt_pt));
 	r = lr__fb_link(dp, s); /* -ENOMEM: its feedback is punted */
 	if (!r && (r = lr__fb_streams(dp, s, 0)))
 		s->rtcp_ssrc = 0; /* no slot: feedback for it is punted */

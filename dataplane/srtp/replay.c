@@ -91,6 +91,17 @@ unsigned lr__srtcp_replay_check(const struct lr_srtp_stream *st, uint32_t index)
 	return win_bit(st->rtcp_win, age) ? LR_DROP_REPLAY : 0;
 }
 
+uint32_t lr__srtcp_highest(const struct lr_srtp_stream *st)
+{
+	/* a fresh inbound stream's window starts out at 127 with no bit
+	 * set (stream.c): the highest index accepted is the newest set */
+	for (uint32_t age = 0; age < RTCP_WINDOW && age <= st->rtcp_index;
+	     age++)
+		if (win_bit(st->rtcp_win, age))
+			return st->rtcp_index - age;
+	return 0;
+}
+
 void lr__srtcp_replay_add(struct lr_srtp_stream *st, uint32_t index)
 {
 	if (index > st->rtcp_index) {

@@ -141,6 +141,8 @@ static inline void lr__srtp_replay_add(struct lr_srtp_stream *st,
 unsigned lr__srtcp_replay_check(const struct lr_srtp_stream *st,
 				uint32_t index);
 void lr__srtcp_replay_add(struct lr_srtp_stream *st, uint32_t index);
+/* The highest SRTCP index an inbound stream accepted (0: none yet). */
+uint32_t lr__srtcp_highest(const struct lr_srtp_stream *st);
 
 /* stream.c */
 struct lr_srtp_stream *lr__srtp_stream_find(struct lr_srtp_ctx *ctx,

@@ -307,7 +307,11 @@ int lr_srtp_stream_export(struct lr_srtp_ctx *ctx, uint32_t ssrc,
 	memset(out, 0, sizeof(*out));
 	out->ssrc = ssrc;
 	out->rtp_index = st->rtp_index;
-	out->rtcp_index = st->rtcp_index;
+	/* inbound: the highest SRTCP index accepted (0: none), which is
+	 * what an import marks used with everything below it; outbound:
+	 * the next one to use */
+	out->rtcp_index = ctx->dir == LR_SRTP_INBOUND ? lr__srtcp_highest(st)
+						      : st->rtcp_index;
 	out->packets = st->packets;
 	return 0;
 }

@@ -34,6 +34,7 @@
 #define LR_DP_MAX_SSRCS	   16
 #define LR_DP_MAX_TX_SSRCS 4096
 #define LR_DP_MAX_WORKERS  64
+#define LR_DP_PUNT_PTS	   2
 
 struct lr_dp_addr {
 	uint8_t family; /* 4 or 6 */
@@ -119,13 +120,14 @@ struct lr_dp_session {
 	 * one SSRC give a target whose publisher relays reports) are made
 	 * when sessions are installed or updated. */
 	uint32_t rtcp_ssrc;
-	/* Authentic RTP from the peer with this payload type (1..127) is
-	 * also given to the control plane, decrypted (LR_DP_PUNT_RTP), as
-	 * well as routed: a gateway reads a publisher's telephone-events
-	 * (RFC 4733) this way. It is a copy through the punt queue (bounded:
-	 * punt_dropped when full), so only for a sparse payload type. 0:
-	 * none. */
-	uint8_t punt_pt;
+	/* Authentic RTP from the peer with one of these payload types
+	 * (1..127) is also given to the control plane, decrypted
+	 * (LR_DP_PUNT_RTP), as well as routed: a gateway reads a publisher's
+	 * telephone-events (RFC 4733) this way (both of them: a browser may
+	 * send the 8000 Hz one with Opus). It is a copy through the punt
+	 * queue (bounded: punt_dropped when full), so only for sparse
+	 * payload types. 0: none. */
+	uint8_t punt_pt[LR_DP_PUNT_PTS];
 };
 
 enum lr_dp_backend {
@@ -358,6 +360,12 @@ int lr_dp_session_stats(struct lr_dp *dp, uint64_t id,
  * carries the numbering on from it. 0, or -ENOENT (no such session, or
  * nothing sent on ssrc yet). */
 int lr_dp_session_tx_state(struct lr_dp *dp, uint64_t id, uint32_t ssrc,
+			   struct lr_srtp_stream_state *out);
+/* The same for a stream the peer sends us: its RTP index is the highest
+ * authenticated (RFC 3711 §3.3.1), packets how many authenticated (with
+ * several workers, the owner's: the one furthest on). A gateway makes
+ * its receiver reports from it (RFC 3550 §6.4.1). 0 or -ENOENT. */
+int lr_dp_session_rx_state(struct lr_dp *dp, uint64_t id, uint32_t ssrc,
 			   struct lr_srtp_stream_state *out);
 
 #endif

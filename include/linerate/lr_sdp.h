@@ -164,12 +164,34 @@ int lr_sdp_rids(const struct lr_sdp *s, int i, struct lr_sdp_rid *r,
 int lr_sdp_simulcast(const struct lr_sdp *s, int i,
 		     struct lr_sdp_simulcast *sc);
 
+/* Data channel sections in the two syntaxes peers send. RFC 8841
+ * (§4.1, §5): "m=application <port> UDP/DTLS/SCTP webrtc-datachannel"
+ * with a=sctp-port:<sctp port>. The older one of
+ * draft-ietf-mmusic-sctp-sdp-05 and before, still offered by some
+ * stacks: "m=application <port> DTLS/SCTP <sctp port>" with
+ * a=sctpmap:<sctp port> webrtc-datachannel <streams>. */
+#define LR_SDP_SCTP_PORT    5000 /* RFC 8841 §5.2: a=sctp-port absent */
+#define LR_SDP_SCTP_STREAMS 1024 /* our a=sctpmap streams by default */
+struct lr_sdp_sctp {
+	int legacy;	  /* the format is the SCTP port (a=sctpmap form) */
+	uint16_t port;	  /* the SCTP port of the side that wrote it */
+	uint32_t streams; /* legacy: a=sctpmap's streams; 0 if not given */
+};
+/* Media section i as a data channel section: 0 and *out; -ENOENT if it
+ * is none (not m=application over SCTP carrying webrtc-datachannel, in
+ * either syntax; SCTP port 0 as the format); -EINVAL if what it says of
+ * the SCTP port disagrees (lr_sdp_parse refuses those, naming the line:
+ * an a=sctpmap for another port than the format, an a=sctp-port that
+ * differs from it, two a=sctp-port). */
+int lr_sdp_sctp(const struct lr_sdp *s, int i, struct lr_sdp_sctp *out);
+
 /* JSEP answer generation (RFC 8829 §5.3, the subset a media gateway
  * needs): codecs and payload types negotiated from the offer against the
  * local capabilities (opus/48000/2, PCMU, PCMA, telephone-event, VP8,
  * VP9, H264 with packetization-mode=1, AV1, rtx for accepted codecs),
  * max-bundle, rtcp-mux required (an RTP section without it is rejected),
- * directions mirrored, header extensions intersected, data channels. */
+ * directions mirrored, header extensions intersected, data channels
+ * (in the offer's syntax, above). */
 enum lr_sdp_dir {
 	LR_SDP_SENDRECV = 0,
 	LR_SDP_SENDONLY,
@@ -196,7 +218,12 @@ struct lr_sdp_answer_opts {
 	 * takes the intersection with the offer's direction. */
 	enum lr_sdp_dir audio, video;
 	uint64_t session_id;
-	uint32_t max_message_size;		 /* 0 = 262144 */
+	uint32_t max_message_size; /* 0 = 262144 */
+	/* A data channel section is answered in the offer's syntax
+	 * (lr_sdp_sctp): our SCTP port in a=sctp-port or as the format,
+	 * and for the older syntax a=sctpmap with our streams. */
+	uint16_t sctp_port;			 /* 0 = LR_SDP_SCTP_PORT */
+	uint16_t sctp_streams;			 /* 0 = LR_SDP_SCTP_STREAMS */
 	const struct lr_sdp_answer_media *media; /* NULL or nmedia entries */
 	unsigned nmedia;
 	const char *cname;    /* for a=ssrc lines; NULL = "linerate" */

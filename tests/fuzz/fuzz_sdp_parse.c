@@ -1,6 +1,8 @@
 /* libFuzzer: the SDP parser, the typed attribute parsers and the writer
  * on arbitrary text; what parses must write out and parse again to the
- * same lines. */
+ * same lines; data channel sections read in either syntax and are
+ * answered in it. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +36,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	for (int m = -1; m < (int)s->nmedia; m++) {
+		struct lr_sdp_sctp sc;
 		const char *v;
+
+		/* what parsed never says two things of its SCTP port */
+		if (m >= 0 && lr_sdp_sctp(s, m, &sc) == -EINVAL)
+			abort();
 
 		for (unsigned k = 0; (v = lr_sdp_attr(s, m, "candidate", k));
 		     k++)
@@ -46,13 +53,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		static const struct lr_sdp_answer_opts o = {
 			.ice_ufrag = "abcd",
 			.ice_pwd = "abcdefghijklmnopqrstuv",
-			.fingerprint = "sha-256 00:01:02:03:04:05:06:07:08:09:0A:0B:0C:0D:0E:0F:10:11:12:13:14:15:16:17:18:19:1A:1B:1C:1D:1E:1F"};
+			.fingerprint =
+				"sha-256 00:01:02:03:04:05:06:07:08:09:0A:0B:0C:0D:0E:0F:10:11:12:13:14:15:16:17:18:19:1A:1B:1C:1D:1E:1F"};
 		struct lr_sdp *ans;
 
 		n = lr_sdp_answer(s, &o, out, sizeof(out), &err);
 		if (n > 0) {
 			if (lr_sdp_parse(out, (size_t)n, &ans, &err))
 				abort();
+			/* a data channel section is answered in the
+			 * offer's syntax, with our port */
+			for (unsigned m = 0; m < s->nmedia; m++) {
+				struct lr_sdp_sctp so, sa;
+
+				if (m >= ans->nmedia ||
+				    lr_sdp_sctp(s, (int)m, &so) ||
+				    !ans->media[m].port)
+					continue;
+				if (lr_sdp_sctp(ans, (int)m, &sa) ||
+				    sa.legacy != so.legacy ||
+				    sa.port != LR_SDP_SCTP_PORT)
+					abort();
+			}
 			lr_sdp_free(ans);
 		}
 	}

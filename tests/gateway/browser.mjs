@@ -4,11 +4,12 @@
 // Page B, served by this script from another origin (127.0.0.2), watches
 // a room by WHEP before anyone publishes; page A (the gateway's origin)
 // then publishes the fake camera and microphone by WHIP; C and D join
-// mid-stream, C leaves. The
-// checks: media on B, chat both ways, DTMF, a keyframe for late viewers,
-// DELETE, the data plane carrying the media (GET /stats), trickle and
-// ICE restarts by PATCH. One line per check; exit 0 if all pass, 1 if
-// not, 77 if Chromium or playwright-core is missing.
+// mid-stream, C leaves. The checks: media on B, chat both ways, DTMF, a
+// keyframe for late viewers, DELETE, the data plane carrying the media
+// (GET /stats), trickle and ICE restarts by PATCH. One line per check;
+// exit 0 if all pass, 1 if not, 77 if Chromium or playwright-core is
+// missing. LR_UPDATE_DOCS=1 also copies the screenshot to
+// docs/img/demo.png.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -269,6 +270,13 @@ async function main(browser, web) {
   await B.screenshot({ path: opt.shot });
   const shot = fs.existsSync(opt.shot) ? fs.statSync(opt.shot).size : 0;
   check(shot > 0, `screenshot of B saved to ${opt.shot}`, `${shot} bytes`);
+  if (shot > 0 && process.env.LR_UPDATE_DOCS === '1') {
+    // The picture of the page in the docs, refreshed on request.
+    const doc = path.join(root, 'docs', 'img', 'demo.png');
+    fs.mkdirSync(path.dirname(doc), { recursive: true });
+    fs.copyFileSync(opt.shot, doc);
+    console.log('# LR_UPDATE_DOCS=1: copied to docs/img/demo.png');
+  }
 
   // 4. C (gateway origin) and D (the other origin) join mid-stream.
   const C = await open('C', `${opt.gateway}/?room=${room}`);

@@ -3,7 +3,8 @@
  * headless Chromium), over UDP on 127.0.0.1. The peer runs as a Node.js
  * script (tests/interop/node/) with signalling as JSON lines on a pipe.
  *
- *   pc_peer <werift|chromium> <we-offer|they-offer>
+ *   pc_peer <werift|chromium|aiortc> <we-offer|they-offer>
+ *           [--dp (chromium)] [--peer-sctp-port N (aiortc)]
  *
  * Passes when: ICE and DTLS connect; 20 data-channel messages come back
  * echoed and intact; audio RTP flows both ways and is decrypted on both
@@ -25,6 +26,12 @@
  * own audio back to it on our SSRC for 1.5 s; Chromium must count those
  * too (its inbound-rtp counts only packets that authenticate). Exit 0 pass, 1 fail, 77 peer not installed.
  *
+ * aiortc (Debian's python3-aiortc 1.4, tests/interop/python/) offers its
+ * data channel in the older syntax (DTLS/SCTP <port> + a=sctpmap): we
+ * must answer in that syntax and use the SCTP port it names, which
+ * --peer-sctp-port moves off 5000 (sctp_syntax.h). It sends its own
+ * audio like Chromium, and prints Python's JSON (": " and ", ").
+ *
  * A driver: it owns the socket, the clock and the randomness.
  */
 #include <arpa/inet.h>
@@ -42,6 +49,7 @@
 #include <unistd.h>
 
 #include "jsonl.h"
+#include "sctp_syntax.h"
 #include "linerate/lr_dp.h"
 #include "linerate/lr_pc.h"
 #include "linerate/lr_rtp.h"
@@ -68,6 +76,7 @@ struct run {
 	 * after our audio, the media is handed over to it and it echoes the
 	 * peer's audio back on our SSRC */
 	int use_dp, handed;
+	const char *peer_sctp_port; /* aiortc: its SCTP port, or NULL */
 	unsigned sr_sent; /* RTCP sender reports through lr_dp_send_rtcp */
 	uint64_t sr_at;
 	struct lr_dp *dp;
@@ -88,7 +97,7 @@ struct run {
 	unsigned ch_nfrag;	     /* it before our first DTLS datagram */
 	unsigned ch_off[16];	     /* the fragment offsets seen */
 	char our_stats[16384];
-	char peer_info[1024];
+	char peer_info[4096];
 	char line[262144];
 	size_t ll;
 };
@@ -131,7 +140,12 @@ static int spawn(struct run *r, const char *script)
 		dup2(out[1], 1);
 		close(in[1]);
 		close(out[0]);
-		execlp("node", "node", script, r->mode, (char *)NULL);
+		if (!strcmp(r->peer, "aiortc"))
+			execl("/usr/bin/python3", "python3", script, r->mode,
+			      r->peer_sctp_port ? "--sctp-port" : (char *)NULL,
+			      r->peer_sctp_port, (char *)NULL);
+		else
+			execlp("node", "node", script, r->mode, (char *)NULL);
 		_exit(127);
 	}
 	close(in[0]);
@@ -146,7 +160,7 @@ static int bind_loopback(struct run *r)
 	struct sockaddr_in a = {.sin_family = AF_INET};
 	socklen_t al = sizeof(a);
 
-	r->sock = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	r->sock = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (r->sock < 0)
 		return -1;
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -192,9 +206,16 @@ static void child_line(struct run *r, const char *l)
 	static char sdp[65536];
 	char t[16], c[512], m[16];
 	struct lr_sdp_error e = {0};
+	int rc = jsonl_get(l, "t", t, sizeof(t));
 
-	if (jsonl_get(l, "t", t, sizeof(t)))
+	if (rc) {
+		/* never a line read past: the peer's messages are JSON */
+		fprintf(stderr, "pc_peer: from the peer, %s (%d): %.200s\n",
+			rc == -ENOENT ? "no \"t\"" : "not one JSON object", rc,
+			l);
+		r->failed = 1;
 		return;
+	}
 	if (!strcmp(t, "log")) {
 		if (!jsonl_get(l, "m", c, sizeof(c)))
 			fprintf(stderr, "  %s: %s\n", r->peer, c);
@@ -224,7 +245,12 @@ static void child_line(struct run *r, const char *l)
 	} else if (!strcmp(t, "stats")) {
 		r->reported = 1;
 		r->peer_rx = jsonl_int(l, "packetsReceived", -1);
-		snprintf(r->peer_info, sizeof(r->peer_info), "%.1000s", l);
+		if (strlen(l) >= sizeof(r->peer_info)) {
+			fprintf(stderr, "pc_peer: the peer's report is too "
+					"long\n");
+			r->failed = 1;
+		}
+		snprintf(r->peer_info, sizeof(r->peer_info), "%s", l);
 	}
 }
 
@@ -499,19 +525,28 @@ static int done(const struct run *r)
 	       r->rtp_in >= 20 && (!chromium(r) || r->ndtmf >= 4);
 }
 
+/* The peer's report says key is want (parsed: any JSON writer). */
+static int peer_says(const struct run *r, const char *key, const char *want)
+{
+	char v[64];
+
+	return !jsonl_get(r->peer_info, key, v, sizeof(v)) && !strcmp(v, want);
+}
+
 /* What the peer said about its side, checked. */
 static int peer_agrees(const struct run *r)
 {
-	const char *want_role = r->dtls_client ? "\"dtlsRole\":\"server\""
-					       : "\"dtlsRole\":\"client\"";
+	const char *want_role = r->dtls_client ? "server" : "client";
 
+	if (!strcmp(r->peer, "werift"))
+		return peer_says(r, "dtlsState", "connected");
 	if (!chromium(r))
-		return strstr(r->peer_info, "\"dtlsState\":\"connected\"") !=
-		       NULL;
+		return peer_says(r, "dtlsState", "connected") &&
+		       peer_says(r, "dtlsRole", want_role);
 	/* Chromium offers DTLS 1.3 and must have fallen back to 1.2. */
-	return strstr(r->peer_info, "\"tlsVersion\":\"FEFD\"") &&
-	       strstr(r->peer_info, "\"dtlsState\":\"connected\"") &&
-	       strstr(r->peer_info, want_role);
+	return peer_says(r, "tlsVersion", "FEFD") &&
+	       peer_says(r, "dtlsState", "connected") &&
+	       peer_says(r, "dtlsRole", want_role);
 }
 
 /* The first a=setup value of an SDP, or "". */
@@ -582,11 +617,9 @@ static int dtls_facts(const struct run *r)
 		    "HelloVerifyRequest) as server, ClientHello as client");
 	if (!chromium(r))
 		return ok;
-	ok &= check(strstr(r->peer_info, client ? "\"dtlsRole\":\"server\""
-						: "\"dtlsRole\":\"client\"") !=
-			    NULL,
+	ok &= check(peer_says(r, "dtlsRole", client ? "server" : "client"),
 		    "Chromium's getStats dtlsRole is the other one");
-	ok &= check(strstr(r->peer_info, "\"tlsVersion\":\"FEFD\"") &&
+	ok &= check(peer_says(r, "tlsVersion", "FEFD") &&
 			    strstr(r->our_stats, "\"tlsVersion\":\"FEFD\""),
 		    "DTLS 1.2 (FEFD) on both sides");
 	ok &= check(r->suite == (client ? LR_SRTP_AES128_CM_SHA1_80
@@ -597,13 +630,10 @@ static int dtls_facts(const struct run *r)
 				  : "\"srtpCipher\":\"AEAD_AES_128_GCM\"") !=
 			    NULL,
 		    "our getStats srtpCipher");
-	ok &= check(
-		strstr(r->peer_info,
-		       client ? "\"srtpCipher\":"
-				"\"SRTP_AES128_CM_HMAC_SHA1_80\""
-			      : "\"srtpCipher\":\"SRTP_AEAD_AES_128_GCM\"") !=
-			NULL,
-		"Chromium's getStats srtpCipher agrees");
+	ok &= check(peer_says(r, "srtpCipher",
+			      client ? "SRTP_AES128_CM_HMAC_SHA1_80"
+				     : "SRTP_AEAD_AES_128_GCM"),
+		    "Chromium's getStats srtpCipher agrees");
 	if (!client) {
 		printf("  DTLS: Chromium's ClientHello: %u bytes, %u "
 		       "fragments over %u datagrams before our first\n",
@@ -713,6 +743,45 @@ static int handover(struct run *r)
 	return rc;
 }
 
+static int args(int argc, char **argv, struct run *r)
+{
+	if (argc < 3 ||
+	    (strcmp(argv[1], "werift") && strcmp(argv[1], "chromium") &&
+	     strcmp(argv[1], "aiortc")) ||
+	    (strcmp(argv[2], "we-offer") && strcmp(argv[2], "they-offer")))
+		return -EINVAL;
+	r->peer = argv[1];
+	r->mode = argv[2];
+	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "--dp") && chromium(r))
+			r->use_dp = 1;
+		else if (!strcmp(argv[i], "--peer-sctp-port") &&
+			 !strcmp(r->peer, "aiortc") && i + 1 < argc &&
+			 atoi(argv[i + 1]) > 0 && atoi(argv[i + 1]) < 65536)
+			r->peer_sctp_port = argv[++i];
+		else
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* The peer's script into script, if the peer is there. */
+static int installed(const struct run *r, char *script, size_t cap)
+{
+	if (!strcmp(r->peer, "aiortc")) {
+		snprintf(script, cap, "%s/aiortc-peer.py", LR_INTEROP_PYTHON);
+		return !system("/usr/bin/python3 -c 'import aiortc' "
+			       ">/dev/null 2>&1");
+	}
+	snprintf(script, cap, "%s/node_modules/%s", LR_INTEROP_NODE,
+		 !strcmp(r->peer, "werift") ? "werift" : "playwright-core");
+	if (access(script, R_OK) ||
+	    (chromium(r) && access("/usr/bin/chromium", X_OK)))
+		return 0;
+	snprintf(script, cap, "%s/%s-peer.mjs", LR_INTEROP_NODE, r->peer);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct run r = {0};
@@ -720,28 +789,17 @@ int main(int argc, char **argv)
 	uint64_t deadline, asked = 0;
 	int ok;
 
-	if (argc < 3 || argc > 4 ||
-	    (strcmp(argv[1], "werift") && strcmp(argv[1], "chromium")) ||
-	    (strcmp(argv[2], "we-offer") && strcmp(argv[2], "they-offer")) ||
-	    (argc == 4 &&
-	     (strcmp(argv[3], "--dp") || strcmp(argv[1], "chromium")))) {
-		fprintf(stderr, "usage: pc_peer <werift|chromium> "
-				"<we-offer|they-offer> [--dp (chromium)]\n");
+	if (args(argc, argv, &r)) {
+		fprintf(stderr, "usage: pc_peer <werift|chromium|aiortc> "
+				"<we-offer|they-offer> [--dp (chromium)] "
+				"[--peer-sctp-port N (aiortc)]\n");
 		return 2;
 	}
-	r.use_dp = argc == 4;
-	r.peer = argv[1];
-	r.mode = argv[2];
-	snprintf(script, sizeof(script), "%s/node_modules/%s", LR_INTEROP_NODE,
-		 !strcmp(r.peer, "werift") ? "werift" : "playwright-core");
-	if (access(script, R_OK) || (!strcmp(r.peer, "chromium") &&
-				     access("/usr/bin/chromium", X_OK))) {
+	if (!installed(&r, script, sizeof(script))) {
 		printf("skip: %s is not installed (./run.sh test installs it)\n",
 		       r.peer);
 		return 77;
 	}
-	snprintf(script, sizeof(script), "%s/%s-peer.mjs", LR_INTEROP_NODE,
-		 r.peer);
 	signal(SIGPIPE, SIG_IGN);
 	if (setup(&r) || spawn(&r, script)) {
 		fprintf(stderr, "pc_peer: setup failed\n");
@@ -815,6 +873,12 @@ int main(int argc, char **argv)
 	}
 	if (chromium(&r))
 		ok = ok && !strcmp(r.dtmf, "123#") && !r.dtmf_bad_duration;
+	if (!strcmp(r.peer, "aiortc"))
+		ok = sctp_syntax_check(r.pc, !strcmp(r.mode, "they-offer"),
+				       r.peer_sctp_port ? atoi(r.peer_sctp_port)
+							: LR_SCTP_PORT,
+				       r.peer_info) &&
+		     ok;
 	if (!strcmp(r.peer, "werift"))
 		ok = ok && r.rtp_echo_ok >= 50;
 	else

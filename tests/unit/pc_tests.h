@@ -5,7 +5,8 @@
 
 #include "lr_test.h"
 
-void pc_gate_add_tests(CU_pSuite s);   /* test_pc_gate.c */
-void pc_limits_add_tests(CU_pSuite s); /* test_pc_limits.c */
+void pc_gate_add_tests(CU_pSuite s);	 /* test_pc_gate.c */
+void pc_limits_add_tests(CU_pSuite s);	 /* test_pc_limits.c */
+void pc_sctp_sdp_add_tests(CU_pSuite s); /* test_pc_sctp_sdp.c */
 
 #endif

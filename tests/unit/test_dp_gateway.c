@@ -3,6 +3,8 @@
  *  - a publisher's sparse payload type (telephone-event, RFC 4733) is
  *    also handed to the control plane, decrypted (lr_dp_session.punt_pt),
  *    while it is still routed like the rest;
+ *  - lr_dp_session_rx_state says what a publisher's stream brought
+ *    (the gateway's receiver reports);
  *  - lr_dp_session_tx_state says where a viewer's outgoing stream
  *    stands, so that a new publisher routed to the same SSRC carries the
  *    numbering on (a viewer's SRTP index must not jump back): checked by
@@ -53,22 +55,22 @@ static void test_punt_pt(void)
 				   .rx = pub.to_dp,
 				   .routes = &r,
 				   .nroutes = 1,
-				   .punt_pt = 101};
+				   .punt_pt = {101, 102}};
 	CU_ASSERT_EQUAL(lr_dp_session_install(dp, 1, &s), 0);
 	for (uint32_t k = 0; k < 20; k++) {
-		int len = k % 2 ? make_pt(&pub, k, 101, buf)
+		int len = k % 2 ? make_pt(&pub, k, k % 4 == 1 ? 101 : 102, buf)
 				: make_rtp(&pub, k, buf);
 
 		send_to(&pub, &to, buf, (size_t)len);
 	}
-	/* all 20 routed, the 10 of payload type 101 also punted */
+	/* all 20 routed, the 10 of payload types 101 and 102 also punted */
 	CU_ASSERT_EQUAL(receive_legs(&sub, 20, NULL, NULL, (unsigned[20]){0}),
 			20);
 	while (punts < 10 && wait_punt(dp, &pu)) {
 		CU_ASSERT_EQUAL(pu.why, LR_DP_PUNT_RTP);
 		CU_ASSERT_EQUAL(pu.session, 1);
 		CU_ASSERT_EQUAL(pu.len, 20); /* decrypted: no tag */
-		CU_ASSERT_EQUAL(lr_rtp_pt(pu.buf), 101);
+		CU_ASSERT_EQUAL(lr_rtp_pt(pu.buf), punts % 2 ? 102 : 101);
 		CU_ASSERT_EQUAL(lr_rd32(pu.buf + 12), 0x0b8a0320u);
 		punts++;
 	}
@@ -109,6 +111,13 @@ static void test_tx_state_carries_numbering_on(void)
 	CU_ASSERT_EQUAL(st.rtp_index >> 16, 1); /* the ROC moved on */
 	CU_ASSERT_EQUAL(lr_dp_session_tx_state(dp, 9, r.out_ssrc, &st),
 			-ENOENT);
+	/* and what the first publisher sent, as the data plane took it
+	 * (the gateway's receiver reports to it are made of this) */
+	CU_ASSERT_EQUAL(lr_dp_session_rx_state(dp, 1, a.ssrc, &st), 0);
+	CU_ASSERT_EQUAL(st.packets, 100);
+	CU_ASSERT_EQUAL((uint16_t)st.rtp_index, (uint16_t)(65500 + 99));
+	CU_ASSERT_EQUAL(lr_dp_session_rx_state(dp, 1, 0x1234, &st), -ENOENT);
+	CU_ASSERT_EQUAL(lr_dp_session_tx_state(dp, 3, r.out_ssrc, &st), 0);
 	/* the first publisher goes, a second one comes far behind in
 	 * numbering: the route's delta puts it right after */
 	CU_ASSERT_EQUAL(lr_dp_session_remove(dp, 1), 0);

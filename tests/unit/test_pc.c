@@ -527,4 +527,5 @@ void lr_test_register(void)
 	pc_secrets_add_tests(s);
 	pc_gate_add_tests(s);
 	pc_limits_add_tests(s);
+	pc_sctp_sdp_add_tests(s);
 }

@@ -217,8 +217,56 @@ static void test_replay_window_limits(void)
 	lr_srtp_ctx_clear(&ctx);
 }
 
+/* SRTCP index i of ssrc, protected by p's sender, given to rx: 1 if
+ * accepted. */
+static int srtcp_to(struct pair *p, struct lr_srtp_ctx *rx, uint32_t ssrc)
+{
+	make_rtcp(0, ssrc);
+	CU_ASSERT_FATAL(lr_srtcp_protect(&p->tx, &pp[0], 1) == 1);
+	return lr_srtcp_unprotect(rx, &pp[0], 1) == 1;
+}
+
+/* A stream handed over (export -> import, lr_pc -> lr_dp) before any
+ * SRTCP came in must take the sender's first indices: the fresh
+ * window's 127 is not an index that was seen (issue 13: Chromium's
+ * sender reports were all refused as replays after the hand-over). And
+ * one that has taken some goes on after the highest. */
+static void test_srtcp_state_handover(void)
+{
+	const uint32_t ssrc = 0x5eed0001;
+	struct lr_srtp_stream_state st;
+	struct lr_srtp_stream qs[8];
+	struct lr_srtp_ctx q;
+	struct pair p;
+
+	pair_init(&p, &impls[0].w, LR_SRTP_AES128_CM_SHA1_80, 0, 0);
+	CU_ASSERT_EQUAL_FATAL(lr_srtp_stream_add(&p.tx, ssrc), 0);
+	CU_ASSERT_EQUAL_FATAL(lr_srtp_stream_add(&p.rx, ssrc), 0);
+	CU_ASSERT_EQUAL(lr_srtp_stream_export(&p.rx, ssrc, &st), 0);
+	CU_ASSERT_EQUAL(st.rtcp_index, 0);
+	/* the receiver that takes over: same keys, the exported state */
+	CU_ASSERT_EQUAL_FATAL(lr_srtp_ctx_init(&q, &impls[0].w, LR_SRTP_INBOUND,
+					       &p.pol, qs, 8, 0),
+			      0);
+	CU_ASSERT_EQUAL_FATAL(lr_srtp_stream_import(&q, &st), 0);
+	for (int i = 0; i < 5; i++) /* the sender's indices 0..4 */
+		CU_ASSERT(srtcp_to(&p, &q, ssrc) == (i > 0));
+	/* q has taken 1..4: the next receiver goes on from 5 */
+	CU_ASSERT_EQUAL(lr_srtp_stream_export(&q, ssrc, &st), 0);
+	CU_ASSERT_EQUAL(st.rtcp_index, 4);
+	lr_srtp_ctx_clear(&q);
+	CU_ASSERT_EQUAL_FATAL(lr_srtp_ctx_init(&q, &impls[0].w, LR_SRTP_INBOUND,
+					       &p.pol, qs, 8, 0),
+			      0);
+	CU_ASSERT_EQUAL_FATAL(lr_srtp_stream_import(&q, &st), 0);
+	CU_ASSERT(srtcp_to(&p, &q, ssrc));
+	lr_srtp_ctx_clear(&q);
+	pair_clear(&p);
+}
+
 void srtp_window_add_tests(CU_pSuite s)
 {
 	LR_ADD_TEST(s, test_replay_window);
 	LR_ADD_TEST(s, test_replay_window_limits);
+	LR_ADD_TEST(s, test_srtcp_state_handover);
 }

@@ -315,8 +315,10 @@ async function refreshGateway() {
   set('g-room', `${room}: ${pubs} publisher${pubs === 1 ? '' : 's'}, ` +
     `${views} viewer${views === 1 ? '' : 's'}`);
   set('g-sessions', `${sessions.length} in all`);
+  // /stats names a session by a prefix of its resource id (the whole id
+  // is the capability to change or end it).
   const id = sess ? sessionId(sess.location) : '';
-  const me = sessions.find((s) => s.id === id);
+  const me = id && sessions.find((s) => s.id && id.startsWith(s.id));
   if (me && me.dp) {
     set('g-dp', `rx ${fmtCount(me.dp.rx_packets)} · tx ` +
       `${fmtCount(me.dp.tx_packets)} pkts`);
@@ -409,6 +411,7 @@ async function begin(role, room, opts = {}) {
   const sess = newSession(role, room);
   S = sess;
   $('room').value = room;
+  updateHints();
   setBusy(true);
   setPill('new');
   $('messages').replaceChildren();
@@ -460,8 +463,10 @@ async function begin(role, room, opts = {}) {
       const remote = new MediaStream();
       pc.addEventListener('track', (e) => {
         remote.addTrack(e.track);
-        if (v.srcObject !== remote) v.srcObject = remote;
-        playVideo(v);
+        if (v.srcObject !== remote) {
+          v.srcObject = remote;
+          playVideo(v); // once: a second play() would race the first
+        }
       });
       v.addEventListener('resize', () => {
         if (S === sess && v.videoWidth) overlay(null);

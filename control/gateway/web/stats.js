@@ -86,7 +86,8 @@ export function summarize(report, prev) {
     // "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" → "ECDHE_ECDSA_AES_128_GCM_SHA256"
     view.dtls = t.dtlsCipher
       ? t.dtlsCipher.replace(/^TLS_/, '').replace('_WITH_', '_') : null;
-    view.srtp = t.srtpCipher ?? null;
+    // "SRTP_AES128_CM_HMAC_SHA1_80" (Chromium) → "AES128_CM_HMAC_SHA1_80"
+    view.srtp = t.srtpCipher ? t.srtpCipher.replace(/^SRTP_/, '') : null;
     if (t.tlsVersion) {
       view.tls = { FEFD: 'DTLS 1.2', FEFC: 'DTLS 1.3' }[t.tlsVersion] ||
         t.tlsVersion;

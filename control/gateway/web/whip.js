@@ -207,7 +207,9 @@ export class WhipClient {
     this.pwd = local.pwd;
     this.mline = local.mline;
     this.mid = local.mid;
-    const what = `POST ${new URL(this.endpoint).pathname}`;
+    let path = new URL(this.endpoint).pathname;
+    if (path.length > 60) path = `${path.slice(0, 59)}…`;
+    const what = `POST ${path}`;
     const resp = await request(what, this.endpoint, {
       method: 'POST',
       headers: this.headers({ 'Content-Type': 'application/sdp' }),
