@@ -112,6 +112,10 @@ struct gwb_count {
 	atomic_uint_fast64_t rtp; /* media datagrams */
 	uint64_t rtcp, other;
 	uint64_t verified, verify_failed; /* sampled SRTP checks */
+	/* the first failed check: why, and where its stream stood */
+	uint16_t fail_why, fail_seq, ok_seq;
+	uint32_t fail_ssrc;
+	uint64_t fail_at; /* c.rtp then */
 };
 
 struct gwb_peer {

@@ -166,10 +166,21 @@ static void check_counts(const char *what, const char *be,
 				   "its samples",
 				   what, be, i);
 		if (v[i]->c.verify_failed)
-			bench_fail("fwd %s (%s): viewer %u: %llu samples "
-				   "failed to decrypt or were not ours",
-				   what, be, i,
-				   (unsigned long long)v[i]->c.verify_failed);
+			bench_fail(
+				"fwd %s (%s): viewer %u: %llu of %llu samples "
+				"failed to decrypt or were not ours (the "
+				"first: %s, SSRC %08x seq %u, at datagram "
+				"%llu; the last good seq %u)",
+				what, be, i,
+				(unsigned long long)v[i]->c.verify_failed,
+				(unsigned long long)(v[i]->c.verify_failed +
+						     v[i]->c.verified),
+				v[i]->c.fail_why < LR_DROP__MAX
+					? lr_drop_reason_name(v[i]->c.fail_why)
+					: "not our payload",
+				v[i]->c.fail_ssrc, v[i]->c.fail_seq,
+				(unsigned long long)v[i]->c.fail_at,
+				v[i]->c.ok_seq);
 	}
 }
 

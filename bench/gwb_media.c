@@ -273,6 +273,17 @@ int gwb_peer_count(struct gwb_peer *p, struct lr_srtp_worker *w,
 	return rc;
 }
 
+/* A failed check; the first one is kept for the report. */
+static void fail(struct gwb_peer *p, uint16_t why, uint16_t seq, uint32_t ssrc)
+{
+	if (!p->c.verify_failed++) {
+		p->c.fail_why = why;
+		p->c.fail_seq = seq;
+		p->c.fail_ssrc = ssrc;
+		p->c.fail_at = atomic_load(&p->c.rtp);
+	}
+}
+
 /* Decrypt one media datagram in place: is it ours? */
 static void check(struct gwb_peer *p, uint8_t *b, size_t len)
 {
@@ -282,15 +293,20 @@ static void check(struct gwb_peer *p, uint8_t *b, size_t len)
 		      *pp = &pk;
 	size_t hl;
 
+	uint16_t seq = lr_rtp_seq(b);
+	uint32_t ssrc = lr_rtp_ssrc(b);
+
 	if (lr_srtp_unprotect(&p->rx, &pp, 1) != 1) {
-		p->c.verify_failed++;
+		fail(p, pk.drop, seq, ssrc);
 		return;
 	}
 	hl = lr_rtp_header_len(b, pk.len);
-	if (hl && pk.len >= hl + 8 && lr_rd32(b + hl) == GWB_MAGIC)
+	if (hl && pk.len >= hl + 8 && lr_rd32(b + hl) == GWB_MAGIC) {
 		p->c.verified++;
-	else
-		p->c.verify_failed++;
+		p->c.ok_seq = seq;
+	} else {
+		fail(p, LR_DROP__MAX, seq, ssrc);
+	}
 }
 
 void gwb_count_input(struct gwb_peer *p, uint8_t *b, size_t len, uint64_t now,
