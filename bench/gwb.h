@@ -112,6 +112,11 @@ struct gwb_count {
 	atomic_uint_fast64_t rtp; /* media datagrams */
 	uint64_t rtcp, other;
 	uint64_t verified, verify_failed; /* sampled SRTP checks */
+	/* media datagrams older than one already received on their SSRC
+	 * (reordered on the way), by the two SSRCs seen first */
+	uint64_t reordered;
+	uint32_t last_ssrc[2];
+	uint16_t last_seq[2];
 	/* the first failed check: why, and where its stream stood */
 	uint16_t fail_why, fail_seq, ok_seq;
 	uint32_t fail_ssrc;

@@ -309,6 +309,26 @@ static void check(struct gwb_peer *p, uint8_t *b, size_t len)
 	}
 }
 
+/* Is seq older than the newest seen on ssrc (RFC 3550 A.1's
+ * half-range comparison)? */
+static void order(struct gwb_count *c, uint32_t ssrc, uint16_t seq)
+{
+	for (int k = 0; k < 2; k++) {
+		if (!c->last_ssrc[k]) {
+			c->last_ssrc[k] = ssrc;
+			c->last_seq[k] = seq;
+			return;
+		}
+		if (c->last_ssrc[k] != ssrc)
+			continue;
+		if ((int16_t)(uint16_t)(seq - c->last_seq[k]) < 0)
+			c->reordered++;
+		else
+			c->last_seq[k] = seq;
+		return;
+	}
+}
+
 void gwb_count_input(struct gwb_peer *p, uint8_t *b, size_t len, uint64_t now,
 		     const struct lr_stun_addr *from)
 {
@@ -328,6 +348,7 @@ void gwb_count_input(struct gwb_peer *p, uint8_t *b, size_t len, uint64_t now,
 		p->c.rtcp++;
 		return;
 	}
+	order(&p->c, lr_rtp_ssrc(b), lr_rtp_seq(b));
 	if (atomic_fetch_add(&p->c.rtp, 1) % GWB_SAMPLE == 0 && p->rx_ok)
 		check(p, b, len);
 }
