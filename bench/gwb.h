@@ -27,7 +27,13 @@
 #define GWB_BURST	32   /* video packets per sender message (GSO) */
 #define GWB_LAG		2048 /* flat out: at most this many ahead */
 #define GWB_SAMPLE	32   /* viewers decrypt one datagram in this many */
-#define GWB_MAGIC	0x4c524257u /* "LRBW": our payloads start with it */
+/* ... after the first GWB_CHECK_ALL, which they all decrypt: a receiver
+ * that skips packets derives the SRTP index (RFC 3711 §3.3.1) from
+ * fewer of them than the sender did, and a start that brings old
+ * packets after new ones (see BENCHMARKS.md) can then put its rollover
+ * counter one off the sender's for good; a browser decrypts every one */
+#define GWB_CHECK_ALL 8192
+#define GWB_MAGIC     0x4c524257u /* "LRBW": our payloads start with it */
 
 uint64_t gwb_now_us(void);
 void gwb_pin_self(int cpu);
@@ -112,6 +118,8 @@ struct gwb_count {
 	atomic_uint_fast64_t rtp; /* media datagrams */
 	uint64_t rtcp, other;
 	uint64_t verified, verify_failed; /* sampled SRTP checks */
+	uint64_t late; /* checked and older than the replay window: a
+			* receiver drops them (not a failure of the keys) */
 	/* media datagrams older than one already received on their SSRC
 	 * (reordered on the way), by the two SSRCs seen first */
 	uint64_t reordered;
@@ -161,8 +169,9 @@ int gwb_peer_post(struct gwb_peer *p, struct gwb_env *e, const char *room);
 int gwb_peer_delete(struct gwb_peer *p, struct gwb_env *e);
 void gwb_peer_free(struct gwb_peer *p);
 /* Count what arrives from now on instead of giving media to lr_pc, and
- * check one datagram in GWB_SAMPLE with the keys rx in a context of w
- * (the loop thread's worker). 0 or -errno (then only counted). */
+ * check the first GWB_CHECK_ALL datagrams, then one in GWB_SAMPLE, with
+ * the keys rx in a context of w (the loop thread's worker). 0 or -errno
+ * (then only counted). */
 int gwb_peer_count(struct gwb_peer *p, struct lr_srtp_worker *w,
 		   const struct lr_srtp_policy *rx);
 /* A UDP socket of 127.0.0.1 (an ephemeral port, 8 MB buffers, UDP GRO):
@@ -217,8 +226,8 @@ int gwb_sender_from_policy(struct gwb_sender *s, int fd,
 int gwb_sender_start(struct gwb_sender *s, unsigned rate, int cpu,
 		     const struct gwb_count *paced_by);
 void gwb_sender_stop(struct gwb_sender *s);
-/* A viewer's datagrams (GRO messages split): count, check one in
- * GWB_SAMPLE, give STUN and DTLS to lr_pc. */
+/* A viewer's datagrams (GRO messages split): count, check (all at
+ * first, then one in GWB_SAMPLE), give STUN and DTLS to lr_pc. */
 void gwb_count_input(struct gwb_peer *p, uint8_t *buf, size_t len, uint64_t now,
 		     const struct lr_stun_addr *from);
 

@@ -36,7 +36,7 @@ struct probe {
 struct cell {
 	double legs_per_s, ns_per_leg, cpu_pct, ctl_ns_per_leg;
 	double delivered, punted_per_s, drops_per_s;
-	uint64_t verified, verify_failed, written_off, reordered;
+	uint64_t verified, verify_failed, written_off, reordered, late;
 	int ok;
 };
 
@@ -121,6 +121,7 @@ static int measure(struct gwb_world *w, struct probe *pr,
 		c->verified += v[i]->c.verified;
 		c->verify_failed += v[i]->c.verify_failed;
 		c->reordered += v[i]->c.reordered;
+		c->late += v[i]->c.late;
 	}
 	c->ok = b.legs > first.legs;
 	return 0;
@@ -138,14 +139,15 @@ static void emit(const char *target, const char *be, unsigned round,
 		   "\"ctl_ns_per_leg\":%.1f,\"delivered\":%.3f,"
 		   "\"punted_per_s\":%.1f,\"drops_per_s\":%.1f,"
 		   "\"verified\":%llu,\"verify_failed\":%llu,"
-		   "\"written_off\":%llu,\"reordered\":%llu}",
+		   "\"written_off\":%llu,\"reordered\":%llu,\"late\":%llu}",
 		   target, be, round + 1, lr_srtp_suite_get(o.suite)->name,
 		   GWB_VIDEO_SIZE, fanout, o.rate, c->legs_per_s, c->ns_per_leg,
 		   c->cpu_pct, c->ctl_ns_per_leg, c->delivered, c->punted_per_s,
 		   c->drops_per_s, (unsigned long long)c->verified,
 		   (unsigned long long)c->verify_failed,
 		   (unsigned long long)c->written_off,
-		   (unsigned long long)c->reordered);
+		   (unsigned long long)c->reordered,
+		   (unsigned long long)c->late);
 	if (i >= 0 && c->ok) {
 		results[i][round] = *c;
 		have[i][round] = 1;

@@ -3,8 +3,9 @@
  * lr-bench-gateway's media: the publisher's sender (its own thread, SRTP
  * through the core with the keys and stream state lr_pc handed over, as
  * a data plane would take them) and the viewers' side (count every
- * datagram, check one in GWB_SAMPLE with the viewer's own keys, give
- * STUN and DTLS to lr_pc so consent and the association go on).
+ * datagram, check the first GWB_CHECK_ALL and then one in GWB_SAMPLE
+ * with the viewer's own keys, give STUN and DTLS to lr_pc so consent and
+ * the association go on).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -297,7 +298,10 @@ static void check(struct gwb_peer *p, uint8_t *b, size_t len)
 	uint32_t ssrc = lr_rtp_ssrc(b);
 
 	if (lr_srtp_unprotect(&p->rx, &pp, 1) != 1) {
-		fail(p, pk.drop, seq, ssrc);
+		if (pk.drop == LR_DROP_REPLAY_OLD)
+			p->c.late++;
+		else
+			fail(p, pk.drop, seq, ssrc);
 		return;
 	}
 	hl = lr_rtp_header_len(b, pk.len);
@@ -333,6 +337,7 @@ void gwb_count_input(struct gwb_peer *p, uint8_t *b, size_t len, uint64_t now,
 		     const struct lr_stun_addr *from)
 {
 	uint8_t b0 = len ? b[0] : 0xff;
+	uint64_t n;
 
 	if (b0 <= 3 || (b0 >= 20 && b0 <= 63)) { /* STUN, DTLS: RFC 7983 */
 		if (p->pc)
@@ -349,6 +354,7 @@ void gwb_count_input(struct gwb_peer *p, uint8_t *b, size_t len, uint64_t now,
 		return;
 	}
 	order(&p->c, lr_rtp_ssrc(b), lr_rtp_seq(b));
-	if (atomic_fetch_add(&p->c.rtp, 1) % GWB_SAMPLE == 0 && p->rx_ok)
+	n = atomic_fetch_add(&p->c.rtp, 1);
+	if (p->rx_ok && (n < GWB_CHECK_ALL || n % GWB_SAMPLE == 0))
 		check(p, b, len);
 }
