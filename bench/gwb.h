@@ -53,6 +53,12 @@ struct gwb_resp {
 int gwb_http(uint16_t port, const char *method, const char *path,
 	     const char *ctype, const char *body, size_t len,
 	     struct gwb_resp *r);
+/* A whole reply (buf[0..n), NUL-terminated at n; a NUL before it is
+ * refused) into r: the status line (HTTP/1.0 or 1.1, 100-599),
+ * Location and ETag, the body up to Content-Length (the rest of buf
+ * without one). 0, -EPROTO (not such a reply, a chunked one, a body cut
+ * short) or -ENOMEM. */
+int gwb_http_parse(const char *buf, size_t n, struct gwb_resp *r);
 void gwb_resp_free(struct gwb_resp *r);
 /* The value of `name` (a Prometheus sample line "name value", or the
  * sum of "name{...} value" lines when sum is set) in a /metrics text:
@@ -63,8 +69,8 @@ int gwb_metric(const char *text, const char *name, int sum, double *out);
 struct gwb_gw {
 	pid_t pid;
 	uint16_t http_port;
-	char dir[64];	/* its temporary directory: config and log */
-	char log[96];	/* the log file (stdout and stderr) */
+	char dir[256];	/* its temporary directory: config and log */
+	char log[288];	/* the log file (stdout and stderr) */
 	int worker_tid; /* the data plane's thread (0: not known yet) */
 	int ctl_cpu;	/* where its control thread was put (-1: none) */
 	const char *backend;

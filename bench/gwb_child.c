@@ -195,12 +195,15 @@ static void place(struct gwb_gw *g, int ctl_cpu)
 int gwb_gw_start(struct gwb_gw *g, const char *exe, const char *backend,
 		 int dp_cpu, int ctl_cpu)
 {
-	char conf[128];
+	const char *tmp;
+	char conf[320];
 	int rc;
 
 	memset(g, 0, sizeof(*g));
 	g->backend = backend;
-	snprintf(g->dir, sizeof(g->dir), "/tmp/lr-bench-gateway.XXXXXX");
+	tmp = getenv("TMPDIR");
+	snprintf(g->dir, sizeof(g->dir), "%s/lr-bench-gateway.XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(g->dir))
 		return -errno;
 	snprintf(g->log, sizeof(g->log), "%s/linerated.log", g->dir);
@@ -241,7 +244,7 @@ int gwb_gw_start(struct gwb_gw *g, const char *exe, const char *backend,
 
 int gwb_gw_stop(struct gwb_gw *g)
 {
-	char path[160];
+	char path[320];
 	int st = -1;
 
 	if (g->pid > 0) {

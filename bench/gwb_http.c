@@ -154,11 +154,54 @@ static int read_reply(int fd, char **buf, size_t *n, size_t *hdr_end)
 	return *hdr_end ? 0 : -EPROTO;
 }
 
+int gwb_http_parse(const char *buf, size_t n, struct gwb_resp *r)
+{
+	const char *e = memchr(buf, '\0', n) ? NULL : strstr(buf, "\r\n\r\n");
+	char *head, tmp[32];
+	size_t he, body;
+	int rc = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (!e || strncmp(buf, "HTTP/1.", 7) ||
+	    sscanf(buf + 7, "%*1[01] %3d", &r->status) != 1 ||
+	    r->status < 100 || r->status > 599)
+		return -EPROTO;
+	he = (size_t)(e - buf) + 4;
+	head = strndup(buf, he - 2); /* the header block alone */
+	if (!head)
+		return -ENOMEM;
+	header(head, "Location", r->location, sizeof(r->location));
+	header(head, "ETag", r->etag, sizeof(r->etag));
+	body = n - he;
+	if (!header(head, "Transfer-Encoding", tmp, sizeof(tmp)) &&
+	    strcasecmp(tmp, "identity"))
+		rc = -EPROTO; /* chunked: not needed here */
+	else if (!header(head, "Content-Length", tmp, sizeof(tmp))) {
+		char *end;
+		unsigned long long want = strtoull(tmp, &end, 10);
+
+		if (end == tmp || *end || tmp[0] == '-' || want > body)
+			rc = -EPROTO; /* not a length, or cut short */
+		else
+			body = (size_t)want;
+	}
+	free(head);
+	if (rc)
+		return rc;
+	r->len = body;
+	r->body = malloc(body + 1);
+	if (!r->body)
+		return -ENOMEM;
+	memcpy(r->body, buf + he, body);
+	r->body[body] = '\0';
+	return 0;
+}
+
 int gwb_http(uint16_t port, const char *method, const char *path,
 	     const char *ctype, const char *body, size_t len,
 	     struct gwb_resp *r)
 {
-	char head[512], *buf = NULL, tmp[32];
+	char head[512], *buf = NULL;
 	size_t n, he;
 	int fd, rc, hn;
 
@@ -181,29 +224,9 @@ int gwb_http(uint16_t port, const char *method, const char *path,
 	close(fd);
 	if (rc)
 		return rc;
-	if (strncmp(buf, "HTTP/1.", 7) ||
-	    sscanf(buf + 8, " %d", &r->status) != 1) {
-		free(buf);
-		return -EPROTO;
-	}
-	buf[he - 2] = '\0'; /* the header block alone, for header() */
-	header(buf, "Location", r->location, sizeof(r->location));
-	header(buf, "ETag", r->etag, sizeof(r->etag));
-	if (!header(buf, "Transfer-Encoding", tmp, sizeof(tmp)) &&
-	    strcasecmp(tmp, "identity")) {
-		free(buf);
-		return -EPROTO; /* chunked: not needed here */
-	}
-	r->len = n - he;
-	r->body = malloc(r->len + 1);
-	if (!r->body) {
-		free(buf);
-		return -ENOMEM;
-	}
-	memcpy(r->body, buf + he, r->len);
-	r->body[r->len] = '\0';
+	rc = gwb_http_parse(buf, n, r);
 	free(buf);
-	return 0;
+	return rc;
 }
 
 void gwb_resp_free(struct gwb_resp *r)
