@@ -25,7 +25,7 @@ struct opts {
 	int ttfm, fwd, quick, strict;
 	int dp_cpu, load_cpu;
 };
-extern struct opts o;
+extern struct opts bench_opts;
 extern int bench_failures, bench_misses;
 
 /* A JSON line to stdout (and --out). */

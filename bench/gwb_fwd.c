@@ -86,7 +86,7 @@ static int measure(struct gwb_world *w, struct probe *pr,
 {
 	double per_leg[WINDOWS], rate[WINDOWS];
 	struct sample a, b, first;
-	uint64_t span = (uint64_t)(o.secs * 1e6 / WINDOWS);
+	uint64_t span = (uint64_t)(bench_opts.secs * 1e6 / WINDOWS);
 
 	memset(c, 0, sizeof(*c));
 	if (pr->read(pr->arg, &a))
@@ -140,8 +140,9 @@ static void emit(const char *target, const char *be, unsigned round,
 		   "\"punted_per_s\":%.1f,\"drops_per_s\":%.1f,"
 		   "\"verified\":%llu,\"verify_failed\":%llu,"
 		   "\"written_off\":%llu,\"reordered\":%llu,\"late\":%llu}",
-		   target, be, round + 1, lr_srtp_suite_get(o.suite)->name,
-		   GWB_VIDEO_SIZE, fanout, o.rate, c->legs_per_s, c->ns_per_leg,
+		   target, be, round + 1,
+		   lr_srtp_suite_get(bench_opts.suite)->name, GWB_VIDEO_SIZE,
+		   fanout, bench_opts.rate, c->legs_per_s, c->ns_per_leg,
 		   c->cpu_pct, c->ctl_ns_per_leg, c->delivered, c->punted_per_s,
 		   c->drops_per_s, (unsigned long long)c->verified,
 		   (unsigned long long)c->verify_failed,
@@ -262,7 +263,7 @@ static int gw_room(struct gwb_world *w, struct gwb_env *e, struct gwb_peer *pub,
 		   struct gwb_peer *view, struct gwb_sender *snd,
 		   const char *be)
 {
-	for (unsigned i = 0; i < o.viewers; i++) {
+	for (unsigned i = 0; i < bench_opts.viewers; i++) {
 		if (gwb_peer_new(&view[i], e, GWB_PLAY))
 			return -1;
 		gwb_world_add(w, &view[i]);
@@ -272,9 +273,9 @@ static int gw_room(struct gwb_world *w, struct gwb_env *e, struct gwb_peer *pub,
 				   i);
 			return -1;
 		}
-		if (view[i].k.suite != o.suite)
+		if (view[i].k.suite != bench_opts.suite)
 			bench_fail("fwd (%s): suite %u negotiated, not %u", be,
-				   view[i].k.suite, o.suite);
+				   view[i].k.suite, bench_opts.suite);
 		gwb_peer_count(&view[i], e->srtp, &view[i].k.rx);
 	}
 	if (gwb_peer_new(pub, e, GWB_PUBLISH))
@@ -289,7 +290,8 @@ static int gw_room(struct gwb_world *w, struct gwb_env *e, struct gwb_peer *pub,
 	/* the first audio and video packets went out with the keys */
 	gwb_world_run(w, gwb_now_us() + 1000, NULL, NULL);
 	if (gwb_sender_from_peer(snd, pub) ||
-	    gwb_sender_start(snd, o.rate, o.load_cpu, &view[0].c)) {
+	    gwb_sender_start(snd, bench_opts.rate, bench_opts.load_cpu,
+			     &view[0].c)) {
 		bench_fail("fwd (%s): no hand-over to the sender", be);
 		return -1;
 	}
@@ -309,7 +311,7 @@ void bench_fwd_gateway(struct gwb_world *w, struct gwb_env *e,
 
 	memset(view, 0, sizeof(view));
 	memset(&pub, 0, sizeof(pub));
-	for (unsigned i = 0; i < o.viewers; i++)
+	for (unsigned i = 0; i < bench_opts.viewers; i++)
 		vp[i] = &view[i];
 	if (gw_room(w, e, &pub, view, &snd, gw->backend))
 		goto out;
@@ -321,18 +323,18 @@ void bench_fwd_gateway(struct gwb_world *w, struct gwb_env *e,
 	gwb_world_run(w, gwb_now_us() + WARMUP, NULL, NULL);
 	g.worker_tid = worker_tid(gw);
 	gp.gw = &g;
-	if (!g.worker_tid || measure(w, &pr, vp, o.viewers, &c)) {
+	if (!g.worker_tid || measure(w, &pr, vp, bench_opts.viewers, &c)) {
 		bench_fail("fwd (%s): linerated's counters unreadable",
 			   gw->backend);
 		goto out;
 	}
 	gwb_sender_stop(&snd);
 	c.written_off = snd.written_off;
-	check_counts("linerated", gw->backend, vp, o.viewers, &c);
-	emit("linerated", gw->backend, round, &c, o.viewers);
+	check_counts("linerated", gw->backend, vp, bench_opts.viewers, &c);
+	emit("linerated", gw->backend, round, &c, bench_opts.viewers);
 out:
 	gwb_sender_stop(&snd);
-	free_room(w, e, &pub, view, o.viewers);
+	free_room(w, e, &pub, view, bench_opts.viewers);
 }
 
 /* ---- the reference: the same room in an lr_dp here ---- */
@@ -362,9 +364,9 @@ void bench_fwd_ref(struct gwb_env *e, const char *be, unsigned round)
 	struct gwb_sender snd = {0};
 	struct probe pr;
 	struct cell c;
-	int rc =
-		gwb_ref_open(&r, strcmp(be, "uring") ? LR_DP_SOCK : LR_DP_URING,
-			     o.viewers, o.suite, o.dp_cpu);
+	int rc = gwb_ref_open(
+		&r, strcmp(be, "uring") ? LR_DP_SOCK : LR_DP_URING,
+		bench_opts.viewers, bench_opts.suite, bench_opts.dp_cpu);
 
 	if (rc && !strcmp(be, "uring")) {
 		printf("(uring: no lr_dp with it here (%d); skipped)\n", rc);
@@ -376,7 +378,7 @@ void bench_fwd_ref(struct gwb_env *e, const char *be, unsigned round)
 		return;
 	}
 	pr = (struct probe){ref_read, r.dp};
-	for (unsigned i = 0; i < o.viewers; i++) {
+	for (unsigned i = 0; i < bench_opts.viewers; i++) {
 		vp[i] = &r.view[i];
 		gwb_peer_count(&r.view[i], e->srtp, &r.view_tx[i]);
 		gwb_world_add(&w, &r.view[i]);
@@ -384,7 +386,8 @@ void bench_fwd_ref(struct gwb_env *e, const char *be, unsigned round)
 	gwb_world_add(&w, &r.pub);
 	if (gwb_sender_from_policy(&snd, r.pub.fd, &r.local, &r.pub_rx,
 				   r.pub_ssrc, r.pt) ||
-	    gwb_sender_start(&snd, o.rate, o.load_cpu, &r.view[0].c)) {
+	    gwb_sender_start(&snd, bench_opts.rate, bench_opts.load_cpu,
+			     &r.view[0].c)) {
 		bench_fail("fwd lr_dp (%s): no sender", be);
 		goto out;
 	}
@@ -394,12 +397,12 @@ void bench_fwd_ref(struct gwb_env *e, const char *be, unsigned round)
 		goto out;
 	}
 	gwb_world_run(&w, gwb_now_us() + WARMUP, NULL, NULL);
-	if (measure(&w, &pr, vp, o.viewers, &c))
+	if (measure(&w, &pr, vp, bench_opts.viewers, &c))
 		goto out;
 	gwb_sender_stop(&snd);
 	c.written_off = snd.written_off;
-	check_counts("lr_dp", be, vp, o.viewers, &c);
-	emit("lr_dp", be, round, &c, o.viewers);
+	check_counts("lr_dp", be, vp, bench_opts.viewers, &c);
+	emit("lr_dp", be, round, &c, bench_opts.viewers);
 out:
 	gwb_sender_stop(&snd);
 	gwb_ref_close(&r);
@@ -409,9 +412,9 @@ out:
 
 void bench_fwd_cell(unsigned round)
 {
-	unsigned fanout = o.viewers > 10 ? 10 : o.viewers;
-	struct result r =
-		fwd_run_dp(LR_DP_SOCK, o.suite, GWB_VIDEO_SIZE, fanout, 1);
+	unsigned fanout = bench_opts.viewers > 10 ? 10 : bench_opts.viewers;
+	struct result r = fwd_run_dp(LR_DP_SOCK, bench_opts.suite,
+				     GWB_VIDEO_SIZE, fanout, 1);
 	struct cell c = {0};
 
 	c.legs_per_s = r.pps;
@@ -431,7 +434,7 @@ static int target_median(int i, struct cell *out)
 		cpu[BENCH_MAX_ROUNDS];
 	unsigned n = 0;
 
-	for (unsigned r = 0; r < o.rounds; r++)
+	for (unsigned r = 0; r < bench_opts.rounds; r++)
 		if (have[i][r]) {
 			ns[n] = results[i][r].ns_per_leg;
 			rate[n] = results[i][r].legs_per_s;
@@ -501,8 +504,9 @@ void bench_summary(void)
 
 	printf("\nCPU per forwarded leg, median of %u round(s) (%u B video, "
 	       "%s, %u viewers%s):\n",
-	       o.rounds, GWB_VIDEO_SIZE, lr_srtp_suite_get(o.suite)->name,
-	       o.viewers, o.rate ? "" : ", flat out");
+	       bench_opts.rounds, GWB_VIDEO_SIZE,
+	       lr_srtp_suite_get(bench_opts.suite)->name, bench_opts.viewers,
+	       bench_opts.rate ? "" : ", flat out");
 	printf("  %-20s %10s %12s %7s\n", "target", "ns/leg", "legs/s", "cpu%");
 	for (int i = 0; i < NTARGETS; i++) {
 		n[i] = target_median(i, &m[i]);

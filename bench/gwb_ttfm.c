@@ -86,9 +86,9 @@ static void report(struct times *t, const char *what, const char *be)
 	double p50, p95, a50, c50;
 	size_t at = 0;
 
-	if (t->n != o.reps)
+	if (t->n != bench_opts.reps)
 		bench_fail("ttfm %s (%s): media in %u of %u repetitions", what,
-			   be, t->n, o.reps);
+			   be, t->n, bench_opts.reps);
 	p50 = quantile(t->total, t->n, 0.5);
 	p95 = quantile(t->total, t->n, 0.95);
 	a50 = quantile(t->answer, t->n, 0.5);
@@ -100,7 +100,7 @@ static void report(struct times *t, const char *what, const char *be)
 		   "\"backend\":\"%s\",\"reps\":%u,\"ok\":%u,\"p50_ms\":%.2f,"
 		   "\"p95_ms\":%.2f,\"answer_p50_ms\":%.2f,"
 		   "\"connected_p50_ms\":%.2f,\"sorted_ms\":[%s]}",
-		   what, be, o.reps, t->n, p50, p95, a50, c50, list);
+		   what, be, bench_opts.reps, t->n, p50, p95, a50, c50, list);
 }
 
 static void viewer_first(struct gwb_world *w, struct gwb_env *e, const char *be)
@@ -120,7 +120,7 @@ static void viewer_first(struct gwb_world *w, struct gwb_env *e, const char *be)
 			   be);
 		goto out;
 	}
-	for (unsigned rep = 1; rep <= o.reps; rep++) {
+	for (unsigned rep = 1; rep <= bench_opts.reps; rep++) {
 		if (gwb_peer_new(&pub, e, GWB_PUBLISH))
 			break;
 		pub.tag = rep;
@@ -166,7 +166,7 @@ static void viewer_late(struct gwb_world *w, struct gwb_env *e, const char *be)
 		goto out;
 	}
 	settle(w); /* its media is the data plane's by now */
-	for (unsigned rep = 1; rep <= o.reps; rep++) {
+	for (unsigned rep = 1; rep <= bench_opts.reps; rep++) {
 		if (gwb_peer_new(&v, e, GWB_PLAY))
 			break;
 		v.rep = LATE_TAG;

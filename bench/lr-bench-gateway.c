@@ -66,7 +66,7 @@
 #include "gwb.h"
 #include "gwb_bench.h"
 
-struct opts o = {
+struct opts bench_opts = {
 	.backends = "both",
 	.viewers = 10,
 	.reps = 20,
@@ -125,15 +125,15 @@ static int parse(int argc, char **argv)
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(a, "--quick")) {
-			o.quick = 1;
-			o.reps = 3;
-			o.viewers = 2;
-			o.secs = 0.5;
-			o.rounds = 1;
+			bench_opts.quick = 1;
+			bench_opts.reps = 3;
+			bench_opts.viewers = 2;
+			bench_opts.secs = 0.5;
+			bench_opts.rounds = 1;
 			continue;
 		}
 		if (!strcmp(a, "--strict")) {
-			o.strict = 1;
+			bench_opts.strict = 1;
 			continue;
 		}
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -144,34 +144,37 @@ static int parse(int argc, char **argv)
 			goto bad;
 		i++;
 		if (!strcmp(a, "--linerated"))
-			o.linerated = v;
+			bench_opts.linerated = v;
 		else if (!strcmp(a, "--backend"))
-			o.backends = v;
+			bench_opts.backends = v;
 		else if (!strcmp(a, "--viewers"))
-			o.viewers = (unsigned)atoi(v);
+			bench_opts.viewers = (unsigned)atoi(v);
 		else if (!strcmp(a, "--reps"))
-			o.reps = (unsigned)atoi(v);
+			bench_opts.reps = (unsigned)atoi(v);
 		else if (!strcmp(a, "--secs"))
-			o.secs = atof(v);
+			bench_opts.secs = atof(v);
 		else if (!strcmp(a, "--rounds"))
-			o.rounds = (unsigned)atoi(v);
+			bench_opts.rounds = (unsigned)atoi(v);
 		else if (!strcmp(a, "--rate"))
-			o.rate = (unsigned)atoi(v);
+			bench_opts.rate = (unsigned)atoi(v);
 		else if (!strcmp(a, "--suite"))
-			o.suite = (uint16_t)lr_srtp_suite_from_name(v);
+			bench_opts.suite = (uint16_t)lr_srtp_suite_from_name(v);
 		else if (!strcmp(a, "--only")) {
-			o.ttfm = !strcmp(v, "ttfm");
-			o.fwd = !strcmp(v, "fwd");
+			bench_opts.ttfm = !strcmp(v, "ttfm");
+			bench_opts.fwd = !strcmp(v, "fwd");
 		} else if (!strcmp(a, "--out"))
-			o.out = v;
+			bench_opts.out = v;
 		else
 			goto bad;
 	}
-	if (o.viewers < 1 || o.viewers > GWB_VIEWERS_MAX || !o.reps ||
-	    o.reps > BENCH_MAX_REPS || o.secs <= 0 || !o.rounds ||
-	    o.rounds > BENCH_MAX_ROUNDS || !o.suite || (!o.ttfm && !o.fwd) ||
-	    (strcmp(o.backends, "sock") && strcmp(o.backends, "uring") &&
-	     strcmp(o.backends, "both")))
+	if (bench_opts.viewers < 1 || bench_opts.viewers > GWB_VIEWERS_MAX ||
+	    !bench_opts.reps || bench_opts.reps > BENCH_MAX_REPS ||
+	    bench_opts.secs <= 0 || !bench_opts.rounds ||
+	    bench_opts.rounds > BENCH_MAX_ROUNDS || !bench_opts.suite ||
+	    (!bench_opts.ttfm && !bench_opts.fwd) ||
+	    (strcmp(bench_opts.backends, "sock") &&
+	     strcmp(bench_opts.backends, "uring") &&
+	     strcmp(bench_opts.backends, "both")))
 		goto bad;
 	return 0;
 bad:
@@ -186,7 +189,8 @@ static void bench_backend(struct gwb_env *e, const char *be, unsigned round)
 {
 	struct gwb_world w = {.env = e};
 	struct gwb_gw gw;
-	int rc = gwb_gw_start(&gw, o.exe, be, o.dp_cpu, o.load_cpu);
+	int rc = gwb_gw_start(&gw, bench_opts.exe, be, bench_opts.dp_cpu,
+			      bench_opts.load_cpu);
 
 	if (rc == -EIO && !strcmp(be, "uring")) {
 		printf("(uring: linerated could not start its data plane "
@@ -198,15 +202,15 @@ static void bench_backend(struct gwb_env *e, const char *be, unsigned round)
 		return;
 	}
 	e->http_port = gw.http_port;
-	if (!round && o.ttfm)
+	if (!round && bench_opts.ttfm)
 		bench_ttfm(&w, e, be);
-	if (o.fwd)
+	if (bench_opts.fwd)
 		bench_fwd_gateway(&w, e, &gw, round);
 	rc = gwb_gw_stop(&gw);
 	if (rc)
 		bench_fail("linerated --backend %s exited with status %d", be,
 			   rc);
-	if (o.fwd)
+	if (bench_opts.fwd)
 		bench_fwd_ref(e, be, round);
 }
 
@@ -219,37 +223,38 @@ int main(int argc, char **argv)
 
 	if (parse(argc, argv))
 		return 2;
-	o.exe = gwb_find_linerated(o.linerated, exe_buf, sizeof(exe_buf));
-	if (!o.exe) {
+	bench_opts.exe = gwb_find_linerated(bench_opts.linerated, exe_buf,
+					    sizeof(exe_buf));
+	if (!bench_opts.exe) {
 		fprintf(stderr, "lr-bench-gateway: linerated not found (build "
 				"it, or give --linerated PATH)\n");
 		return 2;
 	}
-	o.dp_cpu = ncpu > 1 ? ncpu - 1 : -1;
-	o.load_cpu = ncpu > 1 ? 0 : -1;
-	gwb_pin_self(o.load_cpu);
-	if (o.out && !(out_file = fopen(o.out, "a"))) {
-		perror(o.out);
+	bench_opts.dp_cpu = ncpu > 1 ? ncpu - 1 : -1;
+	bench_opts.load_cpu = ncpu > 1 ? 0 : -1;
+	gwb_pin_self(bench_opts.load_cpu);
+	if (bench_opts.out && !(out_file = fopen(bench_opts.out, "a"))) {
+		perror(bench_opts.out);
 		return 2;
 	}
-	if (gwb_env_init(&env, o.suite)) {
+	if (gwb_env_init(&env, bench_opts.suite)) {
 		fprintf(stderr, "lr-bench-gateway: no certificate or DTLS "
 				"context\n");
 		return 1;
 	}
-	fwd_secs_per_run = o.secs;
+	fwd_secs_per_run = bench_opts.secs;
 	fwd_sinks_open();
-	for (unsigned round = 0; round < o.rounds; round++) {
+	for (unsigned round = 0; round < bench_opts.rounds; round++) {
 		for (int b = 0; b < 2; b++) {
-			if (strcmp(o.backends, "both") &&
-			    strcmp(o.backends, bes[b]))
+			if (strcmp(bench_opts.backends, "both") &&
+			    strcmp(bench_opts.backends, bes[b]))
 				continue;
 			bench_backend(&env, bes[b], round);
 		}
-		if (o.fwd)
+		if (bench_opts.fwd)
 			bench_fwd_cell(round);
 	}
-	if (o.fwd)
+	if (bench_opts.fwd)
 		bench_summary();
 	gwb_env_free(&env);
 	if (out_file)
@@ -257,5 +262,5 @@ int main(int argc, char **argv)
 	if (bench_failures)
 		fprintf(stderr, "lr-bench-gateway: %d check(s) failed\n",
 			bench_failures);
-	return bench_failures || (o.strict && bench_misses) ? 1 : 0;
+	return bench_failures || (bench_opts.strict && bench_misses) ? 1 : 0;
 }
