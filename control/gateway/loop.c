@@ -76,10 +76,24 @@ static int open_dp(struct gw *g)
 		want[i].port =
 			g->cfg.port_max ? (uint16_t)(g->cfg.port_min + i) : 0;
 	}
+	/* a publisher's session routes each of its two tracks to each
+	 * viewer */
+	if (g->cfg.limits.max_viewers * GW_KINDS > LR_DP_MAX_ROUTES) {
+		gw_log(&g->log, GW_LOG_ERROR, "config", "why",
+		       "max_viewers is more than the data plane's routes allow "
+		       "(LR_DP_MAX_ROUTES / 2)",
+		       NULL);
+		return -EINVAL;
+	}
 	dc.local = want;
 	dc.nlocal = n;
 	dc.workers = g->cfg.workers;
 	dc.max_sessions = g->cfg.limits.max_sessions + 16;
+	/* a packet fans out to up to two legs per viewer: enough buffers
+	 * for a burst of them to the fullest room (~2 KB each) */
+	dc.pool = LR_DP_BURST * (g->cfg.limits.max_viewers + 1);
+	if (dc.pool < 4096)
+		dc.pool = 4096;
 	switch (g->cfg.backend) {
 	case GW_BACKEND_SOCK:
 		dc.backend = LR_DP_SOCK;
