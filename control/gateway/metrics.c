@@ -193,7 +193,7 @@ void gw_metrics(struct gw *g, struct gw_reply *r)
 	counter(&b, "linerated_receiver_reports_total",
 		"Receiver reports the gateway sent publishers.", g->m.rr_sent);
 	counter(&b, "linerated_candidates_skipped_total",
-		"Trickled candidates not usable here (TCP, mDNS names).",
+		"Trickled candidates not usable here (TCP, mDNS names, malformed).",
 		g->m.cands_skipped);
 	counter(&b, "linerated_chat_messages_total",
 		"Data-channel chat messages relayed.", g->m.chat_messages);
