@@ -273,6 +273,10 @@ void gw_room_leave(struct gw_session *s);
  * data-plane session gets its routes anew. */
 int gw_room_sync(struct gw_room *r);
 int gw_room_update_session(struct gw_session *s);
+void gw_room_desc(struct gw_session *s, struct lr_dp_session *d,
+		  struct lr_dp_route *routes);
+/* An error event for session s with its -errno. */
+void gw_log_rc(const struct gw_session *s, const char *event, int rc);
 void gw_room_keyframe(struct gw_room *r);
 void gw_room_timers(struct gw *g);
 void gw_room_maybe_free(struct gw *g, struct gw_room *r);
