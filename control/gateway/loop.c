@@ -105,6 +105,14 @@ static int open_dp(struct gw *g)
 		dc.backend = LR_DP_DPDK;
 		dc.eal_args = g->cfg.dpdk_eal[0] ? g->cfg.dpdk_eal : NULL;
 		dc.dpdk_port = g->cfg.dpdk_port;
+		dc.dpdk_prefix4 = g->cfg.dpdk_prefix4;
+		dc.dpdk_prefix6 = g->cfg.dpdk_prefix6;
+		/* validated by the configuration: numeric, of their family */
+		if ((g->cfg.dpdk_gw4[0] &&
+		     inet_pton(AF_INET, g->cfg.dpdk_gw4, dc.dpdk_gw4) != 1) ||
+		    (g->cfg.dpdk_gw6[0] &&
+		     inet_pton(AF_INET6, g->cfg.dpdk_gw6, dc.dpdk_gw6) != 1))
+			return -EINVAL;
 		break;
 	default:
 		dc.backend = uring_works() ? LR_DP_URING : LR_DP_SOCK;
@@ -170,7 +178,14 @@ int gw_open(struct gw *g)
 	if (rc) {
 		snprintf(e, sizeof(e), "%d", rc);
 		gw_log(&g->log, GW_LOG_ERROR, "dataplane_failed", "backend",
-		       g->backend_name, "error", e, NULL);
+		       g->backend_name ? g->backend_name : "-", "error", e,
+		       "why",
+		       rc == -ENODEV	   ? "no such device: for dpdk, [dpdk] "
+					     "eal_args must bring a port (a NIC "
+					     "bound to vfio-pci, or a --vdev)"
+		       : rc == -EADDRINUSE ? "a media port is in use"
+					   : strerror(-rc),
+		       NULL);
 		return rc;
 	}
 	if (getrandom(&serial, sizeof(serial), 0) != sizeof(serial) ||
