@@ -25,6 +25,8 @@
 #include "gw.h"
 #include "linerate/lr_srtp.h"
 
+#define GW_SLOW_US 20000 /* rooms' keyframe requests, receiver reports */
+
 uint64_t gw_now_us(void)
 {
 	struct timespec ts;
@@ -162,6 +164,7 @@ int gw_open(struct gw *g)
 	g->log.level = g->cfg.log_level;
 	g->sigfd = -1;
 	g->now = g->started_us = gw_now_us();
+	g->next_due = UINT64_MAX;
 	/* before any thread starts: the data plane's workers inherit the
 	 * mask, so the signals come to the signalfd only */
 	rc = open_signals(g);
@@ -241,19 +244,11 @@ static void on_signal(struct gw *g)
 
 static int poll_ms(struct gw *g)
 {
-	uint64_t t = gw_http_timeout_ms(g), next = UINT64_MAX;
+	uint64_t t = gw_http_timeout_ms(g), next;
 
-	for (struct gw_session *s = g->sessions; s; s = s->next)
-		if (!s->dead) {
-			uint64_t x = lr_pc_poll_timeout(s->pc);
-
-			if (x < next)
-				next = x;
-			if (s->dirty || (s->keys && !s->installed))
-				next = g->now;
-		}
-	if (next != UINT64_MAX)
-		next = next <= g->now ? 0 : (next - g->now) / 1000 + 1;
+	if (g->any_dirty)
+		return 0;
+	next = g->next_due <= g->now ? 0 : (g->next_due - g->now) / 1000 + 1;
 	if (next < t)
 		t = next;
 	return t > 100 ? 100 : (int)t;
@@ -277,8 +272,11 @@ int gw_run(struct gw *g)
 		gw_punts(g, 4096);
 		g->now = gw_now_us();
 		gw_session_timers(g);
-		gw_room_timers(g);
-		gw_rtcp_timers(g);
+		if (g->now >= g->slow_at) {
+			g->slow_at = g->now + GW_SLOW_US;
+			gw_room_timers(g);
+			gw_rtcp_timers(g);
+		}
 		gw_sessions_reap(g);
 		if (g->draining && (!g->nsessions || g->now >= g->drain_until))
 			g->stop = 1;

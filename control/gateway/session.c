@@ -80,6 +80,7 @@ int gw_session_new(struct gw *g, enum gw_kind kind, struct gw_room *room,
 	g->sessions = s;
 	g->nsessions++;
 	g->m.sessions_total[kind]++;
+	gw_session_mark(s);
 	*out = s;
 	return 0;
 }
@@ -330,6 +331,21 @@ static void event(struct gw_session *s, struct lr_pc_event *ev)
 	}
 }
 
+/* Session s's next deadline, into the loop's earliest. */
+static void due(struct gw_session *s)
+{
+	struct gw *g = s->gw;
+	uint64_t t = lr_pc_poll_timeout(s->pc);
+	uint64_t limit = (uint64_t)g->cfg.limits.connect_timeout_s * 1000000u;
+
+	if (s->keys && !s->installed && s->handover_by < t)
+		t = s->handover_by;
+	if (!s->connected_us && limit && s->created_us + limit < t)
+		t = s->created_us + limit + 1;
+	if (t < g->next_due)
+		g->next_due = t;
+}
+
 void gw_session_pump(struct gw_session *s)
 {
 	struct gw *g = s->gw;
@@ -354,12 +370,23 @@ void gw_session_pump(struct gw_session *s)
 	}
 	follow_pair(s);
 	s->dirty = 0;
+	due(s);
+}
+
+void gw_session_mark(struct gw_session *s)
+{
+	s->dirty = 1;
+	s->gw->any_dirty = 1;
 }
 
 void gw_session_timers(struct gw *g)
 {
 	uint64_t limit = (uint64_t)g->cfg.limits.connect_timeout_s * 1000000u;
 
+	if (!g->any_dirty && g->now < g->next_due)
+		return;
+	g->any_dirty = 0;
+	g->next_due = UINT64_MAX;
 	for (struct gw_session *s = g->sessions; s; s = s->next) {
 		if (s->dead)
 			continue;
@@ -374,6 +401,8 @@ void gw_session_timers(struct gw *g)
 		if (!s->dead && !s->connected_us && limit &&
 		    g->now - s->created_us > limit)
 			gw_session_end(s, "not connected in time");
+		if (!s->dead)
+			due(s);
 	}
 }
 
