@@ -25,7 +25,7 @@ void gw_chat_send(struct gw_session *s, const char *json)
 	if (s->dead || !s->chat_open)
 		return;
 	lr_pc_dc_send(s->pc, s->chat, json, strlen(json), 0);
-	s->dirty = 1;
+	gw_session_mark(s);
 }
 
 static void to_room(struct gw_room *r, const struct gw_session *except,

@@ -619,7 +619,8 @@ const struct gw__key gw__keys[] = {
 	{"auth", "token", set_token, 0, 0, 0, 1},
 	{"auth", "token_file", set_token_file, 0, 0, 0, 1},
 	{"limits", "max_sessions", set_uint, LIM(max_sessions), 1, 1000000, 0},
-	{"limits", "max_viewers", set_uint, LIM(max_viewers), 1, 100000, 0},
+	/* two routes a viewer, LR_DP_MAX_ROUTES (256) a publisher */
+	{"limits", "max_viewers", set_uint, LIM(max_viewers), 1, 128, 0},
 	{"limits", "max_rooms", set_uint, LIM(max_rooms), 1, 1000000, 0},
 	{"limits", "body_max", set_uint, LIM(body_max), 1024, GW_BODY_MAX, 0},
 	{"limits", "new_sessions_per_sec", set_uint, LIM(new_per_sec), 0,

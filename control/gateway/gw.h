@@ -196,6 +196,12 @@ struct gw {
 	uint64_t next_id;
 	struct gw_metrics m;
 	uint64_t now; /* us, CLOCK_MONOTONIC, once a loop round */
+	/* the earliest session deadline (lr_pc timers, hand-over, connect
+	 * timeout) and whether a session has something to send: the loop
+	 * walks the sessions only then, never per datagram */
+	uint64_t next_due;
+	int any_dirty;
+	uint64_t slow_at; /* rooms' and RTCP's timers: every GW_SLOW_US */
 	uint64_t started_us;
 	int draining, stop;
 	uint64_t drain_until;
@@ -250,6 +256,8 @@ int gw_session_new(struct gw *g, enum gw_kind kind, struct gw_room *room,
 void gw_session_end(struct gw_session *s, const char *why);
 void gw_session_free(struct gw_session *s);
 void gw_session_pump(struct gw_session *s);
+/* Something for the loop to pump (chat to send, candidates added). */
+void gw_session_mark(struct gw_session *s);
 void gw_session_timers(struct gw *g);
 int gw_session_input(struct gw_session *s, unsigned lidx,
 		     const struct lr_dp_addr *remote, const uint8_t *buf,
@@ -273,6 +281,10 @@ void gw_room_leave(struct gw_session *s);
  * data-plane session gets its routes anew. */
 int gw_room_sync(struct gw_room *r);
 int gw_room_update_session(struct gw_session *s);
+void gw_room_desc(struct gw_session *s, struct lr_dp_session *d,
+		  struct lr_dp_route *routes);
+/* An error event for session s with its -errno. */
+void gw_log_rc(const struct gw_session *s, const char *event, int rc);
 void gw_room_keyframe(struct gw_room *r);
 void gw_room_timers(struct gw *g);
 void gw_room_maybe_free(struct gw *g, struct gw_room *r);

@@ -67,8 +67,7 @@ static const char *cors_origin(const struct gw *g, const char *origin)
 /* The ICE servers (RFC 9725 §4.6); TURN servers, whose credentials only
  * an authorized client may have, only with creds (a 201, never the
  * token-less OPTIONS). */
-static void ice_links(const struct gw *g, struct MHD_Response *resp,
-		      int creds)
+static void ice_links(const struct gw *g, struct MHD_Response *resp, int creds)
 {
 	for (unsigned i = 0; i < g->cfg.nice; i++) {
 		const struct gw_ice_server *s = &g->cfg.ice[i];
@@ -336,6 +335,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 	if (pd->too_big)
 		gw_reply_text(&r, 413, "body over %u bytes",
 			      g->cfg.limits.body_max);
+	else if (pd->len && memchr(pd->body, '\0', pd->len))
+		gw_reply_text(&r, 400, "the body holds a NUL byte");
 	else
 		route(g, &q, &r);
 	if (!r.status)

@@ -25,6 +25,8 @@
 #include "gw.h"
 #include "linerate/lr_srtp.h"
 
+#define GW_SLOW_US 20000 /* rooms' keyframe requests, receiver reports */
+
 uint64_t gw_now_us(void)
 {
 	struct timespec ts;
@@ -76,10 +78,24 @@ static int open_dp(struct gw *g)
 		want[i].port =
 			g->cfg.port_max ? (uint16_t)(g->cfg.port_min + i) : 0;
 	}
+	/* a publisher's session routes each of its two tracks to each
+	 * viewer */
+	if (g->cfg.limits.max_viewers * GW_KINDS > LR_DP_MAX_ROUTES) {
+		gw_log(&g->log, GW_LOG_ERROR, "config", "why",
+		       "max_viewers is more than the data plane's routes allow "
+		       "(LR_DP_MAX_ROUTES / 2)",
+		       NULL);
+		return -EINVAL;
+	}
 	dc.local = want;
 	dc.nlocal = n;
 	dc.workers = g->cfg.workers;
 	dc.max_sessions = g->cfg.limits.max_sessions + 16;
+	/* a packet fans out to up to two legs per viewer: enough buffers
+	 * for a burst of them to the fullest room (~2 KB each) */
+	dc.pool = LR_DP_BURST * (g->cfg.limits.max_viewers + 1);
+	if (dc.pool < 4096)
+		dc.pool = 4096;
 	switch (g->cfg.backend) {
 	case GW_BACKEND_SOCK:
 		dc.backend = LR_DP_SOCK;
@@ -91,6 +107,14 @@ static int open_dp(struct gw *g)
 		dc.backend = LR_DP_DPDK;
 		dc.eal_args = g->cfg.dpdk_eal[0] ? g->cfg.dpdk_eal : NULL;
 		dc.dpdk_port = g->cfg.dpdk_port;
+		dc.dpdk_prefix4 = g->cfg.dpdk_prefix4;
+		dc.dpdk_prefix6 = g->cfg.dpdk_prefix6;
+		/* validated by the configuration: numeric, of their family */
+		if ((g->cfg.dpdk_gw4[0] &&
+		     inet_pton(AF_INET, g->cfg.dpdk_gw4, dc.dpdk_gw4) != 1) ||
+		    (g->cfg.dpdk_gw6[0] &&
+		     inet_pton(AF_INET6, g->cfg.dpdk_gw6, dc.dpdk_gw6) != 1))
+			return -EINVAL;
 		break;
 	default:
 		dc.backend = uring_works() ? LR_DP_URING : LR_DP_SOCK;
@@ -140,6 +164,7 @@ int gw_open(struct gw *g)
 	g->log.level = g->cfg.log_level;
 	g->sigfd = -1;
 	g->now = g->started_us = gw_now_us();
+	g->next_due = UINT64_MAX;
 	/* before any thread starts: the data plane's workers inherit the
 	 * mask, so the signals come to the signalfd only */
 	rc = open_signals(g);
@@ -156,7 +181,14 @@ int gw_open(struct gw *g)
 	if (rc) {
 		snprintf(e, sizeof(e), "%d", rc);
 		gw_log(&g->log, GW_LOG_ERROR, "dataplane_failed", "backend",
-		       g->backend_name, "error", e, NULL);
+		       g->backend_name ? g->backend_name : "-", "error", e,
+		       "why",
+		       rc == -ENODEV	   ? "no such device: for dpdk, [dpdk] "
+					     "eal_args must bring a port (a NIC "
+					     "bound to vfio-pci, or a --vdev)"
+		       : rc == -EADDRINUSE ? "a media port is in use"
+					   : strerror(-rc),
+		       NULL);
 		return rc;
 	}
 	if (getrandom(&serial, sizeof(serial), 0) != sizeof(serial) ||
@@ -212,19 +244,11 @@ static void on_signal(struct gw *g)
 
 static int poll_ms(struct gw *g)
 {
-	uint64_t t = gw_http_timeout_ms(g), next = UINT64_MAX;
+	uint64_t t = gw_http_timeout_ms(g), next;
 
-	for (struct gw_session *s = g->sessions; s; s = s->next)
-		if (!s->dead) {
-			uint64_t x = lr_pc_poll_timeout(s->pc);
-
-			if (x < next)
-				next = x;
-			if (s->dirty || (s->keys && !s->installed))
-				next = g->now;
-		}
-	if (next != UINT64_MAX)
-		next = next <= g->now ? 0 : (next - g->now) / 1000 + 1;
+	if (g->any_dirty)
+		return 0;
+	next = g->next_due <= g->now ? 0 : (g->next_due - g->now) / 1000 + 1;
 	if (next < t)
 		t = next;
 	return t > 100 ? 100 : (int)t;
@@ -248,8 +272,11 @@ int gw_run(struct gw *g)
 		gw_punts(g, 4096);
 		g->now = gw_now_us();
 		gw_session_timers(g);
-		gw_room_timers(g);
-		gw_rtcp_timers(g);
+		if (g->now >= g->slow_at) {
+			g->slow_at = g->now + GW_SLOW_US;
+			gw_room_timers(g);
+			gw_rtcp_timers(g);
+		}
 		gw_sessions_reap(g);
 		if (g->draining && (!g->nsessions || g->now >= g->drain_until))
 			g->stop = 1;

@@ -80,32 +80,28 @@ static void rooms(struct gw *g, struct gw_buf *b)
 	gw_buf_printf(b, "linerated_rooms{state=\"waiting\"} %u\n", waiting);
 }
 
+static void inout(struct gw_buf *b, const char *name, const char *help,
+		  const char *be, uint64_t in, uint64_t out)
+{
+	head(b, name, "counter", help);
+	gw_buf_printf(b, "%s{backend=\"%s\",dir=\"in\"} %llu\n", name, be,
+		      (unsigned long long)in);
+	gw_buf_printf(b, "%s{backend=\"%s\",dir=\"out\"} %llu\n", name, be,
+		      (unsigned long long)out);
+}
+
 static void dataplane(struct gw *g, struct gw_buf *b)
 {
 	struct lr_dp_stats st;
 	const char *be = g->backend_name;
 
 	lr_dp_stats(g->dp, &st);
-	head(b, "linerated_packets_total", "counter",
-	     "Datagrams the data plane received (in) and sent (out).");
-	gw_buf_printf(b,
-		      "linerated_packets_total{backend=\"%s\",dir=\"in\"} "
-		      "%llu\n",
-		      be, (unsigned long long)st.rx_packets);
-	gw_buf_printf(b,
-		      "linerated_packets_total{backend=\"%s\",dir=\"out\"} "
-		      "%llu\n",
-		      be, (unsigned long long)st.tx_packets);
-	head(b, "linerated_bytes_total", "counter",
-	     "Bytes the data plane received (in) and sent (out).");
-	gw_buf_printf(b,
-		      "linerated_bytes_total{backend=\"%s\",dir=\"in\"} "
-		      "%llu\n",
-		      be, (unsigned long long)st.rx_bytes);
-	gw_buf_printf(b,
-		      "linerated_bytes_total{backend=\"%s\",dir=\"out\"} "
-		      "%llu\n",
-		      be, (unsigned long long)st.tx_bytes);
+	inout(b, "linerated_packets_total",
+	      "Datagrams the data plane received (in) and sent (out).", be,
+	      st.rx_packets, st.tx_packets);
+	inout(b, "linerated_bytes_total",
+	      "Bytes the data plane received (in) and sent (out).", be,
+	      st.rx_bytes, st.tx_bytes);
 	counter(b, "linerated_forwarded_packets_total",
 		"Media packets forwarded to viewers' legs.", st.forwarded);
 	counter(b, "linerated_rtcp_relayed_total",
@@ -193,7 +189,7 @@ void gw_metrics(struct gw *g, struct gw_reply *r)
 	counter(&b, "linerated_receiver_reports_total",
 		"Receiver reports the gateway sent publishers.", g->m.rr_sent);
 	counter(&b, "linerated_candidates_skipped_total",
-		"Trickled candidates not usable here (TCP, mDNS names).",
+		"Trickled candidates not usable here (TCP, mDNS names, malformed).",
 		g->m.cands_skipped);
 	counter(&b, "linerated_chat_messages_total",
 		"Data-channel chat messages relayed.", g->m.chat_messages);

@@ -223,42 +223,54 @@ unsigned gw_room_routes(const struct gw_room *r, struct lr_dp_route *out,
 	return n;
 }
 
+/* What the gateway adds to session s's data-plane description, the
+ * same at install and update: its local address; a publisher's routes
+ * (into routes[LR_DP_MAX_ROUTES]), its RTCP SSRC, its SRs relayed, its
+ * telephone-events punted; a viewer's feedback relayed. */
+void gw_room_desc(struct gw_session *s, struct lr_dp_session *d,
+		  struct lr_dp_route *routes)
+{
+	d->local = s->gw->dp_local[s->lidx];
+	if (s->kind != GW_PUBLISH) {
+		d->relay_feedback = 1;
+		return;
+	}
+	d->routes = routes;
+	d->nroutes =
+		s->room ? gw_room_routes(s->room, routes, LR_DP_MAX_ROUTES) : 0;
+	d->rtcp_ssrc = s->rtcp_ssrc;
+	d->relay_reports = 1;
+	gw_session_punt_pts(s, d->punt_pt);
+}
+
+void gw_log_rc(const struct gw_session *s, const char *event, int rc)
+{
+	char e[16];
+
+	snprintf(e, sizeof(e), "%d", rc);
+	gw_log(&s->gw->log, GW_LOG_ERROR, event, "session", s->rid, "error", e,
+	       NULL);
+}
+
 /* The data plane's view of session s anew: its address (after an ICE
  * restart), and a publisher's routes. */
 int gw_room_update_session(struct gw_session *s)
 {
-	struct gw *g = s->gw;
 	struct lr_dp_session d = {0};
-	struct lr_dp_route *routes = NULL;
+	struct lr_dp_route *routes;
 	int rc;
 
 	if (!s->installed)
 		return 0;
-	d.local = g->dp_local[s->lidx];
+	routes = calloc(LR_DP_MAX_ROUTES, sizeof(*routes));
+	if (!routes)
+		return -ENOMEM;
 	d.remote = s->dp_remote;
-	if (s->kind == GW_PUBLISH) {
-		routes = calloc(LR_DP_MAX_ROUTES, sizeof(*routes));
-		if (!routes)
-			return -ENOMEM;
-		d.routes = routes;
-		d.nroutes = s->room ? gw_room_routes(s->room, routes,
-						     LR_DP_MAX_ROUTES)
-				    : 0;
-		d.rtcp_ssrc = s->rtcp_ssrc;
-		d.relay_reports = 1;
-		gw_session_punt_pts(s, d.punt_pt);
-	} else {
-		d.relay_feedback = 1;
-	}
-	rc = lr_dp_session_update(g->dp, s->id, &d);
+	gw_room_desc(s, &d, routes);
+	rc = lr_dp_session_update(s->gw->dp, s->id, &d);
 	free(routes);
-	if (rc) {
-		char e[16];
-
-		snprintf(e, sizeof(e), "%d", rc);
-		gw_log(&g->log, GW_LOG_ERROR, "update_failed", "session",
-		       s->rid, "error", e, NULL);
-	}
+	if (rc)
+		gw_log_rc(s, "update_failed", rc);
 	return rc;
 }
 

@@ -28,22 +28,6 @@ const char *gw_session_state_name(int state)
 	return state >= 0 && state < 6 ? state_names[state] : "unknown";
 }
 
-static struct lr_dp_addr dp_addr(const struct lr_stun_addr *a)
-{
-	struct lr_dp_addr d = {.family = a->family, .port = a->port};
-
-	memcpy(d.ip, a->ip, 16);
-	return d;
-}
-
-static struct lr_stun_addr stun_addr(const struct lr_dp_addr *a)
-{
-	struct lr_stun_addr s = {.family = a->family, .port = a->port};
-
-	memcpy(s.ip, a->ip, 16);
-	return s;
-}
-
 struct gw_session *gw_session_by_rid(struct gw *g, const char *rid)
 {
 	struct gw_session *s = gw_map_get(&g->by_rid, rid, strlen(rid));
@@ -96,6 +80,7 @@ int gw_session_new(struct gw *g, enum gw_kind kind, struct gw_room *room,
 	g->sessions = s;
 	g->nsessions++;
 	g->m.sessions_total[kind]++;
+	gw_session_mark(s);
 	*out = s;
 	return 0;
 }
@@ -137,7 +122,7 @@ int gw_session_input(struct gw_session *s, unsigned lidx,
 		     size_t len)
 {
 	struct gw *g = s->gw;
-	struct lr_stun_addr r = stun_addr(remote);
+	struct lr_stun_addr r = lr_pc_from_dp_addr(remote);
 	int rc =
 		lr_pc_handle_packet(s->pc, g->now, &g->adv[lidx], &r, buf, len);
 
@@ -173,8 +158,11 @@ static void install(struct gw_session *s)
 		gw_session_end(s, "hand-over failed");
 		return;
 	}
-	lr_pc_dp_session(&s->k, &h, &d);
-	d.local = g->dp_local[s->lidx];
+	routes = calloc(LR_DP_MAX_ROUTES, sizeof(*routes));
+	if (!routes) {
+		gw_session_end(s, "out of memory");
+		return;
+	}
 	if (s->kind == GW_PUBLISH) {
 		for (int k = 0; k < GW_KINDS; k++) {
 			int seq;
@@ -189,23 +177,15 @@ static void install(struct gw_session *s)
 			s->first_seq[k] = (uint16_t)(seq >= 0 ? seq : 0);
 		}
 		s->rtcp_ssrc = random_ssrc();
-		d.rtcp_ssrc = s->rtcp_ssrc;
-		d.relay_reports = 1;
-		d.rx_ssrcs = 8;
-		d.tx_ssrcs = 4;
-		gw_session_punt_pts(s, d.punt_pt);
-		routes = calloc(LR_DP_MAX_ROUTES, sizeof(*routes));
-		if (routes) {
-			d.routes = routes;
-			d.nroutes = gw_room_routes(s->room, routes,
-						   LR_DP_MAX_ROUTES);
-		}
-	} else {
-		d.relay_feedback = 1;
-		d.rx_ssrcs = 4;
-		d.tx_ssrcs = 4;
-		d.ntx_state = 0; /* lr_pc sent the viewer no media */
 	}
+	lr_pc_dp_session(&s->k, &h, &d);
+	gw_room_desc(s, &d, routes);
+	/* SSRC slots: a publisher's audio, video (and spares: 8 in, 4 out
+	 * with our RTCP's), a viewer's two tracks (and spares) */
+	d.rx_ssrcs = s->kind == GW_PUBLISH ? 8 : 4;
+	d.tx_ssrcs = 4;
+	if (s->kind == GW_PLAY)
+		d.ntx_state = 0; /* lr_pc sent the viewer no media */
 	s->dp_remote = d.remote;
 	rc = lr_dp_session_install(g->dp, s->id, &d);
 	memset(&d, 0, sizeof(d));
@@ -213,11 +193,7 @@ static void install(struct gw_session *s)
 	memset(&h, 0, sizeof(h));
 	free(routes);
 	if (rc) {
-		char e[16];
-
-		snprintf(e, sizeof(e), "%d", rc);
-		gw_log(&g->log, GW_LOG_ERROR, "install_failed", "session",
-		       s->rid, "error", e, NULL);
+		gw_log_rc(s, "install_failed", rc);
 		gw_session_end(s, "data plane refused the session");
 		return;
 	}
@@ -265,7 +241,7 @@ static void follow_pair(struct gw_session *s)
 
 	if (!s->installed || !lr_pc_selected_pair(s->pc, &l, &r))
 		return;
-	d = dp_addr(&r);
+	d = lr_pc_to_dp_addr(&r);
 	if (!memcmp(&d, &s->dp_remote, sizeof(d)))
 		return;
 	s->dp_remote = d;
@@ -355,6 +331,21 @@ static void event(struct gw_session *s, struct lr_pc_event *ev)
 	}
 }
 
+/* Session s's next deadline, into the loop's earliest. */
+static void due(struct gw_session *s)
+{
+	struct gw *g = s->gw;
+	uint64_t t = lr_pc_poll_timeout(s->pc);
+	uint64_t limit = (uint64_t)g->cfg.limits.connect_timeout_s * 1000000u;
+
+	if (s->keys && !s->installed && s->handover_by < t)
+		t = s->handover_by;
+	if (!s->connected_us && limit && s->created_us + limit < t)
+		t = s->created_us + limit + 1;
+	if (t < g->next_due)
+		g->next_due = t;
+}
+
 void gw_session_pump(struct gw_session *s)
 {
 	struct gw *g = s->gw;
@@ -372,19 +363,30 @@ void gw_session_pump(struct gw_session *s)
 	if (s->dead)
 		return;
 	while (lr_pc_poll_transmit(s->pc, &t)) {
-		struct lr_dp_addr to = dp_addr(&t.remote);
+		struct lr_dp_addr to = lr_pc_to_dp_addr(&t.remote);
 
 		gw_session_remember(s, s->lidx, &to);
 		lr_dp_send(g->dp, &g->dp_local[s->lidx], &to, t.buf, t.len);
 	}
 	follow_pair(s);
 	s->dirty = 0;
+	due(s);
+}
+
+void gw_session_mark(struct gw_session *s)
+{
+	s->dirty = 1;
+	s->gw->any_dirty = 1;
 }
 
 void gw_session_timers(struct gw *g)
 {
 	uint64_t limit = (uint64_t)g->cfg.limits.connect_timeout_s * 1000000u;
 
+	if (!g->any_dirty && g->now < g->next_due)
+		return;
+	g->any_dirty = 0;
+	g->next_due = UINT64_MAX;
 	for (struct gw_session *s = g->sessions; s; s = s->next) {
 		if (s->dead)
 			continue;
@@ -399,6 +401,8 @@ void gw_session_timers(struct gw *g)
 		if (!s->dead && !s->connected_us && limit &&
 		    g->now - s->created_us > limit)
 			gw_session_end(s, "not connected in time");
+		if (!s->dead)
+			due(s);
 	}
 }
 

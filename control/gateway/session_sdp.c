@@ -120,7 +120,7 @@ static int add_cands(struct gw_session *s, const struct gw_sdpfrag *f,
 	if (f->end)
 		lr_pc_add_ice_candidate(s->pc, NULL);
 	s->gw->m.cands_skipped += (unsigned)skipped;
-	s->dirty = 1;
+	gw_session_mark(s);
 	return skipped;
 }
 

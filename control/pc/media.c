@@ -300,20 +300,12 @@ int lr_pc_media_handover(struct lr_pc *pc, struct lr_pc_handover *h)
 	return 0;
 }
 
-static struct lr_dp_addr dp_addr(const struct lr_stun_addr *a)
-{
-	struct lr_dp_addr d = {.family = a->family, .port = a->port};
-
-	memcpy(d.ip, a->ip, sizeof(d.ip));
-	return d;
-}
-
 void lr_pc_dp_session(const struct lr_pc_keys *k,
 		      const struct lr_pc_handover *h, struct lr_dp_session *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->local = dp_addr(&k->local);
-	out->remote = dp_addr(&k->remote);
+	out->local = lr_pc_to_dp_addr(&k->local);
+	out->remote = lr_pc_to_dp_addr(&k->remote);
 	out->tx = k->tx;
 	out->rx = k->rx;
 	out->rx_state = h->rx;

@@ -185,7 +185,11 @@ int lr__pc_apply_remote(struct lr_pc *pc, struct lr_sdp *s, int is_offer,
 	if (!ufrag || !pwd || !fp) {
 		if (err)
 			snprintf(err->msg, sizeof(err->msg),
-				 "ice-ufrag, ice-pwd and fingerprint needed");
+				 "ice-ufrag, ice-pwd and fingerprint needed "
+				 "(missing:%s%s%s)",
+				 ufrag ? "" : " ice-ufrag",
+				 pwd ? "" : " ice-pwd",
+				 fp ? "" : " fingerprint");
 		return -EINVAL;
 	}
 	if (pc->dtls && strcasecmp(fp, pc->remote_fp)) {

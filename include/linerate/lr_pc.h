@@ -167,6 +167,26 @@ struct lr_pc_transmit {
 
 struct lr_pc;
 
+/* The two address types a driver moves datagrams between (lr_pc's, the
+ * data plane's: the same fields; issue 14 makes them one). */
+static inline struct lr_dp_addr lr_pc_to_dp_addr(const struct lr_stun_addr *a)
+{
+	struct lr_dp_addr d = {.family = a->family, .port = a->port};
+
+	for (unsigned i = 0; i < sizeof(d.ip); i++)
+		d.ip[i] = a->ip[i];
+	return d;
+}
+
+static inline struct lr_stun_addr lr_pc_from_dp_addr(const struct lr_dp_addr *a)
+{
+	struct lr_stun_addr s = {.family = a->family, .port = a->port};
+
+	for (unsigned i = 0; i < sizeof(s.ip); i++)
+		s.ip[i] = a->ip[i];
+	return s;
+}
+
 int lr_pc_new(const struct lr_pc_config *cfg, uint64_t now, struct lr_pc **out);
 void lr_pc_free(struct lr_pc *pc);
 /* RTCPeerConnection.close(). */

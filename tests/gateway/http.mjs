@@ -268,6 +268,20 @@ async function main(browser) {
   `${good.status} ${good.status === 201 ? '' : good.body.trim()}, ` +
     `DELETE ${goodDel.status}`);
 
+  // RFC 9725 §4.6: the ICE servers (linerated runs with one STUN and one
+  // TURN server) as Link headers; TURN's credentials to an authorized
+  // 201 only, never to the token-less OPTIONS preflight.
+  const links = good.headers.link || '';
+  check(links.includes('<stun:stun.example.org:3478>; rel="ice-server"') &&
+    /<turn:turn\.example\.org:3478\?transport=udp>; rel="ice-server"; username="lr-user"; credential="lr-pass"/.test(links),
+  'the 201 carries both ICE servers as Link headers', links);
+  const opt0 = await request('OPTIONS', `/whip/${room}`, {});
+  const olinks = opt0.headers.link || '';
+  check(opt0.status === 204 && olinks.includes('stun:stun.example.org') &&
+    !olinks.includes('turn:') && !olinks.includes('lr-pass'),
+  'an OPTIONS preflight gets the STUN server only (no TURN credentials)',
+  `${opt0.status} ${olinks}`);
+
   const sent = {};
   for (const [what, method, where, init, status, reason] of
     badRequests(room, a, b)) {

@@ -376,22 +376,6 @@ static void media(struct run *r, uint64_t now)
 	}
 }
 
-static struct lr_dp_addr dp_addr(const struct lr_stun_addr *a)
-{
-	struct lr_dp_addr d = {.family = a->family, .port = a->port};
-
-	memcpy(d.ip, a->ip, 16);
-	return d;
-}
-
-static struct lr_stun_addr stun_addr(const struct lr_dp_addr *a)
-{
-	struct lr_stun_addr s = {.family = a->family, .port = a->port};
-
-	memcpy(s.ip, a->ip, 16);
-	return s;
-}
-
 static unsigned be(const uint8_t *p, int n)
 {
 	unsigned v = 0;
@@ -459,8 +443,8 @@ static void flush(struct run *r)
 	struct lr_pc_transmit t;
 
 	while (r->use_dp && lr_pc_poll_transmit(r->pc, &t)) {
-		struct lr_dp_addr l = dp_addr(&t.local),
-				  to = dp_addr(&t.remote);
+		struct lr_dp_addr l = lr_pc_to_dp_addr(&t.local),
+				  to = lr_pc_to_dp_addr(&t.remote);
 
 		if (t.remote.family == 4 && t.remote.ip[0] == 127) {
 			wire(r, 0, t.buf, t.len);
@@ -489,8 +473,8 @@ static void read_sock(struct run *r, uint64_t now)
 	struct lr_dp_punt pu;
 
 	while (r->use_dp && lr_dp_poll_punt(r->dp, &pu)) {
-		struct lr_stun_addr l = stun_addr(&pu.local),
-				    rem = stun_addr(&pu.remote);
+		struct lr_stun_addr l = lr_pc_from_dp_addr(&pu.local),
+				    rem = lr_pc_from_dp_addr(&pu.remote);
 
 		wire(r, 1, pu.buf, pu.len);
 		if (lr_pc_handle_packet(r->pc, now, &l, &rem, pu.buf, pu.len) ==
@@ -661,7 +645,7 @@ static int setup(struct run *r)
 
 		if (lr_dp_new(&dc, &r->dp) || lr_dp_local_addr(r->dp, 0, &b))
 			return -1;
-		r->local = stun_addr(&b);
+		r->local = lr_pc_from_dp_addr(&b);
 	}
 	if (lr_cert_generate(LR_CERT_ECDSA_P256, (int64_t)time(NULL), 30,
 			     serial | 1, &r->cert))
