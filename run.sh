@@ -98,7 +98,7 @@ build_main() {
 build_bench() {
 	configure build-release -DCMAKE_BUILD_TYPE=Release
 	ninja_build build-release lr-bench-srtp lr-bench-handshake \
-		lr-bench-fwd interop_pc_peer
+		lr-bench-fwd lr-bench-gateway interop_pc_peer
 }
 
 # The sanitizer build also carries the libFuzzer targets (clang).
@@ -178,6 +178,8 @@ bench)
 		tee build-release/results/lr-bench-handshake.txt
 	build-release/bench/lr-bench-fwd |
 		tee build-release/results/lr-bench-fwd.txt
+	build-release/bench/lr-bench-gateway |
+		tee build-release/results/lr-bench-gateway.txt
 	bench/plot-fwd.py build-release/results/lr-bench-fwd.txt docs/img
 	log "plots: docs/img/fwd-backends.png docs/img/fwd-flows.png"
 	;;
