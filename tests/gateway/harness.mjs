@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// What the gateway's node tests (gst-publish.mjs, http.mjs) share: their
+// What the gateway's node tests (gst-publish.mjs, http.mjs, republish.mjs,
+// loss.mjs) share: their
 // arguments, one line per check ("ok N - ..." / "not ok N - ..."), polling
 // a page or a function until a condition holds (the timeouts are safety
 // nets, never measured figures), and headless Chromium with the flags
@@ -170,6 +171,22 @@ export async function gwStats(gateway) {
   const resp = await fetch(`${gateway}/stats`, { cache: 'no-store' });
   if (resp.status !== 200) throw new Error(`GET /stats: ${resp.status}`);
   return resp.json();
+}
+
+// One sample of /metrics, by its whole name with labels; -1 if absent.
+export async function metric(gateway, name) {
+  const t = await (await fetch(`${gateway}/metrics`)).text();
+  const esc = name.replace(/[{}"=.]/g, (c) => `\\${c}`);
+  const m = t.match(new RegExp(`^${esc} (\\d+)$`, 'm'));
+  return m ? Number(m[1]) : -1;
+}
+
+// A demo page in role ('publish', 'watch') on room, started at once.
+export async function openRole(browser, gateway, role, room) {
+  const p = await browser.newPage();
+  await p.goto(`${gateway}/?role=${role}&room=${room}&autostart=1`);
+  await p.waitForFunction(() => window.linerate !== undefined);
+  return p;
 }
 
 // /stats names a session by the first 8 hex digits of its resource.

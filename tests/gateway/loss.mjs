@@ -14,49 +14,20 @@
 // browsers' getStats and the gateway's /metrics. Exit 0 all pass, 1 not,
 // 77 no Chromium.
 import dgram from 'node:dgram';
-import fs from 'node:fs';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import {
+  check, chromiumOrSkip, launch, metric as gwMetric, openRole, parseArgs,
+  sleep, summary, until as untilFn, watchdog,
+} from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const arg = (k) => {
-  const i = process.argv.indexOf(`--${k}`);
-  return i > 0 ? process.argv[i + 1] : '';
-};
-const gateway = arg('gateway').replace(/\/+$/, '');
-const [mediaIp, mediaPort] = arg('media').split(':');
-const proxyIp = arg('proxy');
-if (!gateway || !mediaPort || !proxyIp) {
-  console.error('usage: node loss.mjs --gateway URL --media IP:PORT ' +
-    '--proxy IP');
-  process.exit(2);
-}
-if (!fs.existsSync(CHROMIUM)) {
-  console.log(`skip: ${CHROMIUM} is not installed`);
-  process.exit(77);
-}
-let chromium;
-try {
-  ({ chromium } = createRequire(path.join(root, 'tests', 'interop', 'node',
-    'package.json'))('playwright-core'));
-} catch (e) {
-  console.log(`skip: playwright-core not found: ${e.message.split('\n')[0]}`);
-  process.exit(77);
-}
-
-let n = 0;
-let failed = 0;
-function check(ok, what, detail = '') {
-  n++;
-  if (!ok) failed++;
-  console.log(`${ok ? 'ok' : 'not ok'} ${n} - ${what}` +
-    (detail ? ` (${detail})` : ''));
-  return ok;
-}
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+const opt = parseArgs({ gateway: '', media: '', proxy: '' },
+  'loss.mjs --gateway URL --media IP:PORT --proxy IP');
+const { gateway } = opt;
+const [mediaIp, mediaPort] = opt.media.split(':');
+const proxyIp = opt.proxy;
+const chromium = chromiumOrSkip();
+const until = (page, fn, pred, ms) =>
+  untilFn(() => page.evaluate(fn), pred, ms, 200);
+const metric = (name) => gwMetric(gateway, name);
 
 // ---- the relay ----------------------------------------------------------
 
@@ -94,15 +65,6 @@ front.on('message', (msg, from) => {
 
 // ---- the browsers -------------------------------------------------------
 
-async function until(page, fn, pred, timeoutMs) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await page.evaluate(fn);
-    if (pred(v) || Date.now() > end) return { v, ok: pred(v) };
-    await sleep(200);
-  }
-}
-
 async function video() {
   const r = { frames: 0, nack: 0, pli: 0, lost: 0, outNack: 0, outPli: 0,
     keyframes: 0 };
@@ -122,20 +84,9 @@ async function video() {
   return r;
 }
 
-async function metric(name) {
-  const t = await (await fetch(`${gateway}/metrics`)).text();
-  const m = t.match(new RegExp(`^${name} (\\d+)$`, 'm'));
-  return m ? Number(m[1]) : -1;
-}
-
 async function run(browser) {
   const room = `loss-${process.pid}`;
-  const page = async (role) => {
-    const p = await browser.newPage();
-    await p.goto(`${gateway}/?role=${role}&room=${room}&autostart=1`);
-    await p.waitForFunction(() => window.linerate !== undefined);
-    return p;
-  };
+  const page = (role) => openRole(browser, gateway, role, room);
   const A = await page('publish');
   const B = await page('watch');
   const b0 = await until(B, video, (v) => v.frames > 30, 20000);
@@ -165,21 +116,15 @@ async function run(browser) {
 }
 
 await new Promise((ok) => front.bind(Number(mediaPort), proxyIp, ok));
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: [
-  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-  '--no-sandbox', '--allow-loopback-in-peer-connection'] });
-const watchdog = setTimeout(() => {
-  console.log('not ok - the run took over 90 s');
-  process.exit(1);
-}, 90000);
+const browser = await launch(chromium);
+const done = watchdog(90000);
 try {
   await run(browser);
 } catch (e) {
   check(false, 'the run', e.message.split('\n')[0]);
 }
-clearTimeout(watchdog);
+done();
 await browser.close();
 front.close();
 for (const s of backs.values()) s.close();
-console.log(`# ${n} checks, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+process.exit(summary());

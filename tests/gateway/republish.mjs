@@ -9,52 +9,17 @@
 // packetsLost stays near zero and its framesDecoded rises again. And a
 // publisher's receiver reports come from the gateway (RFC 3550 LSR/DLSR:
 // A measures a round trip). Exit 0 all pass, 1 not, 77 no Chromium.
-import fs from 'node:fs';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import {
+  check, chromiumOrSkip, launch, metric as gwMetric, openRole, parseArgs,
+  sleep, summary, until as untilFn, watchdog,
+} from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const gwIdx = process.argv.indexOf('--gateway');
-const gateway = gwIdx > 0 ? process.argv[gwIdx + 1].replace(/\/+$/, '') : '';
-if (!gateway) {
-  console.error('usage: node republish.mjs --gateway URL');
-  process.exit(2);
-}
-if (!fs.existsSync(CHROMIUM)) {
-  console.log(`skip: ${CHROMIUM} is not installed`);
-  process.exit(77);
-}
-let chromium;
-try {
-  ({ chromium } = createRequire(path.join(root, 'tests', 'interop', 'node',
-    'package.json'))('playwright-core'));
-} catch (e) {
-  console.log(`skip: playwright-core not found: ${e.message.split('\n')[0]}`);
-  process.exit(77);
-}
-
-let n = 0;
-let failed = 0;
-function check(ok, what, detail = '') {
-  n++;
-  if (!ok) failed++;
-  console.log(`${ok ? 'ok' : 'not ok'} ${n} - ${what}` +
-    (detail ? ` (${detail})` : ''));
-  return ok;
-}
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-
-async function until(page, fn, pred, timeoutMs) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await page.evaluate(fn);
-    if (pred(v) || Date.now() > end) return { v, ok: pred(v) };
-    await sleep(100);
-  }
-}
+const opt = parseArgs({ gateway: '' }, 'republish.mjs --gateway URL');
+const { gateway } = opt;
+const chromium = chromiumOrSkip();
+const until = (page, fn, pred, ms) =>
+  untilFn(() => page.evaluate(fn), pred, ms);
+const metric = (name) => gwMetric(gateway, name);
 
 async function video() {
   const r = { frames: 0, lost: 0, packets: 0, rtt: null };
@@ -71,20 +36,9 @@ async function video() {
   return r;
 }
 
-async function metric(name) {
-  const t = await (await fetch(`${gateway}/metrics`)).text();
-  const m = t.match(new RegExp(`^${name} (\\d+)$`, 'm'));
-  return m ? Number(m[1]) : -1;
-}
-
 async function run(browser) {
   const room = `republish-${process.pid}`;
-  const page = async (role) => {
-    const p = await browser.newPage();
-    await p.goto(`${gateway}/?role=${role}&room=${room}&autostart=1`);
-    await p.waitForFunction(() => window.linerate !== undefined);
-    return p;
-  };
+  const page = (role) => openRole(browser, gateway, role, room);
   const A = await page('publish');
   const B = await page('watch');
   let b = await until(B, video, (v) => v.frames > 30, 20000);
@@ -118,19 +72,13 @@ async function run(browser) {
   await B.evaluate(() => window.linerate.leave());
 }
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: [
-  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-  '--no-sandbox', '--allow-loopback-in-peer-connection'] });
-const watchdog = setTimeout(() => {
-  console.log('not ok - the run took over 60 s');
-  process.exit(1);
-}, 60000);
+const browser = await launch(chromium);
+const done = watchdog(60000);
 try {
   await run(browser);
 } catch (e) {
   check(false, 'the run', e.message.split('\n')[0]);
 }
-clearTimeout(watchdog);
+done();
 await browser.close();
-console.log(`# ${n} checks, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+process.exit(summary());
