@@ -3,7 +3,10 @@
  * lr_dp: the control thread's side. Commands (install, update, remove,
  * stats) and control-plane datagrams are queued for the worker, which
  * takes them between bursts; commands return when the worker has applied
- * them. Punted packets come back the other way.
+ * them (the worker takes the queue's lock once a round, when the atomic
+ * `pending` says there is something). Punted packets come back the other
+ * way on each worker's own ring (spsc.c): no lock, no allocation, one
+ * eventfd write per burst that punted.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -103,6 +106,9 @@ int lr__dp_new_one(const struct lr_dp_config *cfg, struct lr_dp *front,
 	    : !dp->crypto		       ? -ENOTSUP
 					       : 0;
 	if (!r)
+		r = lr__spsc_init(&dp->punts, DP_PUNT_RING,
+				  sizeof(struct lr_dp_punt));
+	if (!r)
 		r = lr__dp_pool_init(dp);
 	if (!r)
 		r = lr__flow_init(dp);
@@ -162,12 +168,7 @@ void lr_dp_free(struct lr_dp *dp)
 		free(dp->sends);
 		dp->sends = n;
 	}
-	while (dp->punts) {
-		struct lr__dppunt *n = dp->punts->next;
-
-		free(dp->punts);
-		dp->punts = n;
-	}
+	lr__spsc_fini(&dp->punts);
 	free(dp->bufs);
 	lr_srtp_worker_free(dp->crypto);
 	if (dp->wake_fd >= 0)
@@ -490,29 +491,41 @@ int lr_dp_inject(struct lr_dp *dp, const struct lr_dp_addr *local,
 			  buf, len, 1);
 }
 
+/* The oldest punt of the next worker that has one (round robin). */
+static int take_punt(struct lr_dp *dp, struct lr_dp_punt *p)
+{
+	for (unsigned k = 0; k < dp->nshards; k++) {
+		unsigned i = (dp->punt_rr + k) % dp->nshards;
+		struct lr__spsc *q = &dp->shard[i]->punts;
+		const struct lr_dp_punt *x = lr__spsc_peek(q);
+
+		if (!x)
+			continue;
+		p->why = x->why;
+		p->session = x->session;
+		p->local = x->local;
+		p->remote = x->remote;
+		p->len = x->len;
+		memcpy(p->buf, x->buf, x->len);
+		lr__spsc_pop(q);
+		dp->punt_rr = (i + 1) % dp->nshards;
+		return 1;
+	}
+	return 0;
+}
+
 int lr_dp_poll_punt(struct lr_dp *dp, struct lr_dp_punt *p)
 {
-	struct lr__dppunt *x;
 	uint64_t v;
 
-	pthread_mutex_lock(&dp->mu);
-	x = dp->punts;
-	if (x) {
-		dp->punts = x->next;
-		if (!dp->punts)
-			dp->punts_tail = NULL;
-		dp->npunts--;
+	if (take_punt(dp, p))
+		return 1;
+	if (read(dp->punt_fd, &v, sizeof(v)) < 0) {
+		/* nothing was signalled */
 	}
-	pthread_mutex_unlock(&dp->mu);
-	if (!x) {
-		if (read(dp->punt_fd, &v, sizeof(v)) < 0) {
-			/* nothing was signalled */
-		}
-		return 0;
-	}
-	*p = x->p;
-	free(x);
-	return 1;
+	/* what a worker pushed between the look and the read (its wake-up
+	 * was the one just read) */
+	return take_punt(dp, p);
 }
 
 uint64_t lr_dp_worker_cpu_ns(struct lr_dp *dp)

@@ -10,12 +10,13 @@
 #include <sys/socket.h>
 
 #include "linerate/lr_dp.h"
+#include "spsc.h"
 #include "linerate/lr_srtp.h"
 
 #define DP_BUF_ROOM   1600 /* 1500-byte datagrams plus any SRTP trailer */
 #define DP_MAX_LOCAL  8
-#define DP_TX_STREAMS 64 /* default outgoing SSRCs per session (fan-in) */
-#define DP_PUNT_MAX   4096
+#define DP_TX_STREAMS 64   /* default outgoing SSRCs per session (fan-in) */
+#define DP_PUNT_RING  2048 /* punts waiting, per worker (~1.5 KB each) */
 
 struct lr__dpsess;
 struct lr__relayq;
@@ -87,7 +88,7 @@ struct lr__dpsess {
 	unsigned nfb;
 	uint32_t rtcp_ssrc; /* lr_dp_session's: relayed feedback's sender */
 	uint8_t punt_pt[LR_DP_PUNT_PTS]; /* lr_dp_session's: RTP also punted */
-	size_t bytes;	    /* this allocation */
+	size_t bytes;			 /* this allocation */
 	/* Several workers (flow/owner.c): the session's table of who
 	 * protects which of its outgoing SSRCs (NULL: one worker). */
 	struct lr__dpown *own;
@@ -137,11 +138,6 @@ struct lr__dpsend {
 	uint8_t buf[];
 };
 
-struct lr__dppunt {
-	struct lr__dppunt *next;
-	struct lr_dp_punt p;
-};
-
 struct lr__dp_backend_ops {
 	const char *name;
 	int (*open)(struct lr_dp *dp);
@@ -178,8 +174,12 @@ struct lr_dp {
 	pthread_cond_t cv;
 	struct lr__dpcmd *cmds;
 	struct lr__dpsend *sends, *sends_tail;
-	struct lr__dppunt *punts, *punts_tail;
-	unsigned npunts;
+	/* what this worker hands the control thread (lr_dp_poll_punt reads
+	 * every worker's ring; the front's punt_fd is written once a burst
+	 * that punted); a full ring counts punt_dropped */
+	struct lr__spsc punts;
+	int punt_woke;
+	unsigned punt_rr; /* front: the ring to read first */
 	/* worker-owned from here on */
 	struct lr_srtp_worker *crypto;
 	struct lr__dpsess **by_id, **by_tuple;

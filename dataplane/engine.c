@@ -160,36 +160,37 @@ static unsigned route(struct lr_dp *dp, struct lr__dpsess *s,
 	return n;
 }
 
+/* A copy of b for the control thread, on this worker's ring: no lock,
+ * no allocation, no system call (punt_wake, once a burst, is the one). */
 void lr__engine_punt(struct lr_dp *dp, enum lr_dp_punt_why why,
 		     uint64_t session, const struct lr__dpbuf *b)
 {
-	struct lr_dp *q = dp->front; /* one queue for all the workers */
-	struct lr__dppunt *p;
-	uint64_t one = 1;
+	struct lr_dp_punt *p = NULL;
 
-	pthread_mutex_lock(&q->mu);
-	if (q->npunts >= DP_PUNT_MAX || b->pkt.len > sizeof(p->p.buf) ||
-	    !(p = malloc(sizeof(*p)))) {
-		pthread_mutex_unlock(&q->mu);
+	if (b->pkt.len > sizeof(p->buf) || !(p = lr__spsc_slot(&dp->punts))) {
 		dp->st.punt_dropped++;
 		return;
 	}
-	p->next = NULL;
-	p->p.why = why;
-	p->p.session = session;
-	p->p.local = b->local;
-	p->p.remote = b->remote;
-	p->p.len = b->pkt.len;
-	memcpy(p->p.buf, b->pkt.data, b->pkt.len);
-	if (q->punts_tail)
-		q->punts_tail->next = p;
-	else
-		q->punts = p;
-	q->punts_tail = p;
-	q->npunts++;
-	pthread_mutex_unlock(&q->mu);
+	p->why = why;
+	p->session = session;
+	p->local = b->local;
+	p->remote = b->remote;
+	p->len = b->pkt.len;
+	memcpy(p->buf, b->pkt.data, b->pkt.len);
+	lr__spsc_push(&dp->punts);
 	dp->st.punted++;
-	if (write(q->punt_fd, &one, sizeof(one)) < 0) {
+	dp->punt_woke = 1;
+}
+
+/* The control thread is told once per burst that punted. */
+static void punt_wake(struct lr_dp *dp)
+{
+	uint64_t one = 1;
+
+	if (!dp->punt_woke)
+		return;
+	dp->punt_woke = 0;
+	if (write(dp->front->punt_fd, &one, sizeof(one)) < 0) {
 		/* the counter saturates only if nobody reads: fine */
 	}
 }
@@ -423,9 +424,12 @@ unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 		const struct lr__dpsess *s = rtp[i]->sess;
 		uint8_t pt = lr_rtp_pt(rtp[i]->pkt.data);
 
-		if (s->punt_pt[0] && (pt == s->punt_pt[0] || pt == s->punt_pt[1]))
+		if (s->punt_pt[0] &&
+		    (pt == s->punt_pt[0] || pt == s->punt_pt[1]))
 			lr__engine_punt(dp, LR_DP_PUNT_RTP, s->id, rtp[i]);
 		nlegs += route(dp, rtp[i]->sess, rtp[i], legs + nlegs, &cache);
 	}
-	return protect(dp, legs, nlegs, tx);
+	nlegs = protect(dp, legs, nlegs, tx);
+	punt_wake(dp);
+	return nlegs;
 }

@@ -4,7 +4,7 @@
  * (rtcp_relay.c) queues what it relays to the worker that protects the
  * target session's RTCP (id mod workers: one worker per session, so an
  * SRTCP index is never used twice) on a bounded ring per (producer,
- * consumer) pair (relayq.c), allocated when the data plane starts: no
+ * consumer) pair (relayq.h, on spsc.c), allocated when the data plane starts: no
  * lock and no allocation per packet, and a full ring drops the packet,
  * counted queue_full. A producer wakes each consumer it queued to once
  * per burst (an eventfd write; not for dpdk, whose workers poll, nor for

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The relay ring (relayq.h). Indices run freely (mod 2^32) and are masked
+ * The ring of spsc.h. Indices run freely (mod 2^32) and are masked
  * on use; tail - head is the number of items. The producer writes a slot,
  * then stores tail with release; the consumer loads tail with acquire
  * before it reads the slot, and stores head with release after, which
@@ -10,14 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "relayq.h"
+#include "spsc.h"
 
-int lr__relayq_init(struct lr__relayq *q, unsigned slots)
+int lr__spsc_init(struct lr__spsc *q, unsigned slots, size_t size)
 {
 	memset(q, 0, sizeof(*q));
-	if (slots < 2 || (slots & (slots - 1)))
+	if (slots < 2 || (slots & (slots - 1)) || !size)
 		return -EINVAL;
-	q->slot = calloc(slots, sizeof(*q->slot));
+	q->size = size;
+	q->slot = calloc(slots, size);
 	if (!q->slot)
 		return -ENOMEM;
 	q->mask = slots - 1;
@@ -26,13 +27,13 @@ int lr__relayq_init(struct lr__relayq *q, unsigned slots)
 	return 0;
 }
 
-void lr__relayq_fini(struct lr__relayq *q)
+void lr__spsc_fini(struct lr__spsc *q)
 {
 	free(q->slot);
 	q->slot = NULL;
 }
 
-struct lr__relay_item *lr__relayq_slot(struct lr__relayq *q)
+void *lr__spsc_slot(struct lr__spsc *q)
 {
 	unsigned t = atomic_load_explicit(&q->tail, memory_order_relaxed);
 
@@ -44,17 +45,17 @@ struct lr__relay_item *lr__relayq_slot(struct lr__relayq *q)
 		if (t - q->head_seen > q->mask)
 			return NULL; /* full */
 	}
-	return &q->slot[t & q->mask];
+	return q->slot + (size_t)(t & q->mask) * q->size;
 }
 
-void lr__relayq_push(struct lr__relayq *q)
+void lr__spsc_push(struct lr__spsc *q)
 {
 	unsigned t = atomic_load_explicit(&q->tail, memory_order_relaxed);
 
 	atomic_store_explicit(&q->tail, t + 1, memory_order_release);
 }
 
-struct lr__relay_item *lr__relayq_peek(struct lr__relayq *q)
+void *lr__spsc_peek(struct lr__spsc *q)
 {
 	unsigned h = atomic_load_explicit(&q->head, memory_order_relaxed);
 
@@ -66,10 +67,10 @@ struct lr__relay_item *lr__relayq_peek(struct lr__relayq *q)
 		if (h == q->tail_seen)
 			return NULL; /* empty */
 	}
-	return &q->slot[h & q->mask];
+	return q->slot + (size_t)(h & q->mask) * q->size;
 }
 
-void lr__relayq_pop(struct lr__relayq *q)
+void lr__spsc_pop(struct lr__spsc *q)
 {
 	unsigned h = atomic_load_explicit(&q->head, memory_order_relaxed);
 
