@@ -23,6 +23,7 @@
 #include <openssl/ssl.h>
 
 #include "dtls_internal.h"
+#include "linerate/lr_bytes.h"
 
 #if OPENSSL_VERSION_NUMBER >= 0x30200000L
 #error "lr_dtls drives the DTLS timer through OpenSSL 1.1.1/3.0 behaviour"
@@ -391,8 +392,8 @@ static int frame_ok(const uint8_t *p, size_t len)
 
 		if (len < RECORD_HDR || p[0] < 20 || p[0] > 63 || p[1] != 0xfe)
 			return 0;
-		epoch = (unsigned)p[3] << 8 | p[4];
-		rl = (size_t)p[11] << 8 | p[12];
+		epoch = lr_rd16(p + 3);
+		rl = lr_rd16(p + 11);
 		if (rl > len - RECORD_HDR)
 			return 0;
 		if (p[0] == 22 && epoch == 0) {
@@ -401,9 +402,9 @@ static int frame_ok(const uint8_t *p, size_t len)
 
 			if (rl < 12 || !known_hs_type(h[0]))
 				return 0;
-			mlen = (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
-			off = (size_t)h[6] << 16 | (size_t)h[7] << 8 | h[8];
-			flen = (size_t)h[9] << 16 | (size_t)h[10] << 8 | h[11];
+			mlen = lr_rd24(h + 1);
+			off = lr_rd24(h + 6);
+			flen = lr_rd24(h + 9);
 			if (flen != rl - 12 || off + flen > mlen)
 				return 0;
 		}
@@ -430,7 +431,7 @@ static size_t drop_plain_alerts(struct lr_dtls *d, const uint8_t *p, size_t len,
 	*copied = 0;
 	while (off < len) {
 		const uint8_t *r = p + off;
-		size_t rl = RECORD_HDR + ((size_t)r[11] << 8 | r[12]);
+		size_t rl = RECORD_HDR + lr_rd16(r + 11);
 
 		if (r[0] == 21 && !r[3] && !r[4]) {
 			d->st.rx_plain_alerts++;

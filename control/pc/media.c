@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "linerate/lr_pkt.h"
+#include "linerate/lr_rtp.h"
 #include "pc_internal.h"
 
 #define SRTP_TAIL 32 /* auth tag + room, for protect in place */
@@ -144,18 +145,14 @@ void lr__pc_on_rtp(struct lr_pc *pc, uint8_t *buf, size_t len)
 		return;
 	}
 	len = pkt.len;
-	hl = 12 + 4u * (buf[0] & 0x0f);
-	if (len >= hl + 4 && (buf[0] & 0x10))
-		hl += 4 + 4u * ((size_t)buf[hl + 2] << 8 | buf[hl + 3]);
-	if (hl > len) {
+	hl = lr_rtp_header_len(buf, len);
+	if (!hl) {
 		pc->rx_rtp_drops++;
 		return;
 	}
-	pt = buf[1] & 0x7f;
-	ssrc = (uint32_t)buf[8] << 24 | (uint32_t)buf[9] << 16 |
-	       (uint32_t)buf[10] << 8 | buf[11];
-	ts = (uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
-	     (uint32_t)buf[6] << 8 | buf[7];
+	pt = lr_rtp_pt(buf);
+	ssrc = lr_rtp_ssrc(buf);
+	ts = lr_rtp_ts(buf);
 	ti = route(pc, ssrc, pt);
 	if (ti < 0) {
 		pc->rx_rtp_drops++;
@@ -184,7 +181,7 @@ void lr__pc_on_rtp(struct lr_pc *pc, uint8_t *buf, size_t len)
 	e->ev.transceiver = ti;
 	e->ev.rtp.pt = pt;
 	e->ev.rtp.marker = !!(buf[1] & 0x80);
-	e->ev.rtp.seq = (uint16_t)(buf[2] << 8 | buf[3]);
+	e->ev.rtp.seq = lr_rtp_seq(buf);
 	e->ev.rtp.ts = ts;
 	e->ev.rtp.ssrc = ssrc;
 	e->ev.len = len - hl;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "linerate/lr_bytes.h"
 #include "linerate/lr_dtmf.h"
 
 #define MAXQ	  16
@@ -271,7 +272,7 @@ int lr_dtmf_receive(struct lr_dtmf_receiver *r, uint32_t timestamp,
 	ev->code = p[0];
 	ev->tone = lr_dtmf_tone(p[0]);
 	ev->volume = p[1] & 0x3f;
-	ev->duration = (uint32_t)p[2] << 8 | p[3];
+	ev->duration = lr_rd16(p + 2);
 	ev->duration_ms =
 		(uint32_t)((uint64_t)ev->duration * 1000 / r->clock_rate);
 	ev->timestamp = timestamp;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "linerate/lr_bytes.h"
 #include "linerate/lr_dcep.h"
 
 const char *lr_dcep_err_str(enum lr_dcep_err e)
@@ -56,15 +57,14 @@ int lr_dcep_parse(const uint8_t *buf, size_t len, struct lr_dcep_open *o)
 		return -LR_DCEP_ERR_SHORT;
 	if (!known_type(buf[1]))
 		return -LR_DCEP_ERR_CHANNEL_TYPE;
-	ll = (size_t)buf[8] << 8 | buf[9];
-	pl = (size_t)buf[10] << 8 | buf[11];
+	ll = lr_rd16(buf + 8);
+	pl = lr_rd16(buf + 10);
 	if (LR_DCEP_OPEN_HDR + ll + pl != len)
 		return -LR_DCEP_ERR_LENGTHS;
 	memset(o, 0, sizeof(*o));
 	o->type = buf[1];
-	o->priority = (uint16_t)(buf[2] << 8 | buf[3]);
-	o->reliability = (uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
-			 (uint32_t)buf[6] << 8 | buf[7];
+	o->priority = lr_rd16(buf + 2);
+	o->reliability = lr_rd32(buf + 4);
 	o->label = buf + LR_DCEP_OPEN_HDR;
 	o->label_len = (uint16_t)ll;
 	o->protocol = buf + LR_DCEP_OPEN_HDR + ll;

@@ -7,7 +7,7 @@
 
 static void set_len(struct lr_stun_builder *b, size_t total)
 {
-	st_put16(b->buf + 2, (uint16_t)(total - LR_STUN_HDR));
+	lr_wr16(b->buf + 2, (uint16_t)(total - LR_STUN_HDR));
 }
 
 void lr_stun_build_init(struct lr_stun_builder *b, uint8_t *buf, size_t cap,
@@ -31,8 +31,8 @@ void lr_stun_build_init(struct lr_stun_builder *b, uint8_t *buf, size_t cap,
 	t = (uint16_t)((method & 0x000f) | ((method & 0x0070) << 1) |
 		       ((method & 0x0f80) << 2) | ((cls & 1) << 4) |
 		       ((cls & 2) << 7));
-	st_put16(buf, t);
-	st_put32(buf + 4, LR_STUN_MAGIC);
+	lr_wr16(buf, t);
+	lr_wr32(buf + 4, LR_STUN_MAGIC);
 	memcpy(buf + 8, txid, 12);
 	b->len = LR_STUN_HDR;
 	set_len(b, b->len);
@@ -52,8 +52,8 @@ static uint8_t *attr(struct lr_stun_builder *b, uint16_t type, size_t len)
 		return NULL;
 	}
 	p = b->buf + b->len;
-	st_put16(p, type);
-	st_put16(p + 2, (uint16_t)len);
+	lr_wr16(p, type);
+	lr_wr16(p + 2, (uint16_t)len);
 	memset(p + 4 + len, 0, padded - len);
 	b->len += 4 + padded;
 	set_len(b, b->len);
@@ -74,7 +74,7 @@ void lr_stun_add_u32(struct lr_stun_builder *b, uint16_t type, uint32_t v)
 	uint8_t *p = attr(b, type, 4);
 
 	if (p)
-		st_put32(p, v);
+		lr_wr32(p, v);
 }
 
 void lr_stun_add_u64(struct lr_stun_builder *b, uint16_t type, uint64_t v)
@@ -82,8 +82,8 @@ void lr_stun_add_u64(struct lr_stun_builder *b, uint16_t type, uint64_t v)
 	uint8_t *p = attr(b, type, 8);
 
 	if (p) {
-		st_put32(p, (uint32_t)(v >> 32));
-		st_put32(p + 4, (uint32_t)v);
+		lr_wr32(p, (uint32_t)(v >> 32));
+		lr_wr32(p + 4, (uint32_t)v);
 	}
 }
 
@@ -101,11 +101,11 @@ void lr_stun_add_xor_addr(struct lr_stun_builder *b, uint16_t type,
 	p = attr(b, type, 4 + n);
 	if (!p)
 		return;
-	st_put32(mask, LR_STUN_MAGIC);
+	lr_wr32(mask, LR_STUN_MAGIC);
 	memcpy(mask + 4, b->buf + 8, 12); /* the transaction ID */
 	p[0] = 0;
 	p[1] = a->family == 4 ? 1 : 2;
-	st_put16(p + 2, (uint16_t)(a->port ^ (LR_STUN_MAGIC >> 16)));
+	lr_wr16(p + 2, (uint16_t)(a->port ^ (LR_STUN_MAGIC >> 16)));
 	for (unsigned i = 0; i < n; i++)
 		p[4 + i] = (uint8_t)(a->ip[i] ^ mask[i]);
 }
@@ -170,8 +170,8 @@ void lr_stun_add_fingerprint(struct lr_stun_builder *b)
 	uint8_t *p = attr(b, LR_STUN_FINGERPRINT, 4);
 
 	if (p)
-		st_put32(p,
-			 lr__stun_fingerprint(b->buf, start) ^ LR_STUN_FP_XOR);
+		lr_wr32(p,
+			lr__stun_fingerprint(b->buf, start) ^ LR_STUN_FP_XOR);
 }
 
 int lr_stun_build_end(struct lr_stun_builder *b)
@@ -187,7 +187,7 @@ int lr_stun_build_420(const struct lr_stun_msg *req, uint8_t *buf, size_t cap)
 	lr_stun_build_init(&b, buf, cap, req->method, LR_STUN_ERROR, req->txid);
 	lr_stun_add_error(&b, 420, "Unknown Attribute");
 	for (unsigned i = 0; i < req->nunknown; i++)
-		st_put16(list + 2 * i, req->unknown[i]);
+		lr_wr16(list + 2 * i, req->unknown[i]);
 	lr_stun_add(&b, LR_STUN_UNKNOWN_ATTRIBUTES, list, 2u * req->nunknown);
 	lr_stun_add_fingerprint(&b);
 	return lr_stun_build_end(&b);

@@ -32,7 +32,7 @@ int lr__stun_hmac(int sha256, const uint8_t *key, size_t key_len,
 	int ok;
 
 	memcpy(h, hdr, LR_STUN_HDR);
-	st_put16(h + 2, msg_len);
+	lr_wr16(h + 2, msg_len);
 	ok = ctx && EVP_MAC_init(ctx, key, key_len, params) &&
 	     EVP_MAC_update(ctx, h, sizeof(h)) &&
 	     EVP_MAC_update(ctx, body, body_len) &&

@@ -28,7 +28,7 @@ const char *lr_stun_err_name(int err)
 int lr_stun_is_stun(const uint8_t *buf, size_t len)
 {
 	return len >= LR_STUN_HDR && buf[0] < 4 &&
-	       st_be32(buf + 4) == LR_STUN_MAGIC;
+	       lr_rd32(buf + 4) == LR_STUN_MAGIC;
 }
 
 /* Attributes this codec understands (the comprehension-required ones
@@ -94,12 +94,12 @@ int lr_stun_parse(struct lr_stun_msg *m, const uint8_t *buf, size_t len)
 		return LR_STUN_ERR_SHORT;
 	if (buf[0] & 0xc0)
 		return LR_STUN_ERR_NOT_STUN;
-	if (st_be32(buf + 4) != LR_STUN_MAGIC)
+	if (lr_rd32(buf + 4) != LR_STUN_MAGIC)
 		return LR_STUN_ERR_COOKIE;
-	mlen = st_be16(buf + 2);
+	mlen = lr_rd16(buf + 2);
 	if (mlen % 4 || (size_t)mlen + LR_STUN_HDR != len)
 		return LR_STUN_ERR_LENGTH;
-	t = st_be16(buf);
+	t = lr_rd16(buf);
 	m->buf = buf;
 	m->len = (uint16_t)len;
 	m->method = (uint16_t)((t & 0x000f) | ((t & 0x00e0) >> 1) |
@@ -107,7 +107,7 @@ int lr_stun_parse(struct lr_stun_msg *m, const uint8_t *buf, size_t len)
 	m->cls = (uint8_t)(((t >> 4) & 1) | ((t >> 7) & 2));
 	memcpy(m->txid, buf + 8, 12);
 	for (off = LR_STUN_HDR; off < len;) {
-		uint16_t at = st_be16(buf + off), alen = st_be16(buf + off + 2);
+		uint16_t at = lr_rd16(buf + off), alen = lr_rd16(buf + off + 2);
 		size_t padded = ((size_t)alen + 3) & ~(size_t)3;
 		struct lr_stun_attr *a;
 
@@ -149,7 +149,7 @@ int lr_stun_parse(struct lr_stun_msg *m, const uint8_t *buf, size_t len)
 		const struct lr_stun_attr *f = &m->attrs[m->fp];
 
 		if ((lr__stun_fingerprint(buf, f->off - 4) ^ LR_STUN_FP_XOR) !=
-		    st_be32(buf + f->off))
+		    lr_rd32(buf + f->off))
 			return LR_STUN_ERR_FINGERPRINT;
 	}
 	return LR_STUN_OK;
@@ -172,7 +172,7 @@ int lr_stun_get_u32(const struct lr_stun_msg *m, uint16_t type, uint32_t *out)
 		return -ENOENT;
 	if (a->len != 4)
 		return -EINVAL;
-	*out = st_be32(m->buf + a->off);
+	*out = lr_rd32(m->buf + a->off);
 	return 0;
 }
 
@@ -184,8 +184,8 @@ int lr_stun_get_u64(const struct lr_stun_msg *m, uint16_t type, uint64_t *out)
 		return -ENOENT;
 	if (a->len != 8)
 		return -EINVAL;
-	*out = (uint64_t)st_be32(m->buf + a->off) << 32 |
-	       st_be32(m->buf + a->off + 4);
+	*out = (uint64_t)lr_rd32(m->buf + a->off) << 32 |
+	       lr_rd32(m->buf + a->off + 4);
 	return 0;
 }
 
@@ -202,10 +202,10 @@ int lr_stun_get_xor_addr(const struct lr_stun_msg *m, uint16_t type,
 	if (a->len < 8 || v[0] != 0 || (v[1] != 1 && v[1] != 2) ||
 	    a->len != (v[1] == 1 ? 8 : 20))
 		return -EINVAL;
-	st_put32(mask, LR_STUN_MAGIC);
+	lr_wr32(mask, LR_STUN_MAGIC);
 	memcpy(mask + 4, m->txid, 12);
 	out->family = v[1] == 1 ? 4 : 6;
-	out->port = (uint16_t)(st_be16(v + 2) ^ (LR_STUN_MAGIC >> 16));
+	out->port = (uint16_t)(lr_rd16(v + 2) ^ (LR_STUN_MAGIC >> 16));
 	memset(out->ip, 0, sizeof(out->ip));
 	for (unsigned i = 0; i < (out->family == 4 ? 4u : 16u); i++)
 		out->ip[i] = (uint8_t)(v[4 + i] ^ mask[i]);

@@ -5,34 +5,10 @@
 
 #include <stdint.h>
 
+#include "linerate/lr_bytes.h"
 #include "linerate/lr_stun.h"
 
 #define LR_STUN_FP_XOR 0x5354554eu
-
-static inline uint16_t st_be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t st_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void st_put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline void st_put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 /* integrity.c */
 uint32_t lr__stun_fingerprint(const uint8_t *buf, size_t len);

@@ -60,14 +60,14 @@ static void rtcp_protect_job(const struct lr_srtp_ctx *ctx,
 	rtcp_iv(si, ks->rtcp_salt, d, index, job->iv);
 	if (si->alg == LR_ALG_AES_GCM) {
 		memcpy(job->aad_buf, d, LR_RTCP_HDR);
-		lr__put_be32(job->aad_buf + LR_RTCP_HDR, trailer);
+		lr_wr32(job->aad_buf + LR_RTCP_HDR, trailer);
 		job->aad = job->aad_buf;
 		job->auth_len = LR_RTCP_HDR + LR_SRTCP_TRAILER;
 		job->tag = d + len;
-		lr__put_be32(d + len + tag_len, trailer);
+		lr_wr32(d + len + tag_len, trailer);
 	} else {
 		job->aad = NULL;
-		lr__put_be32(d + len, trailer);
+		lr_wr32(d + len, trailer);
 		job->auth_len = len + LR_SRTCP_TRAILER;
 		job->tag = d + len + LR_SRTCP_TRAILER;
 	}
@@ -84,7 +84,7 @@ static uint32_t rtcp_unprotect_job(const struct lr_srtp_ctx *ctx,
 	int gcm = si->alg == LR_ALG_AES_GCM;
 
 	body_end = len - tag_len - LR_SRTCP_TRAILER;
-	trailer = lr__be32(gcm ? d + len - LR_SRTCP_TRAILER : d + body_end);
+	trailer = lr_rd32(gcm ? d + len - LR_SRTCP_TRAILER : d + body_end);
 	job->key = &ks->rtcp;
 	job->src = d;
 	job->decrypt = 1;
@@ -102,7 +102,7 @@ static uint32_t rtcp_unprotect_job(const struct lr_srtp_ctx *ctx,
 		job->tag = d + len - tag_len;
 	} else if (trailer & LR_SRTCP_E_BIT) {
 		memcpy(job->aad_buf, d, LR_RTCP_HDR);
-		lr__put_be32(job->aad_buf + LR_RTCP_HDR, trailer);
+		lr_wr32(job->aad_buf + LR_RTCP_HDR, trailer);
 		job->aad = job->aad_buf;
 		job->auth_len = LR_RTCP_HDR + LR_SRTCP_TRAILER;
 		job->tag = d + body_end;
@@ -110,7 +110,7 @@ static uint32_t rtcp_unprotect_job(const struct lr_srtp_ctx *ctx,
 		/* E=0: the AAD is the whole packet then the trailer; move the
 		 * trailer over the tag to make it contiguous. */
 		memcpy(job->tag_save, d + body_end, tag_len);
-		lr__put_be32(d + body_end, trailer);
+		lr_wr32(d + body_end, trailer);
 		job->aad = d;
 		job->auth_len = body_end + LR_SRTCP_TRAILER;
 		job->tag = job->tag_save;
@@ -147,7 +147,7 @@ static void protect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 			r = LR_DROP_NO_TAILROOM;
 		if (!r)
 			st = lr__srtp_stream_use(ctx, owned,
-						 lr__be32(p->data + 4),
+						 lr_rd32(p->data + 4),
 						 LR_SRTP_OWN_RTCP, &r);
 		if (st && st->rtcp_index > 0x7fffffff)
 			r = LR_DROP_INDEX_EXHAUSTED;
@@ -177,7 +177,7 @@ static uint32_t rtcp_index_of(const struct lr_srtp_ctx *ctx,
 			? p->len - LR_SRTCP_TRAILER
 			: p->len - ctx->si->rtcp_tag_len - LR_SRTCP_TRAILER;
 
-	return lr__be32(p->data + off) & 0x7fffffff;
+	return lr_rd32(p->data + off) & 0x7fffffff;
 }
 
 static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
@@ -200,7 +200,7 @@ static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 			continue;
 		r = rtcp_check(p, min);
 		if (!r)
-			st = lr__srtp_stream_lookup(ctx, lr__be32(p->data + 4),
+			st = lr__srtp_stream_lookup(ctx, lr_rd32(p->data + 4),
 						    &r);
 		if (r) {
 			lr__srtp_drop(ctx, p, r);

@@ -34,7 +34,7 @@ static unsigned rtp_parse(const uint8_t *d, uint32_t len, uint32_t *hdr_len)
 	if (d[0] & 0x10) {
 		if (h + 4 > len)
 			return LR_DROP_BAD_HEADER;
-		h += 4 + 4u * lr__be16(d + h + 2);
+		h += 4 + 4u * lr_rd16(d + h + 2);
 	}
 	if (h > len)
 		return LR_DROP_BAD_HEADER;
@@ -45,7 +45,7 @@ static unsigned rtp_parse(const uint8_t *d, uint32_t len, uint32_t *hdr_len)
 void lr__srtp_rtp_iv(const struct lr_srtp_suite_info *si, const uint8_t *salt,
 		     const uint8_t *d, uint64_t index, uint8_t *iv)
 {
-	uint64_t ssrc = lr__be32(d + 8), hi, lo;
+	uint64_t ssrc = lr_rd32(d + 8), hi, lo;
 
 	/* index = ROC << 16 | SEQ, 48 bits */
 	if (si->alg == LR_ALG_AES_GCM) {
@@ -58,8 +58,8 @@ void lr__srtp_rtp_iv(const struct lr_srtp_suite_info *si, const uint8_t *salt,
 		lo = index << 16;
 	}
 	/* XOR the (zero-padded) salt */
-	lr__st_be64(iv, hi ^ lr__ld_be64(salt));
-	lr__st_be64(iv + 8, lo ^ lr__ld_be64(salt + 8));
+	lr_wr64(iv, hi ^ lr_rd64(salt));
+	lr_wr64(iv + 8, lo ^ lr_rd64(salt + 8));
 }
 
 /* Fill job for p. body_end: end of the payload (before any tag). */
@@ -96,7 +96,7 @@ static void rtp_job(const struct lr_srtp_ctx *ctx,
 	} else {
 		job->tag = d + body_end;
 	}
-	lr__put_be32(d + body_end, (uint32_t)(index >> 16));
+	lr_wr32(d + body_end, (uint32_t)(index >> 16));
 	job->auth_len = body_end + 4;
 	job->cipher_len =
 		si->alg == LR_ALG_NULL_HMAC_SHA1 ? 0 : body_end - hdr_len;
@@ -150,11 +150,11 @@ static void protect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 				r = LR_DROP_NO_TAILROOM;
 		}
 		st = r ? NULL
-		       : lr__srtp_stream_use(ctx, owned, lr__be32(p->data + 8),
+		       : lr__srtp_stream_use(ctx, owned, lr_rd32(p->data + 8),
 					     LR_SRTP_OWN_RTP, &r);
 		if (st) {
 			delta = lr__srtp_estimate(st->rtp_index,
-						  lr__be16(p->data + 2), &est);
+						  lr_rd16(p->data + 2), &est);
 			r = lr__srtp_replay_check(st, ctx->window, delta);
 		}
 		if (r) {
@@ -265,7 +265,7 @@ static void unprotect_commit(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 		if (p->drop)
 			continue;
 		job = m->job == LR_SRTP_NOJOB ? NULL : &w->jobs[m->job];
-		delta = lr__srtp_estimate(st->rtp_index, lr__be16(p->data + 2),
+		delta = lr__srtp_estimate(st->rtp_index, lr_rd16(p->data + 2),
 					  &est);
 		r = lr__srtp_replay_check(st, ctx->window, delta);
 		if (est != m->index || (!job && !r)) {
@@ -329,13 +329,13 @@ static void unprotect_chunk(struct lr_srtp_ctx *ctx, struct lr_pkt **pkts,
 		else
 			r = rtp_parse(p->data, p->len - tag_len, &hdr_len);
 		st = r ? NULL
-		       : lr__srtp_stream_lookup(ctx, lr__be32(p->data + 8), &r);
+		       : lr__srtp_stream_lookup(ctx, lr_rd32(p->data + 8), &r);
 		if (r) {
 			lr__srtp_drop(ctx, p, r);
 			continue;
 		}
 		stream_tent(ctx, st);
-		delta = lr__srtp_estimate(st->tent_index, lr__be16(p->data + 2),
+		delta = lr__srtp_estimate(st->tent_index, lr_rd16(p->data + 2),
 					  &est);
 		m->stream = st;
 		m->index = est;

@@ -3,6 +3,7 @@
 #ifndef LR_SRTP_INTERNAL_H
 #define LR_SRTP_INTERNAL_H
 
+#include "linerate/lr_bytes.h"
 #include "linerate/lr_srtp_core.h"
 
 #ifdef __KERNEL__
@@ -16,44 +17,6 @@
 #define LR_RTCP_HDR	 8
 #define LR_SRTCP_TRAILER 4
 #define LR_SRTCP_E_BIT	 0x80000000u
-
-static inline uint32_t lr__be32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	       ((uint32_t)p[2] << 8) | p[3];
-}
-
-static inline uint64_t lr__ld_be64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
-static inline void lr__st_be64(uint8_t *p, uint64_t v)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	memcpy(p, &v, 8);
-}
-
-static inline uint16_t lr__be16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static inline void lr__put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 /* Zero secrets in a way the compiler keeps. */
 static inline void lr__wipe(void *p, size_t n)

@@ -29,7 +29,7 @@
 #include "lr_pkt.h"
 #include "lr_srtp_core.h"
 
-#define LR_DP_BURST	   64
+#define LR_DP_BURST	   LR_BURST_MAX /* one burst size for all */
 #define LR_DP_MAX_ROUTES   256 /* a publisher to 128 viewers, 2 tracks */
 #define LR_DP_MAX_SSRCS	   16
 #define LR_DP_MAX_TX_SSRCS 4096

@@ -7,32 +7,7 @@
 #ifndef LINERATE_LR_RTP_H
 #define LINERATE_LR_RTP_H
 
-#include "lr_types.h"
-
-static inline uint32_t lr_rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void lr_wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static inline uint16_t lr_rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline void lr_wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
+#include "lr_bytes.h"
 
 /* Length of the RTP header with CSRCs and extension, or 0 if it is not
  * a whole RTP version 2 header. */
