@@ -329,6 +329,7 @@ static int port_open(struct lr_dp *dp, struct dpdk_port *pt)
 	memset(&conf, 0, sizeof(conf));
 	if (rte_eth_dev_info_get(pt->id, &info))
 		return -EIO;
+	pt->af_xdp = lr__dpdk_is_af_xdp(pt->id);
 	if (nq > info.max_rx_queues || nq > info.max_tx_queues) {
 		fprintf(stderr,
 			"linerate: dpdk: port %u has %u rx and %u tx queues, "
@@ -352,10 +353,12 @@ static int port_open(struct lr_dp *dp, struct dpdk_port *pt)
 	for (unsigned q = 0; q < nq; q++) {
 		snprintf(name, sizeof(name), "lr%u_%u_%p", pt->id, q,
 			 (void *)pt);
-		pt->pool[q] = rte_pktmbuf_pool_create(
-			name, NB_MBUF, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, sock);
+		pt->pool[q] = lr__dpdk_pool(name, NB_MBUF, pt->af_xdp, sock);
 		if (!pt->pool[q])
 			return -ENOMEM;
+		r = pt->af_xdp ? lr__dpdk_umem_check(pt->pool[q]) : 0;
+		if (r)
+			return r;
 		if (rte_eth_rx_queue_setup(pt->id, (uint16_t)q, NB_DESC,
 					   (unsigned)sock, NULL, pt->pool[q]) ||
 		    rte_eth_tx_queue_setup(pt->id, (uint16_t)q, NB_DESC,
@@ -382,6 +385,15 @@ static void port_close(struct dpdk_port *pt)
 	if (pt->configured) /* else the EAL or the port may not be there */
 		rte_eth_dev_stop(pt->id);
 	lr__neigh_fini(&pt->nt); /* frees held frames: before their pools */
+	/* The interface as it was found: net_af_xdp detaches its XDP
+	 * program and lets go of the UMEM (over the pools) on close. A
+	 * device we made goes whole; a port of the EAL's arguments is
+	 * closed (gone for a later lr_dp_new: cfg.dpdk_vdev makes it
+	 * again), other drivers' ports stay, stopped, for the next. */
+	if (pt->vdev[0])
+		lr__dpdk_vdev_down(pt->vdev);
+	else if (pt->configured && pt->af_xdp)
+		rte_eth_dev_close(pt->id);
 	for (unsigned q = 0; q < pt->nq; q++) {
 		if (pt->handoff[q]) {
 			while (!rte_ring_dequeue(pt->handoff[q], &m))
@@ -421,6 +433,9 @@ static int dpdk_open(struct lr_dp *dp)
 			r = route_init(dp, &pt->route[1], 1);
 		if (!r)
 			r = eal_up(dp);
+		if (!r && dp->cfg.dpdk_vdev)
+			r = lr__dpdk_vdev_up(dp->cfg.dpdk_vdev, pt->vdev,
+					     sizeof(pt->vdev), &pt->id);
 		if (!r && !rte_eth_dev_is_valid_port(pt->id))
 			r = -ENODEV;
 		if (!r)

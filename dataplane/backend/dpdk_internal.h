@@ -97,6 +97,8 @@ struct dpdk_port {
 	struct rte_ether_addr mac;
 	int csum_offload; /* the port computes IPv4 and UDP checksums */
 	int configured;	  /* rte_eth_dev_configure worked: stop it */
+	int af_xdp;	  /* net_af_xdp: packed pools, closed at the end */
+	char vdev[64];	  /* the device cfg.dpdk_vdev made ("": none) */
 	struct dpdk_route route[2]; /* [0] IPv4, [1] IPv6 */
 	struct dpdk_neigh nt;
 	struct rte_mempool *pool[LR_DP_MAX_WORKERS];
@@ -218,6 +220,21 @@ void lr__dpdk_on_arp(struct lr_dp *dp, struct dpdk *d, const uint8_t *p,
 void lr__dpdk_learnt(struct lr_dp *dp, struct dpdk *d, int r,
 		     const struct rte_ether_addr *mac,
 		     const struct neigh_held *held);
+/* dpdk_xdp.c. is_af_xdp: 1 if port is net_af_xdp's. pool: n mbufs of
+ * the default size on sock, packed (no object kept inside one page) or
+ * as rte_pktmbuf_pool_create makes them; NULL if not. umem_check: 0 if
+ * every mbuf of mp lies inside the UMEM net_af_xdp would register for
+ * it, else -ERANGE (said on stderr). vdev_up: the device of devargs
+ * made, its name (up to the first ',') in name[len] and its port in
+ * *port; 0 or -errno (said on stderr). vdev_down: it removed (its port
+ * closed first by its driver). */
+int lr__dpdk_is_af_xdp(uint16_t port);
+struct rte_mempool *lr__dpdk_pool(const char *name, unsigned n, int packed,
+				  int sock);
+int lr__dpdk_umem_check(struct rte_mempool *mp);
+int lr__dpdk_vdev_up(const char *devargs, char *name, size_t len,
+		     uint16_t *port);
+void lr__dpdk_vdev_down(const char *name);
 /* dpdk_l3.c */
 /* 1 if the frame's mbuf became an engine buffer (rx), 0 if the caller
  * still owns it (answered, or dropped and counted). */

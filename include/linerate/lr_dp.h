@@ -176,6 +176,15 @@ struct lr_dp_config {
 	 * addresses' ports must be given: no ephemeral ports here). */
 	const char *eal_args;
 	uint16_t dpdk_port;
+	/* dpdk: a virtual device the data plane makes when it starts and
+	 * removes when it is freed (NULL: none; dpdk_port is used), as
+	 * devargs, e.g. "net_af_xdp0,iface=eth1": the port is that
+	 * device's, and lr_dp_free leaves the interface as it was (no XDP
+	 * program attached). A port of net_af_xdp given by eal_args
+	 * instead is closed by lr_dp_free, and gone for a later lr_dp_new;
+	 * its mbufs are packed so that its UMEM covers them (no
+	 * hugepages needed). */
+	const char *dpdk_vdev;
 	/* dpdk: the next hop. A peer is on the link when it is inside the
 	 * prefix (dpdk_prefix4 or dpdk_prefix6 bits) of the local address
 	 * the datagram leaves from; prefix 0 means every peer is on the
