@@ -122,7 +122,7 @@ static void test_simulcast_rid(void)
 	CU_ASSERT_PTR_NULL(lr_sdp_attr(s, 1, "ssrc-group", 0));
 	CU_ASSERT_EQUAL(lr_sdp_direction(s, 0), LR_SDP_SENDONLY);
 	CU_ASSERT_EQUAL(lr_sdp_direction(s, 1), LR_SDP_RECVONLY);
-	/* The answer does not negotiate simulcast (docs/control-plane-1.md):
+	/* The answer does not negotiate simulcast (docs/stun-sdp-ice.md):
 	 * it declines it by leaving a=rid and a=simulcast out, which makes
 	 * the offerer send one stream (RFC 8853), and is valid SDP. */
 	a = answer(s, &answer_opts);
