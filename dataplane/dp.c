@@ -122,6 +122,13 @@ int lr__dp_new_one(const struct lr_dp_config *cfg, struct lr_dp *front,
 		dp->thread = 0; /* lr_dp_free joins only a thread that runs */
 		r = -EAGAIN;
 	}
+	if (!r) { /* its loop runs, or says why not */
+		pthread_mutex_lock(&dp->mu);
+		while (!dp->started)
+			pthread_cond_wait(&dp->cv, &dp->mu);
+		r = dp->started < 0 ? dp->started : 0;
+		pthread_mutex_unlock(&dp->mu);
+	}
 	if (!r && cfg->pin) {
 		cpu_set_t set;
 
@@ -135,6 +142,19 @@ int lr__dp_new_one(const struct lr_dp_config *cfg, struct lr_dp *front,
 	}
 	*out = dp;
 	return 0;
+}
+
+void lr__dp_ready(struct lr_dp *dp, int rc)
+{
+	pthread_mutex_lock(&dp->mu);
+	dp->started = rc ? rc : 1;
+	pthread_cond_broadcast(&dp->cv);
+	pthread_mutex_unlock(&dp->mu);
+}
+
+const char *lr_dp_backend_name(const struct lr_dp *dp)
+{
+	return dp->ops->name;
 }
 
 static void stop(struct lr_dp *dp)

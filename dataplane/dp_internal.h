@@ -167,6 +167,7 @@ struct lr_dp {
 	int wake_fd;	      /* eventfd: commands and sends waiting */
 	int punt_fd;	      /* eventfd: punts waiting */
 	int no_gso;	      /* the kernel refused UDP GSO once */
+	int started; /* 0 until the backend loop says: 1 runs, or -errno */
 	pthread_t thread;
 	atomic_int stop;
 	atomic_int pending; /* commands or sends queued */
@@ -318,6 +319,9 @@ void lr__buf_put(struct lr_dp *dp, struct lr__dpbuf *b);
  * LR_DP_BURST * LR_DP_MAX_ROUTES). The input buffers are consumed. */
 unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 			  struct lr__dpbuf **tx);
+/* The backend loop, once it runs (rc 0) or failed to start (its
+ * -errno: it then returns at once): lr_dp_new waits for this. */
+void lr__dp_ready(struct lr_dp *dp, int rc);
 void lr__engine_punt(struct lr_dp *dp, enum lr_dp_punt_why why,
 		     uint64_t session, const struct lr__dpbuf *b);
 
@@ -425,7 +429,6 @@ socklen_t lr__dp_to_sa(const struct lr_dp_addr *a, struct sockaddr_storage *ss);
 void lr__dp_from_sa(const struct sockaddr_storage *ss, struct lr_dp_addr *a);
 int lr__dp_sock_open(struct lr_dp *dp);
 void lr__dp_sock_close(struct lr_dp *dp);
-void *lr__dp_sock_run(void *dp);
 
 extern const struct lr__dp_backend_ops lr__dp_sock_ops;
 extern const struct lr__dp_backend_ops lr__dp_uring_ops;

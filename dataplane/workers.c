@@ -125,7 +125,29 @@ void lr__dp_workers_free(struct lr_dp *front)
 	front->nshards = 1;
 }
 
+static int new_dp(const struct lr_dp_config *cfg, struct lr_dp **out);
+
+/* LR_DP_AUTO: uring where its ring starts, else sock; said by
+ * lr_dp_backend_name(), never silent. */
 int lr_dp_new(const struct lr_dp_config *cfg, struct lr_dp **out)
+{
+	struct lr_dp_config c = *cfg;
+	int r;
+
+	if (cfg->backend != LR_DP_AUTO)
+		return new_dp(cfg, out);
+#ifdef LR_HAVE_URING
+	c.backend = LR_DP_URING;
+	r = new_dp(&c, out);
+	if (!r)
+		return 0;
+#endif
+	c.backend = LR_DP_SOCK;
+	r = new_dp(&c, out);
+	return r;
+}
+
+static int new_dp(const struct lr_dp_config *cfg, struct lr_dp **out)
 {
 	unsigned n = cfg->workers ? cfg->workers : 1;
 	struct lr_dp_config c;

@@ -18,9 +18,6 @@
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
-#ifdef LR_HAVE_URING
-#include <liburing.h>
-#endif
 
 #include "gw.h"
 #include "linerate/lr_srtp.h"
@@ -33,20 +30,6 @@ uint64_t gw_now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000;
-}
-
-static int uring_works(void)
-{
-#ifdef LR_HAVE_URING
-	struct io_uring r;
-
-	if (io_uring_queue_init(8, &r, 0))
-		return 0;
-	io_uring_queue_exit(&r);
-	return 1;
-#else
-	return 0;
-#endif
 }
 
 static int text_ip(const char *s, uint8_t *ip, uint8_t *family)
@@ -117,14 +100,17 @@ static int open_dp(struct gw *g)
 			return -EINVAL;
 		break;
 	default:
-		dc.backend = uring_works() ? LR_DP_URING : LR_DP_SOCK;
+		dc.backend =
+			LR_DP_AUTO; /* uring if its ring starts, else sock */
 	}
 	g->backend_name = dc.backend == LR_DP_URING  ? "uring"
 			  : dc.backend == LR_DP_DPDK ? "dpdk"
-						     : "sock";
+			  : dc.backend == LR_DP_SOCK ? "sock"
+						     : "auto";
 	rc = lr_dp_new(&dc, &g->dp);
 	if (rc)
 		return rc;
+	g->backend_name = lr_dp_backend_name(g->dp); /* auto's pick */
 	g->nlocal = n;
 	for (unsigned i = 0; i < n; i++) {
 		lr_dp_local_addr(g->dp, i, &g->dp_local[i]);

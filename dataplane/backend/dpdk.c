@@ -546,6 +546,7 @@ static void *dpdk_run(void *arg)
 	struct dpdk *d = dp->backend;
 	struct rte_mbuf *m[LR_DP_BURST];
 
+	lr__dp_ready(dp, 0);
 	while (!atomic_load(&dp->stop)) {
 		unsigned ninj, n, got, ho = 0;
 

@@ -410,7 +410,7 @@ static void deliver(struct lr_dp *dp, struct rx_slots *r, unsigned got,
 		tx_burst(dp, tx, lr__engine_burst(dp, k.c, k.n, tx), ts);
 }
 
-void *lr__dp_sock_run(void *arg)
+static void *sock_run(void *arg)
 {
 	struct lr_dp *dp = arg;
 	struct pollfd pfd[DP_MAX_LOCAL + 1];
@@ -418,8 +418,11 @@ void *lr__dp_sock_run(void *arg)
 	struct tx_slots *ts = calloc(1, sizeof(*ts));
 	struct lr__dpbuf **tx = calloc(TX_MAX, sizeof(*tx));
 
-	if (!rx || !ts || !tx)
+	if (!rx || !ts || !tx) {
+		lr__dp_ready(dp, -ENOMEM);
 		goto out;
+	}
+	lr__dp_ready(dp, 0);
 	/* UDP GRO: same-size datagrams from one peer may come as one
 	 * message (its room: GRO_ROOM past the first buffer, per slot;
 	 * pages are only touched when a big message comes). */
@@ -481,5 +484,5 @@ const struct lr__dp_backend_ops lr__dp_sock_ops = {
 	.name = "sock",
 	.open = lr__dp_sock_open,
 	.close = lr__dp_sock_close,
-	.run = lr__dp_sock_run,
+	.run = sock_run,
 };

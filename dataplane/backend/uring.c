@@ -5,8 +5,8 @@
  * ring; sends are batched sendmsg SQEs, one submit per round; the ring is
  * single-issuer with deferred task running where the kernel has them
  * (6.0+), so completions run only when the worker asks. Without io_uring
- * (too old, or kernel.io_uring_disabled) it says so once and runs the
- * sock loop instead.
+ * (too old, or kernel.io_uring_disabled) lr_dp_new fails with the ring's
+ * error; LR_DP_AUTO then takes sock (workers.c).
  *
  * Received datagrams are copied from the ring's buffers into the worker's
  * packet buffers (one memcpy, and the ring buffer is back at once), so
@@ -383,10 +383,8 @@ static void *uring_run(void *arg)
 		r = u->txd ? 0 : -ENOMEM;
 	}
 	if (r) {
-		fprintf(stderr,
-			"linerate: io_uring unavailable here (%s): the uring "
-			"backend runs the sock loop\n",
-			strerror(-r));
+		/* lr_dp_new fails with this: falling back to sock is the
+		 * caller's choice (LR_DP_AUTO), never made here */
 		if (u && u->ring.ring_fd > 0)
 			io_uring_queue_exit(&u->ring);
 		if (u) {
@@ -394,8 +392,10 @@ static void *uring_run(void *arg)
 			free(u->bufs);
 		}
 		free(u);
-		return lr__dp_sock_run(dp);
+		lr__dp_ready(dp, r);
+		return NULL;
 	}
+	lr__dp_ready(dp, 0);
 	/* room for a GRO message's legs, all fanned out, or half the pool */
 	u->low = LR_DP_BURST * (LR_DP_MAX_ROUTES + 1);
 	if (u->low > pool / 2)

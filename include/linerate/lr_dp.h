@@ -132,8 +132,10 @@ struct lr_dp_session {
 
 enum lr_dp_backend {
 	LR_DP_SOCK = 1, /* recvmmsg/sendmmsg */
-	LR_DP_URING,	/* io_uring */
+	LR_DP_URING,	/* io_uring: lr_dp_new fails if its ring cannot start */
 	LR_DP_DPDK,	/* DPDK ethdev */
+	LR_DP_AUTO,	/* uring where its ring starts, else sock (which one:
+			 * lr_dp_backend_name) */
 };
 
 struct lr_dp_config {
@@ -252,8 +254,12 @@ struct lr_dp_config {
 
 struct lr_dp;
 
-/* 0 or -errno. Starts the worker. */
+/* 0 or -errno. Starts the workers and returns once each backend loop
+ * runs: a backend that cannot start (no io_uring, no DPDK port) fails
+ * here, never falling back on its own. */
 int lr_dp_new(const struct lr_dp_config *cfg, struct lr_dp **out);
+/* "sock", "uring" or "dpdk": the backend that runs (LR_DP_AUTO's pick). */
+const char *lr_dp_backend_name(const struct lr_dp *dp);
 void lr_dp_free(struct lr_dp *dp);
 /* The address a local address was bound to (its port if 0 was asked). */
 int lr_dp_local_addr(const struct lr_dp *dp, unsigned i,
