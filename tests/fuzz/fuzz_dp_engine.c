@@ -48,7 +48,8 @@ static void setup(void)
 	pthread_mutex_init(&dp->mu, NULL);
 	dp->punt_fd = eventfd(0, EFD_NONBLOCK);
 	dp->crypto = lr_srtp_worker_new(LR_SRTP_IMPL_AUTO);
-	if (!dp->crypto || lr__dp_pool_init(dp) || lr__flow_init(dp))
+	if (!dp->crypto || lr__dp_pool_init(dp) || lr__flow_init(dp) ||
+	    lr__spsc_init(&dp->punts, 256, sizeof(struct lr_dp_punt)))
 		abort();
 	s.local = dp->local[0];
 	s.remote = a4(2, 6000);
@@ -121,13 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (dp->nfree != pool_size)
 		abort();
 	/* the control plane would read punts; drop them here */
-	while (dp->punts) {
-		struct lr__dppunt *x = dp->punts;
-
-		dp->punts = x->next;
-		free(x);
-	}
-	dp->punts_tail = NULL;
-	dp->npunts = 0;
+	while (lr__spsc_peek(&dp->punts))
+		lr__spsc_pop(&dp->punts);
 	return 0;
 }

@@ -271,7 +271,7 @@ static void step(uint64_t from, const uint8_t *in, size_t len)
 {
 	static uint8_t p[2048];
 	struct lr__relayq *q = &dp->relay_in[0];
-	unsigned t0 = atomic_load(&q->tail), t1, in_pk;
+	unsigned t0 = atomic_load(&q->q.tail), t1, in_pk;
 	int whole = lr_rtcp_compound_ok(in, len);
 	uint64_t seen_to[4] = {0, 0, 0, 0};
 	size_t kept;
@@ -279,11 +279,13 @@ static void step(uint64_t from, const uint8_t *in, size_t len)
 	memcpy(p, in, len);
 	in_pk = whole ? packets(p, len) : 0;
 	kept = lr__rtcp_relay(dp, lr__flow_by_id(dp, from), p, len, now);
-	t1 = atomic_load(&q->tail);
-	if (t1 - atomic_load(&q->head) > 2)
+	t1 = atomic_load(&q->q.tail);
+	if (t1 - atomic_load(&q->q.head) > 2)
 		abort(); /* the queue's bound */
 	for (unsigned t = t0; t != t1; t++) {
-		const struct lr__relay_item *it = &q->slot[t & q->mask];
+		const struct lr__relay_item *it =
+			(const void *)(q->q.slot +
+				       (size_t)(t & q->q.mask) * q->q.size);
 
 		if (!lr_rtcp_compound_ok(it->buf, it->len) ||
 		    it->len > LR_DP_RTCP_MAX || it->from != from ||
