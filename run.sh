@@ -120,6 +120,22 @@ build_tsan() {
 	log "built build-tsan/ (thread: data plane tests)"
 }
 
+# libsrtp2 is optional: the product (lr_pc, lr_dp, linerated) and the unit
+# tests that do not need libsrtp2 as their oracle, built without it and
+# run; linerated must have no srtp_* symbol.
+test_without_libsrtp2() {
+	local dir=build-nosrtp2 tests
+	configure "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLR_WITH_LIBSRTP2=OFF
+	tests=$(cd "$dir" && ctest -N -L unit |
+		sed -n 's/^ *Test *#[0-9]*: \(test_[a-z0-9_]*\)$/\1/p')
+	ninja_build "$dir" linerated lr_pc lr_dp $tests
+	if nm "$dir/control/gateway/linerated" | grep ' srtp_'; then
+		log "linerated without libsrtp2 still has srtp_* symbols (above)"
+		return 1
+	fi
+	run_ctest "$dir" -L unit
+}
+
 run_ctest() {
 	local dir=$1
 	shift
@@ -156,6 +172,8 @@ test)
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 	run_ctest build-asan -LE kbuild || rc=1
+	log "ctest: built without libsrtp2 (LR_WITH_LIBSRTP2=OFF), unit tests"
+	test_without_libsrtp2 || rc=1
 	log "ctest: ThreadSanitizer build, data plane tests"
 	build_tsan
 	TSAN_OPTIONS=halt_on_error=1 run_ctest build-tsan \

@@ -30,7 +30,8 @@ int lr__pc_make_srtp(struct lr_pc *pc)
 		return 0; /* keys do not change in a DTLS association */
 	/* Both sessions on one worker: the crypto instance is the costly
 	 * part to set up (intel-ipsec-mb's manager). */
-	/* (NULL when LR_SRTP chose libsrtp2: the sessions then use it.) */
+	/* (NULL when LR_SRTP chose libsrtp2: the sessions then use it, or
+	 * fail with -ENOTSUP in a program without lr_srtp_libsrtp2.) */
 	if (!pc->cfg.srtp_worker && !pc->own_worker &&
 	    pc->cfg.srtp_impl != LR_SRTP_IMPL_LIBSRTP2)
 		pc->own_worker = lr_srtp_worker_new(pc->cfg.srtp_impl);

@@ -157,19 +157,24 @@ int lr__pc_write_offer(struct lr_pc *pc, char *buf, size_t cap);
 int lr__pc_write_answer(struct lr_pc *pc, char *buf, size_t cap,
 			struct lr_sdp_error *err);
 int lr__pc_identity_attr(struct lr_pc *pc, char *out, size_t cap);
+/* The peer's a=identity: the IdP vouches for it, and it covers the
+ * fingerprint the same description carries (RFC 8827). */
+int lr__pc_check_identity(struct lr_pc *pc, const struct lr_sdp *sdp);
 
-/* remote.c: apply a description pair once both sides are known. */
+/* remote.c: the peer's description applied (credentials, candidates,
+ * fingerprint, transceivers for what it offers). */
 int lr__pc_apply_remote(struct lr_pc *pc, struct lr_sdp *sdp, int is_offer,
 			struct lr_sdp_error *err);
-int lr__pc_apply_answer(struct lr_pc *pc, const char *answer_text,
-			int answer_is_local);
-int lr__pc_check_identity(struct lr_pc *pc, const struct lr_sdp *sdp);
 int lr__pc_ensure_ice(struct lr_pc *pc, int controlling);
 int lr__pc_find_tr(struct lr_pc *pc, const char *mid);
 int lr__pc_cand_to_sdp(const struct lr_ice_candidate *c, char *out, size_t cap);
 /* "host", "srflx", "prflx", "relay" (RTCIceCandidateType). */
 const char *lr__pc_cand_type_name(unsigned type);
 int lr__pc_cand_from_sdp(const char *value, struct lr_ice_candidate *c);
+
+/* negotiate.c: what an answer settles, once both sides are known. */
+int lr__pc_apply_answer(struct lr_pc *pc, const char *answer_text,
+			int answer_is_local);
 
 /* transport.c */
 void lr__pc_emit_gathered(struct lr_pc *pc);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Userspace SRTP sessions: the linerate core over intel-ipsec-mb or
- * OpenSSL, or the system libsrtp2 (session_libsrtp2.c), behind one burst
- * API. The implementation is chosen once, at creation.
+ * OpenSSL, or the system libsrtp2 (session_libsrtp2.c, in the programs
+ * that link lr_srtp_libsrtp2), behind one burst API. The implementation
+ * is chosen once, at creation.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -37,6 +38,29 @@ const char *lr_srtp_impl_name(enum lr_srtp_impl impl)
 	return impl_names[impl];
 }
 
+/* Defined only when the program links lr_srtp_libsrtp2 (which makes the
+ * linker take it: see dataplane/srtp/CMakeLists.txt); NULL otherwise. A
+ * weak reference, not a registration call: nothing to remember to call,
+ * no mutable global, and a program without the library has no srtp_*
+ * symbol at all. */
+extern int lr__srtp_libsrtp2_open(struct lr_srtp_session *s,
+				  const struct lr_srtp_config *cfg)
+	__attribute__((weak));
+
+int lr_srtp_impl_have(enum lr_srtp_impl impl)
+{
+	switch (impl) {
+	case LR_SRTP_IMPL_AUTO:
+	case LR_SRTP_IMPL_OPENSSL:
+		return 1;
+	case LR_SRTP_IMPL_IPSECMB:
+		return lr_crypto_have(LR_CRYPTO_IPSECMB);
+	case LR_SRTP_IMPL_LIBSRTP2:
+		return lr__srtp_libsrtp2_open != NULL;
+	}
+	return 0;
+}
+
 static int ipsecmb_runs(void)
 {
 	void *mb;
@@ -50,7 +74,8 @@ static int ipsecmb_runs(void)
 	return 1;
 }
 
-/* cfg, then LR_SRTP; AUTO stays AUTO (no probing here). */
+/* cfg, then LR_SRTP; AUTO stays AUTO (no probing here); libsrtp2 is
+ * -ENOTSUP in a program without its engine. */
 static int requested_impl(enum lr_srtp_impl requested)
 {
 	if (requested == LR_SRTP_IMPL_AUTO) {
@@ -66,6 +91,9 @@ static int requested_impl(enum lr_srtp_impl requested)
 	}
 	if ((unsigned)requested > LR_SRTP_IMPL_LIBSRTP2)
 		return -EINVAL;
+	if (requested == LR_SRTP_IMPL_LIBSRTP2 &&
+	    !lr_srtp_impl_have(LR_SRTP_IMPL_LIBSRTP2))
+		return -ENOTSUP;
 	return (int)requested;
 }
 

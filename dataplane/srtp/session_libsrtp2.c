@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The system libsrtp2 behind lr_srtp.h, for operators who trust it (and
- * the benchmark's libsrtp2 column). Bursts are loops of srtp_protect /
+ * the benchmark's libsrtp2 column): its own library, lr_srtp_libsrtp2,
+ * in the programs that link it (session.c finds it through a weak
+ * reference). Bursts are loops of srtp_protect /
  * srtp_unprotect; results follow the burst contract of lr_srtp_core.h.
  *
  * Differences from the core, by libsrtp's design: SRTCP indices start at

@@ -34,7 +34,9 @@ struct lr_srtp_session {
 	void *priv; /* the implementation's state */
 };
 
-/* session_libsrtp2.c: 0 or -errno; fills s->ops and s->priv. */
+/* session_libsrtp2.c (library lr_srtp_libsrtp2): 0 or -errno; fills
+ * s->ops and s->priv. session.c declares it weak: NULL when the program
+ * does not link that library. */
 int lr__srtp_libsrtp2_open(struct lr_srtp_session *s,
 			   const struct lr_srtp_config *cfg);
 

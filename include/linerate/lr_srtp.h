@@ -4,7 +4,10 @@
  *
  *   ipsec-mb  the linerate core over intel-ipsec-mb (default on x86)
  *   openssl   the linerate core over OpenSSL EVP (portable fallback)
- *   libsrtp2  the system libsrtp2, for operators who want it
+ *   libsrtp2  the system libsrtp2, for operators who want it: only in a
+ *             program that links the library lr_srtp_libsrtp2 (built
+ *             when CMake's LR_WITH_LIBSRTP2 is ON, the default); lr_srtp,
+ *             lr_pc, lr_dp and linerated never link libsrtp2
  *
  * All three run behind the same burst API and the same result contract
  * as lr_srtp_core.h: returns the count of successes, moved to the front;
@@ -13,7 +16,9 @@
  *
  * The choice: cfg->impl, else the environment variable LR_SRTP (same
  * names, "auto" allowed), else auto = ipsec-mb when it runs here, else
- * openssl. The config-file key is "srtp" with the same names.
+ * openssl; auto never picks libsrtp2. Asking for libsrtp2 (by cfg->impl
+ * or LR_SRTP) in a program without its engine gives -ENOTSUP. The
+ * config-file key is "srtp" with the same names.
  */
 #ifndef LINERATE_LR_SRTP_H
 #define LINERATE_LR_SRTP_H
@@ -27,11 +32,17 @@ enum lr_srtp_impl {
 	LR_SRTP_IMPL_LIBSRTP2 = 3,
 };
 
-/* "auto", "ipsec-mb", "openssl", "libsrtp2" -> id; -EINVAL if unknown. */
+/* "auto", "ipsec-mb", "openssl", "libsrtp2" -> id; -EINVAL if unknown
+ * (a known name whose engine is not in this program still parses). */
 int lr_srtp_impl_parse(const char *name);
 const char *lr_srtp_impl_name(enum lr_srtp_impl impl);
+/* 1 if impl is in this program (ipsec-mb: built in, whether or not it
+ * runs on this CPU; libsrtp2: lr_srtp_libsrtp2 linked; auto and openssl:
+ * always), else 0. */
+int lr_srtp_impl_have(enum lr_srtp_impl impl);
 /* What AUTO (after LR_SRTP) resolves to on this machine; never AUTO.
- * -EINVAL if LR_SRTP holds an unknown name. */
+ * -EINVAL if LR_SRTP holds an unknown name; -ENOTSUP if it (or
+ * requested) is libsrtp2 and this program lacks that engine. */
 int lr_srtp_impl_resolve(enum lr_srtp_impl requested);
 
 /* A per-thread worker for core sessions (crypto instance + scratch).
@@ -52,8 +63,9 @@ struct lr_srtp_config {
 
 struct lr_srtp_session;
 
-/* 0 or -errno (-EINVAL bad config, -ENOTSUP MKI or an implementation
- * not built in or unable to run here, -ENOMEM). */
+/* 0 or -errno (-EINVAL bad config or LR_SRTP unknown, -ENOTSUP MKI or
+ * an implementation not in this program (libsrtp2 without
+ * lr_srtp_libsrtp2) or unable to run here, -ENOMEM). */
 int lr_srtp_session_new(struct lr_srtp_session **out,
 			const struct lr_srtp_config *cfg);
 void lr_srtp_session_free(struct lr_srtp_session *s);
