@@ -36,6 +36,7 @@
 #define GW_ROOM_NAME	64
 #define GW_KINDS	2 /* audio, video */
 #define GW_HIST_BUCKETS 12
+#define GW_CODECS	32 /* codecs remembered per kind */
 
 enum gw_kind {
 	GW_PUBLISH = 1,
@@ -119,6 +120,14 @@ struct gw_session {
 	uint32_t ssrc[GW_KINDS];
 	int pt[GW_KINDS];
 	char codec[GW_KINDS][32];
+	/* every codec the answer settled, per kind ("VP8/90000" -> its
+	 * payload type): what a publisher's codec is on this viewer,
+	 * without parsing the SDP again at each change of the room */
+	struct gw_codec {
+		int pt;
+		char name[32];
+	} codecs[GW_KINDS][GW_CODECS];
+	unsigned ncodecs[GW_KINDS];
 	int dtmf_pt[2];		      /* telephone-events, or -1 */
 	uint16_t first_seq[GW_KINDS]; /* publisher: next seq in, at install */
 	int have_seq[GW_KINDS];

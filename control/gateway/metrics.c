@@ -168,6 +168,22 @@ static void handshake(struct gw *g, struct gw_buf *b)
 		      (unsigned long long)g->m.hist_n);
 }
 
+/* A built body as the reply (never cached), or 500 if it could not be
+ * built. */
+static void reply(struct gw_reply *r, struct gw_buf *b, const char *ctype)
+{
+	if (b->err) {
+		free(b->p);
+		gw_reply_text(r, 500, "out of memory");
+		return;
+	}
+	r->status = 200;
+	r->ctype = ctype;
+	r->body = b->p;
+	r->len = b->n;
+	r->cache = "no-store";
+}
+
 void gw_metrics(struct gw *g, struct gw_reply *r)
 {
 	struct gw_buf b = {0};
@@ -200,16 +216,7 @@ void gw_metrics(struct gw *g, struct gw_reply *r)
 		"DTMF tones read from publishers.", g->m.dtmf_events);
 	http(g, &b);
 	handshake(g, &b);
-	if (b.err) {
-		free(b.p);
-		gw_reply_text(r, 500, "out of memory");
-		return;
-	}
-	r->status = 200;
-	r->ctype = "text/plain; version=0.0.4; charset=utf-8";
-	r->body = b.p;
-	r->len = b.n;
-	r->cache = "no-store";
+	reply(r, &b, "text/plain; version=0.0.4; charset=utf-8");
 }
 
 static void dp_json(struct gw *g, struct gw_buf *b, const struct gw_session *s)
@@ -275,16 +282,7 @@ void gw_stats(struct gw *g, struct gw_reply *r)
 	}
 	gw_buf_printf(&b, "]}\n");
 	free(pcs);
-	if (b.err) {
-		free(b.p);
-		gw_reply_text(r, 500, "out of memory");
-		return;
-	}
-	r->status = 200;
-	r->ctype = "application/json";
-	r->body = b.p;
-	r->len = b.n;
-	r->cache = "no-store";
+	reply(r, &b, "application/json");
 }
 
 void gw_healthz(struct gw *g, struct gw_reply *r)

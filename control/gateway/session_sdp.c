@@ -130,7 +130,8 @@ int gw_session_trickle(struct gw_session *s, const struct gw_sdpfrag *f,
 	return add_cands(s, f, err, errcap);
 }
 
-/* The media of one kind in the answer: transceiver, SSRC, codec. */
+/* The media of one kind in the answer: transceiver, SSRC, its codecs
+ * (the first is what a publisher sends), the telephone-events. */
 static void settle_kind(struct gw_session *s, const struct lr_sdp *a, int t)
 {
 	const char *kind = lr_pc_transceiver_kind(s->pc, t);
@@ -156,14 +157,19 @@ static void settle_kind(struct gw_session *s, const struct lr_sdp *a, int t)
 		for (unsigned j = 0; (v = lr_sdp_attr(a, (int)i, "rtpmap", j));
 		     j++) {
 			struct lr_sdp_rtpmap r;
+			struct gw_codec *c;
 
-			if (lr_sdp_parse_rtpmap(v, &r))
+			if (lr_sdp_parse_rtpmap(v, &r) ||
+			    s->ncodecs[k] == GW_CODECS)
 				continue;
+			c = &s->codecs[k][s->ncodecs[k]++];
+			c->pt = (int)r.pt;
+			snprintf(c->name, sizeof(c->name), "%.20s/%u",
+				 r.encoding, r.clock);
 			if (r.pt == first && s->pt[k] < 0) {
 				s->pt[k] = (int)r.pt;
 				s->clock[k] = r.clock;
-				snprintf(s->codec[k], sizeof(s->codec[k]),
-					 "%.20s/%u", r.encoding, r.clock);
+				memcpy(s->codec[k], c->name, sizeof(c->name));
 			}
 			if (!k && !strcasecmp(r.encoding, "telephone-event")) {
 				/* the browser picks either (Chromium: the
@@ -179,38 +185,14 @@ static void settle_kind(struct gw_session *s, const struct lr_sdp *a, int t)
 	}
 }
 
-/* The payload type a session's answer gives codec ("VP8/90000"), or -1. */
+/* The payload type a session's answer gives codec ("VP8/90000") on its
+ * kind k track, or -1. */
 int gw_session_pt_of(const struct gw_session *s, int k, const char *codec)
 {
-	const char *sdp = lr_pc_local_description(s->pc);
-	struct lr_sdp *a;
-	struct lr_sdp_error e;
-	const char *mid, *v;
-	int pt = -1;
-
-	if (s->tr[k] < 0 || !sdp || lr_sdp_parse(sdp, strlen(sdp), &a, &e))
-		return -1;
-	mid = lr_pc_transceiver_mid(s->pc, s->tr[k]);
-	for (unsigned i = 0; pt < 0 && i < a->nmedia; i++) {
-		const char *m = lr_sdp_attr(a, (int)i, "mid", 0);
-
-		if (!m || !mid || strcmp(m, mid))
-			continue;
-		for (unsigned j = 0;
-		     pt < 0 && (v = lr_sdp_attr(a, (int)i, "rtpmap", j)); j++) {
-			struct lr_sdp_rtpmap r;
-			char name[48];
-
-			if (lr_sdp_parse_rtpmap(v, &r))
-				continue;
-			snprintf(name, sizeof(name), "%s/%u", r.encoding,
-				 r.clock);
-			if (!strcasecmp(name, codec))
-				pt = (int)r.pt;
-		}
-	}
-	lr_sdp_free(a);
-	return pt;
+	for (unsigned i = 0; i < s->ncodecs[k]; i++)
+		if (!strcasecmp(s->codecs[k][i].name, codec))
+			return s->codecs[k][i].pt;
+	return -1;
 }
 
 static void settle(struct gw_session *s)
