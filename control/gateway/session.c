@@ -199,13 +199,13 @@ static void install(struct gw_session *s)
 	}
 	s->installed = 1;
 	{
-		char a[48], v[48], t[8];
+		char a[48], v[48], t[16];
 
 		snprintf(a, sizeof(a), "%s/%d/%08x", s->codec[0], s->pt[0],
 			 s->ssrc[0]);
 		snprintf(v, sizeof(v), "%s/%d/%08x", s->codec[1], s->pt[1],
 			 s->ssrc[1]);
-		snprintf(t, sizeof(t), "%d", s->dtmf_pt[0]);
+		snprintf(t, sizeof(t), "%d,%d", s->dtmf_pt[0], s->dtmf_pt[1]);
 		gw_log(&g->log, GW_LOG_INFO, "media_on_data_plane", "session",
 		       s->rid, "room", s->room->name, "audio", a, "video", v,
 		       "dtmf_pt", t, NULL);
