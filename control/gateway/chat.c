@@ -7,8 +7,10 @@
  * DTMF tones (RFC 4733, read from its audio) go to the viewers as
  * {"type":"dtmf","tone":"1"}; {"type":"room","publisher":...,"viewers":
  * N} when the room changes. Bounded: a message of at most GW_CHAT_MAX
- * bytes of text, GW_CHAT_RATE messages a second per session; the rest is
- * dropped and counted (chat_dropped).
+ * bytes of text, GW_CHAT_RATE messages a second per session, chat and
+ * DTMF announcements together (a publisher's forged telephone-events
+ * cannot make each viewer's channel carry more); the rest is dropped and
+ * counted (chat_dropped, dtmf_dropped).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -92,6 +94,10 @@ void gw_chat_dtmf(struct gw_session *s, char tone)
 
 	if (s->kind != GW_PUBLISH || !tone)
 		return;
+	if (over_rate(s)) { /* one announcement per viewer each: bounded */
+		s->gw->m.dtmf_dropped++;
+		return;
+	}
 	s->gw->m.dtmf_events++;
 	snprintf(json, sizeof(json), "{\"type\":\"dtmf\",\"tone\":\"%c\"}",
 		 tone == '"' || tone == '\\' ? '?' : tone);

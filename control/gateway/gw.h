@@ -172,7 +172,7 @@ struct gw_metrics {
 	uint64_t ice_failed, dtls_failed, sessions_total[3];
 	uint64_t punts_unknown, rtcp_terminated, cands_skipped;
 	uint64_t chat_messages, chat_dropped, dtmf_events, keyframe_requests;
-	uint64_t rr_sent;
+	uint64_t rr_sent, dtmf_dropped;
 	uint64_t hist[GW_HIST_BUCKETS + 1]; /* handshake seconds */
 	double hist_sum;
 	uint64_t hist_n;

@@ -213,7 +213,12 @@ void gw_metrics(struct gw *g, struct gw_reply *r)
 		"Chat messages dropped (malformed, too long, too many).",
 		g->m.chat_dropped);
 	counter(&b, "linerated_dtmf_events_total",
-		"DTMF tones read from publishers.", g->m.dtmf_events);
+		"DTMF tones read from publishers and announced.",
+		g->m.dtmf_events);
+	counter(&b, "linerated_dtmf_dropped_total",
+		"DTMF tones not announced (over a session's 20 messages a "
+		"second).",
+		g->m.dtmf_dropped);
 	http(g, &b);
 	handshake(g, &b);
 	reply(r, &b, "text/plain; version=0.0.4; charset=utf-8");
