@@ -40,7 +40,7 @@ struct gen {
 	uint16_t *seq;
 	struct lr_srtp_worker *w; /* one crypto instance for every flow */
 	struct lr_srtp_session **tx;
-	struct lr_dp_addr to;
+	struct lr_addr to;
 	atomic_int stop;
 	uint64_t sent;
 	/* Pacing (NULL: none): what the forwarder has taken in so far. The
@@ -60,7 +60,7 @@ uint64_t fwd_now_ns(void);
 uint64_t fwd_thread_ns(void);
 void fwd_pin(int cpu);
 int fwd_ncpu(void);
-struct lr_dp_addr fwd_lo(uint16_t port);
+struct lr_addr fwd_lo(uint16_t port);
 int fwd_udp_socket_at(uint32_t ip, uint16_t *port);
 int fwd_udp_socket(uint16_t *port);
 void fwd_flow_ip(unsigned f, uint8_t *ip);
@@ -80,11 +80,11 @@ void fwd_gen_close(struct gen *g);
 int fwd_cmp_double(const void *a, const void *b);
 double fwd_median_rate(uint64_t (*count)(void *), void *arg);
 struct result fwd_measure(struct lr_dp *dp);
-struct lr_dp_addr fwd_sink_addr(unsigned k, uint16_t port);
+struct lr_addr fwd_sink_addr(unsigned k, uint16_t port);
 struct lr_dp_config fwd_config(enum lr_dp_backend be,
-			       const struct lr_dp_addr *local, unsigned fanout,
+			       const struct lr_addr *local, unsigned fanout,
 			       unsigned flows);
-void fwd_install_topology(struct lr_dp *dp, const struct lr_dp_addr *local,
+void fwd_install_topology(struct lr_dp *dp, const struct lr_addr *local,
 			  unsigned suite, unsigned fanout, unsigned flows,
 			  uint16_t pport, uint16_t sport);
 /* One cell of a socket backend (sock, uring): legs per second and the

@@ -78,7 +78,7 @@ static void wire_drain(void)
 struct result fwd_run_dpdk(unsigned suite, unsigned size, unsigned fanout,
 			   unsigned flows)
 {
-	struct lr_dp_addr local = {
+	struct lr_addr local = {
 		.family = 4, .port = 5000, .ip = {127, 0, 0, 1}};
 	struct lr_dp_config c = fwd_config(LR_DP_DPDK, &local, fanout, flows);
 	struct result res = {0};
@@ -102,7 +102,7 @@ struct result fwd_run_dpdk(unsigned suite, unsigned size, unsigned fanout,
 	for (unsigned k = 0; k < fwd_sinks_for(fanout, flows); k++) {
 		struct rte_ether_addr mac = {{2, 0, 2, (uint8_t)(k >> 16),
 					      (uint8_t)(k >> 8), (uint8_t)k}};
-		struct lr_dp_addr a = fwd_sink_addr(k, 7000);
+		struct lr_addr a = fwd_sink_addr(k, 7000);
 		struct rte_mbuf *arp = lr_wire_arp(&W, &mac, a.ip, 1, a.ip);
 
 		lr_wire_send(&W, &arp, 1); /* the sink announces itself */

@@ -55,9 +55,9 @@ int fwd_ncpu(void)
 	return n > 0 ? (int)n : 1;
 }
 
-struct lr_dp_addr fwd_lo(uint16_t port)
+struct lr_addr fwd_lo(uint16_t port)
 {
-	struct lr_dp_addr a = {.family = 4, .port = port, .ip = {127, 0, 0, 1}};
+	struct lr_addr a = {.family = 4, .port = port, .ip = {127, 0, 0, 1}};
 
 	return a;
 }
@@ -367,7 +367,7 @@ static uint64_t dp_taken(void *dp)
 struct result fwd_run_dp(enum lr_dp_backend be, unsigned suite, unsigned size,
 			 unsigned fanout, unsigned flows)
 {
-	struct lr_dp_addr local = fwd_lo(0), bound;
+	struct lr_addr local = fwd_lo(0), bound;
 	struct lr_dp_config c = fwd_config(be, &local, fanout, flows);
 	struct result res = {0};
 	struct lr_dp *dp;
@@ -400,9 +400,9 @@ struct result fwd_run_dp(enum lr_dp_backend be, unsigned suite, unsigned size,
 static int fwd_sink_fd = -1;
 uint16_t fwd_sink_port;
 
-struct lr_dp_addr fwd_sink_addr(unsigned k, uint16_t port)
+struct lr_addr fwd_sink_addr(unsigned k, uint16_t port)
 {
-	struct lr_dp_addr a = {.family = 4, .port = port};
+	struct lr_addr a = {.family = 4, .port = port};
 
 	fwd_sink_ip(k, a.ip);
 	return a;
@@ -426,7 +426,7 @@ static uint64_t fwd_heap_used(void)
 /* The data plane as every run sets it up: worker pinned to the last CPU,
  * room for the topology's sessions. */
 struct lr_dp_config fwd_config(enum lr_dp_backend be,
-			       const struct lr_dp_addr *local, unsigned fanout,
+			       const struct lr_addr *local, unsigned fanout,
 			       unsigned flows)
 {
 	struct lr_dp_config c = {
@@ -446,7 +446,7 @@ struct lr_dp_config fwd_config(enum lr_dp_backend be,
  * flow at fwd_flow_ip(f):pport whose rx keys are fwd_policy(suite, f). Sessions
  * get the SSRC slots they use: a publisher sends one SSRC, a subscriber
  * receives its share of the legs. */
-void fwd_install_topology(struct lr_dp *dp, const struct lr_dp_addr *local,
+void fwd_install_topology(struct lr_dp *dp, const struct lr_addr *local,
 			  unsigned suite, unsigned fanout, unsigned flows,
 			  uint16_t pport, uint16_t sport)
 {

@@ -141,8 +141,8 @@ struct gwb_peer {
 	enum gwb_kind kind;
 	struct lr_pc *pc; /* NULL: a plain socket (the reference room) */
 	int fd;
-	struct lr_stun_addr local;
-	struct lr_dp_addr remote; /* the gateway's media address, once known */
+	struct lr_addr local;
+	struct lr_addr remote; /* the gateway's media address, once known */
 	char location[256];
 	int tr[2]; /* audio, video transceivers */
 	int pt[2]; /* their payload types (publisher: from the answer) */
@@ -182,7 +182,7 @@ int gwb_peer_count(struct gwb_peer *p, struct lr_srtp_worker *w,
 		   const struct lr_srtp_policy *rx);
 /* A UDP socket of 127.0.0.1 (an ephemeral port, 8 MB buffers, UDP GRO):
  * its descriptor and address, or -errno. */
-int gwb_udp_socket(struct lr_stun_addr *local);
+int gwb_udp_socket(struct lr_addr *local);
 
 /* The peers the loop drives. */
 struct gwb_world {
@@ -206,7 +206,7 @@ int gwb_world_run(struct gwb_world *w, uint64_t until, int (*done)(void *arg),
  * video packets per second. */
 struct gwb_sender {
 	int fd;
-	struct lr_dp_addr to;
+	struct lr_addr to;
 	unsigned rate;
 	int cpu;
 	uint32_t ssrc[2];
@@ -226,7 +226,7 @@ struct gwb_sender {
 int gwb_sender_from_peer(struct gwb_sender *s, struct gwb_peer *p);
 /* From keys of the caller's (the reference room). */
 int gwb_sender_from_policy(struct gwb_sender *s, int fd,
-			   const struct lr_dp_addr *to,
+			   const struct lr_addr *to,
 			   const struct lr_srtp_policy *pol,
 			   const uint32_t ssrc[2], const uint8_t pt[2]);
 int gwb_sender_start(struct gwb_sender *s, unsigned rate, int cpu,
@@ -235,7 +235,7 @@ void gwb_sender_stop(struct gwb_sender *s);
 /* A viewer's datagrams (GRO messages split): count, check (all at
  * first, then one in GWB_SAMPLE), give STUN and DTLS to lr_pc. */
 void gwb_count_input(struct gwb_peer *p, uint8_t *buf, size_t len, uint64_t now,
-		     const struct lr_stun_addr *from);
+		     const struct lr_addr *from);
 
 /* ---- gwb_ref.c ---- */
 /* The reference: the bench's room (one publisher, nv viewers, audio and
@@ -243,7 +243,7 @@ void gwb_count_input(struct gwb_peer *p, uint8_t *buf, size_t len, uint64_t now,
  * process, pinned to cpu as lr-bench-fwd's worker is. */
 struct gwb_ref {
 	struct lr_dp *dp;
-	struct lr_dp_addr local;
+	struct lr_addr local;
 	struct gwb_peer pub, view[GWB_MAX_VIEWERS];
 	unsigned nv;
 	struct lr_srtp_policy pub_rx, view_tx[GWB_MAX_VIEWERS];

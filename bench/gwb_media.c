@@ -74,7 +74,7 @@ int gwb_sender_from_peer(struct gwb_sender *s, struct gwb_peer *p)
 }
 
 int gwb_sender_from_policy(struct gwb_sender *s, int fd,
-			   const struct lr_dp_addr *to,
+			   const struct lr_addr *to,
 			   const struct lr_srtp_policy *pol,
 			   const uint32_t ssrc[2], const uint8_t pt[2])
 {
@@ -334,7 +334,7 @@ static void order(struct gwb_count *c, uint32_t ssrc, uint16_t seq)
 }
 
 void gwb_count_input(struct gwb_peer *p, uint8_t *b, size_t len, uint64_t now,
-		     const struct lr_stun_addr *from)
+		     const struct lr_addr *from)
 {
 	uint8_t b0 = len ? b[0] : 0xff;
 	uint64_t n;

@@ -55,7 +55,7 @@ void gwb_env_free(struct gwb_env *e)
 }
 
 /* A UDP socket on 127.0.0.1 with big buffers and UDP GRO. */
-int gwb_udp_socket(struct lr_stun_addr *local)
+int gwb_udp_socket(struct lr_addr *local)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET,
 				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -226,7 +226,7 @@ static void on_event(struct gwb_peer *p, const struct lr_pc_event *ev,
 	switch (ev->type) {
 	case LR_PC_EV_CONNECTION_STATE:
 		if (ev->state == LR_PC_CONNECTED && !p->t_connected) {
-			struct lr_stun_addr l, r;
+			struct lr_addr l, r;
 
 			p->t_connected = now;
 			p->connected = 1;
@@ -320,7 +320,7 @@ static uint64_t next_due(const struct gwb_peer *p)
 
 /* One datagram for a peer that does not count: lr_pc's. */
 static void give(struct gwb_peer *p, uint8_t *b, size_t len, uint64_t now,
-		 const struct lr_stun_addr *from)
+		 const struct lr_addr *from)
 {
 	if (p->counting) {
 		gwb_count_input(p, b, len, now, from);
@@ -349,7 +349,7 @@ static void drain(struct gwb_peer *p, uint64_t now)
 				    .msg_iovlen = 1,
 				    .msg_control = cm.b,
 				    .msg_controllen = sizeof(cm.b)};
-		struct lr_stun_addr fa = {.family = 4};
+		struct lr_addr fa = {.family = 4};
 		struct cmsghdr *c;
 		ssize_t n = recvmsg(p->fd, &mh, MSG_DONTWAIT);
 		size_t seg;

@@ -34,9 +34,9 @@ static void policy(struct lr_srtp_policy *p, uint16_t suite, unsigned seed)
 		p->salt[i] = (uint8_t)(seed * 17 + i);
 }
 
-static struct lr_dp_addr dp_addr(const struct lr_stun_addr *a)
+static struct lr_addr dp_addr(const struct lr_addr *a)
 {
-	struct lr_dp_addr d = {.family = a->family, .port = a->port};
+	struct lr_addr d = {.family = a->family, .port = a->port};
 
 	memcpy(d.ip, a->ip, 16);
 	return d;
@@ -107,7 +107,7 @@ static int install_publisher(struct gwb_ref *r, uint16_t suite)
 int gwb_ref_open(struct gwb_ref *r, enum lr_dp_backend be, unsigned nv,
 		 uint16_t suite, int cpu)
 {
-	struct lr_dp_addr want = {.family = 4, .ip = {127, 0, 0, 1}};
+	struct lr_addr want = {.family = 4, .ip = {127, 0, 0, 1}};
 	struct lr_dp_config c = {.backend = be,
 				 .local = &want,
 				 .nlocal = 1,

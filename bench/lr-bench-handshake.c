@@ -53,7 +53,7 @@ static double cpu_s(void)
 
 struct side {
 	struct lr_pc *pc;
-	struct lr_stun_addr addr;
+	struct lr_addr addr;
 	int host, ready, open;
 };
 
@@ -65,8 +65,8 @@ static void drain(struct lr_sim *sim, struct side *s, struct side *o)
 	struct lr_pc_transmit t;
 
 	while (lr_pc_poll_transmit(s->pc, &t)) {
-		struct lr_sim_addr a = lr_sim_from_stun(&t.local),
-				   b = lr_sim_from_stun(&t.remote);
+		struct lr_addr a = lr_sim_from_stun(&t.local),
+			       b = lr_sim_from_stun(&t.remote);
 
 		lr_sim_send(sim, &a, &b, t.buf, t.len);
 	}
@@ -94,12 +94,12 @@ static int session(const struct shared *sh, int data, uint64_t seed)
 	struct lr_sim *sim = lr_sim_new(seed);
 	struct side s[2] = {{0}};
 	uint8_t buf[2048];
-	struct lr_sim_addr src, dst;
+	struct lr_addr src, dst;
 	int ok = 0;
 
 	lr_sim_advance(sim, sim_clock);
 	for (int i = 0; i < 2; i++) {
-		struct lr_sim_addr sa;
+		struct lr_addr sa;
 		struct lr_pc_config c = {.cert = sh->cert[i],
 					 .dtls_ctx = sh->ctx[i],
 					 .srtp_worker = sh->worker[i],
@@ -131,8 +131,8 @@ static int session(const struct shared *sh, int data, uint64_t seed)
 		for (int i = 0; i < 2; i++) {
 			while ((n = lr_sim_recv(sim, s[i].host, &src, &dst, buf,
 						sizeof(buf))) > 0) {
-				struct lr_stun_addr l = lr_sim_to_stun(&dst),
-						    r = lr_sim_to_stun(&src);
+				struct lr_addr l = lr_sim_to_stun(&dst),
+					       r = lr_sim_to_stun(&src);
 
 				lr_pc_handle_packet(s[i].pc, now, &l, &r, buf,
 						    (size_t)n);

@@ -200,7 +200,7 @@ void lr_dp_free(struct lr_dp *dp)
 	free(dp);
 }
 
-int lr_dp_local_addr(const struct lr_dp *dp, unsigned i, struct lr_dp_addr *out)
+int lr_dp_local_addr(const struct lr_dp *dp, unsigned i, struct lr_addr *out)
 {
 	if (i >= dp->nlocal)
 		return -ENOENT;
@@ -443,9 +443,9 @@ int lr_dp_session_rx_state(struct lr_dp *dp, uint64_t id, uint32_t ssrc,
 
 /* A copy of buf for dp's worker, sent (or injected, or protected as
  * RTCP) in its next round, in the order asked. */
-static int queue_item(struct lr_dp *dp, const struct lr_dp_addr *local,
-		      const struct lr_dp_addr *remote, const void *buf,
-		      size_t len, int inject, uint64_t rtcp)
+static int queue_item(struct lr_dp *dp, const struct lr_addr *local,
+		      const struct lr_addr *remote, const void *buf, size_t len,
+		      int inject, uint64_t rtcp)
 {
 	struct lr__dpsend *s = malloc(sizeof(*s) + len);
 
@@ -471,9 +471,9 @@ static int queue_item(struct lr_dp *dp, const struct lr_dp_addr *local,
 	return 0;
 }
 
-static int queue_send(struct lr_dp *dp, const struct lr_dp_addr *local,
-		      const struct lr_dp_addr *remote, const void *buf,
-		      size_t len, int inject)
+static int queue_send(struct lr_dp *dp, const struct lr_addr *local,
+		      const struct lr_addr *remote, const void *buf, size_t len,
+		      int inject)
 {
 	if (!len || len > 1500 || lr__flow_local_index(dp, local) < 0)
 		return -EINVAL;
@@ -496,16 +496,16 @@ int lr_dp_send_rtcp(struct lr_dp *dp, uint64_t id, const void *buf, size_t len)
 			  id);
 }
 
-int lr_dp_send(struct lr_dp *dp, const struct lr_dp_addr *local,
-	       const struct lr_dp_addr *remote, const void *buf, size_t len)
+int lr_dp_send(struct lr_dp *dp, const struct lr_addr *local,
+	       const struct lr_addr *remote, const void *buf, size_t len)
 {
 	return queue_send(dp, local, remote, buf, len, 0);
 }
 
 /* To the worker the kernel gives that peer's datagrams, so that its
  * streams' replay state sees them. */
-int lr_dp_inject(struct lr_dp *dp, const struct lr_dp_addr *local,
-		 const struct lr_dp_addr *remote, const void *buf, size_t len)
+int lr_dp_inject(struct lr_dp *dp, const struct lr_addr *local,
+		 const struct lr_addr *remote, const void *buf, size_t len)
 {
 	return queue_send(dp->shard[lr__dp_steer(dp, remote)], local, remote,
 			  buf, len, 1);

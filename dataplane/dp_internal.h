@@ -30,7 +30,7 @@ struct lr__dpreqs;
  * through ops->release when the buffer is put. */
 struct lr__dpbuf {
 	struct lr_pkt pkt;
-	struct lr_dp_addr local, remote;
+	struct lr_addr local, remote;
 	uint16_t lidx; /* which local address */
 	struct lr__dpsess *sess;
 	struct lr__dpbuf *next; /* free list */
@@ -63,7 +63,7 @@ struct lr__dpfb {
 
 struct lr__dpsess {
 	uint64_t id;
-	struct lr_dp_addr remote;
+	struct lr_addr remote;
 	uint16_t lidx;
 	/* this worker owns the peer's flow: its copy of rx is the one in
 	 * use (flow/owner.c; read with the 5-tuple, on its cache line) */
@@ -133,7 +133,7 @@ struct lr__dpsend {
 	struct lr__dpsend *next;
 	int inject;    /* as received, through the engine */
 	uint64_t rtcp; /* non-zero: RTCP for this session id, to protect */
-	struct lr_dp_addr local, remote;
+	struct lr_addr local, remote;
 	size_t len;
 	uint8_t buf[];
 };
@@ -161,7 +161,7 @@ struct lr_dp {
 	struct lr_dp *front, *self, **shard;
 	unsigned nshards;
 	unsigned index; /* this worker's, 0 .. cfg.workers - 1 */
-	struct lr_dp_addr local[DP_MAX_LOCAL];
+	struct lr_addr local[DP_MAX_LOCAL];
 	unsigned nlocal;
 	int fd[DP_MAX_LOCAL]; /* sock: one UDP socket per local address */
 	int wake_fd;	      /* eventfd: commands and sends waiting */
@@ -209,13 +209,6 @@ struct lr_dp {
 	uint64_t own_gen;
 };
 
-static inline int lr__dp_addr_eq(const struct lr_dp_addr *a,
-				 const struct lr_dp_addr *b)
-{
-	return a->family == b->family && a->port == b->port &&
-	       !memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4);
-}
-
 /* UDP GSO limits (UDP_MAX_SEGMENTS; the sum under 64 KiB). */
 #define DP_GSO_SEGS  64
 #define DP_GSO_BYTES 60000
@@ -244,14 +237,14 @@ int lr__flow_init(struct lr_dp *dp);
 void lr__flow_fini(struct lr_dp *dp);
 struct lr__dpsess *lr__flow_by_id(struct lr_dp *dp, uint64_t id);
 struct lr__dpsess *lr__flow_by_tuple(struct lr_dp *dp, uint16_t lidx,
-				     const struct lr_dp_addr *remote);
+				     const struct lr_addr *remote);
 /* The same in two steps, so that a burst can ask for several buckets
  * before it reads any: the bucket of a 5-tuple, then the lookup in it. */
 unsigned lr__flow_tuple_bucket(const struct lr_dp *dp, uint16_t lidx,
-			       const struct lr_dp_addr *remote);
+			       const struct lr_addr *remote);
 struct lr__dpsess *lr__flow_in_bucket(struct lr_dp *dp, unsigned bucket,
 				      uint16_t lidx,
-				      const struct lr_dp_addr *remote);
+				      const struct lr_addr *remote);
 /* s->to[] for the current topology (a no-op while it is current). */
 void lr__flow_targets(struct lr_dp *dp, struct lr__dpsess *s);
 int lr__flow_install(struct lr_dp *dp, uint64_t id,
@@ -266,7 +259,7 @@ int lr__flow_install_own(struct lr_dp *dp, uint64_t id,
 			 const struct lr_dp_session *s, struct lr__dpown *own);
 int lr__flow_update_ho(struct lr_dp *dp, uint64_t id,
 		       const struct lr_dp_session *s, struct lr__dprxho *ho);
-int lr__flow_local_index(const struct lr_dp *dp, const struct lr_dp_addr *a);
+int lr__flow_local_index(const struct lr_dp *dp, const struct lr_addr *a);
 /* flow/feedback.c */
 int lr__fb_init(struct lr_dp *dp);
 void lr__fb_fini(struct lr_dp *dp);
@@ -409,7 +402,7 @@ void lr__dp_workers_free(struct lr_dp *front);
 /* Which worker a peer's flow belongs to (it owns the flow's inbound
  * streams, flow/owner.c): the one the kernel gives its datagrams to
  * (sock, uring), the one dpdk passes them to. On any worker's thread. */
-unsigned lr__dp_steer(const struct lr_dp *dp, const struct lr_dp_addr *remote);
+unsigned lr__dp_steer(const struct lr_dp *dp, const struct lr_addr *remote);
 /* The same over n workers, for a peer (family, ip in network order,
  * port). */
 unsigned lr__dp_steer_n(uint8_t family, const uint8_t *ip, uint16_t port,
@@ -425,8 +418,8 @@ unsigned lr__dp_service(struct lr_dp *dp, struct lr__dpbuf **tx, unsigned max,
 
 /* backend/sock.c, also used by the other socket backends */
 struct sockaddr_storage;
-socklen_t lr__dp_to_sa(const struct lr_dp_addr *a, struct sockaddr_storage *ss);
-void lr__dp_from_sa(const struct sockaddr_storage *ss, struct lr_dp_addr *a);
+socklen_t lr__dp_to_sa(const struct lr_addr *a, struct sockaddr_storage *ss);
+void lr__dp_from_sa(const struct sockaddr_storage *ss, struct lr_addr *a);
 int lr__dp_sock_open(struct lr_dp *dp);
 void lr__dp_sock_close(struct lr_dp *dp);
 

@@ -356,7 +356,7 @@ unsigned lr__engine_burst(struct lr_dp *dp, struct lr__dpbuf **in, unsigned n,
 		if (k != LR_DEMUX_RTP && k != LR_DEMUX_RTCP)
 			continue;
 		if (!prev || prev->lidx != b->lidx ||
-		    !lr__dp_addr_eq(&prev->remote, &b->remote)) {
+		    !lr_addr_eq(&prev->remote, &b->remote)) {
 			bucket[nh] =
 				lr__flow_tuple_bucket(dp, b->lidx, &b->remote);
 			__builtin_prefetch(&dp->by_tuple[bucket[nh]]);

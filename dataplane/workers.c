@@ -58,7 +58,7 @@ unsigned lr__dp_steer_n(uint8_t family, const uint8_t *ip, uint16_t port,
 	return n < 2 ? 0 : (v ^ port) % n;
 }
 
-unsigned lr__dp_steer(const struct lr_dp *dp, const struct lr_dp_addr *remote)
+unsigned lr__dp_steer(const struct lr_dp *dp, const struct lr_addr *remote)
 {
 	return lr__dp_steer_n(remote->family, remote->ip, remote->port,
 			      lr__dp_nworkers(dp));

@@ -64,7 +64,7 @@ void gw_map_del(struct gw_map *m, const void *key, size_t klen);
 /* A remote 5-tuple, and the bytes the maps key it by (no padding). */
 struct gw_tuple {
 	uint16_t lidx;
-	struct lr_dp_addr remote;
+	struct lr_addr remote;
 };
 #define GW_TUPLE_KEY 21
 void gw_tuple_key(const struct gw_tuple *t, uint8_t key[GW_TUPLE_KEY]);
@@ -109,7 +109,7 @@ struct gw_session {
 	struct lr_pc_keys k; /* secret: wiped after the install */
 	uint64_t handover_by;
 	/* the selected pair the data plane was given */
-	struct lr_dp_addr dp_remote;
+	struct lr_addr dp_remote;
 	struct gw_tuple tuples[GW_TUPLES];
 	unsigned ntuples, next_tuple;
 	char ufrag[260];
@@ -194,8 +194,8 @@ struct gw {
 	struct MHD_Daemon *httpd;
 	uint16_t http_port;
 	unsigned nlocal;
-	struct lr_dp_addr dp_local[GW_MAX_PORTS];
-	struct lr_stun_addr adv[GW_MAX_PORTS]; /* what candidates say */
+	struct lr_addr dp_local[GW_MAX_PORTS];
+	struct lr_addr adv[GW_MAX_PORTS]; /* what candidates say */
 	unsigned next_lidx;
 	struct gw_session *sessions;
 	unsigned nsessions;
@@ -269,12 +269,12 @@ void gw_session_pump(struct gw_session *s);
 void gw_session_mark(struct gw_session *s);
 void gw_session_timers(struct gw *g);
 int gw_session_input(struct gw_session *s, unsigned lidx,
-		     const struct lr_dp_addr *remote, const uint8_t *buf,
+		     const struct lr_addr *remote, const uint8_t *buf,
 		     size_t len);
 /* The telephone-event payload types the data plane hands up. */
 void gw_session_punt_pts(const struct gw_session *s, uint8_t pts[2]);
 void gw_session_remember(struct gw_session *s, unsigned lidx,
-			 const struct lr_dp_addr *remote);
+			 const struct lr_addr *remote);
 const char *gw_session_state_name(int state);
 struct gw_session *gw_session_by_rid(struct gw *g, const char *rid);
 void gw_sessions_reap(struct gw *g);
@@ -326,7 +326,7 @@ struct gw_web_file {
 const struct gw_web_file *gw_web_find(const char *path);
 
 /* Text helpers (util.c) */
-int gw_addr_text(const struct lr_dp_addr *a, char *out, size_t cap);
+int gw_addr_text(const struct lr_addr *a, char *out, size_t cap);
 int gw_random_hex(char *out, size_t nhex);
 struct gw_buf {
 	char *p;

@@ -47,7 +47,7 @@ static int text_ip(const char *s, uint8_t *ip, uint8_t *family)
 
 static int open_dp(struct gw *g)
 {
-	struct lr_dp_addr want[GW_MAX_PORTS] = {{0}};
+	struct lr_addr want[GW_MAX_PORTS] = {{0}};
 	struct lr_dp_config dc = {0};
 	unsigned n =
 		g->cfg.port_max ? g->cfg.port_max - g->cfg.port_min + 1 : 1;

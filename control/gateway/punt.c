@@ -35,7 +35,7 @@ static struct gw_session *by_username(struct gw *g, const uint8_t *buf,
 	return gw_map_get(&g->by_ufrag, v, (size_t)(colon - v));
 }
 
-static int local_index(const struct gw *g, const struct lr_dp_addr *a)
+static int local_index(const struct gw *g, const struct lr_addr *a)
 {
 	for (unsigned i = 0; i < g->nlocal; i++)
 		if (g->dp_local[i].port == a->port &&

@@ -88,7 +88,7 @@ int gw_session_new(struct gw *g, enum gw_kind kind, struct gw_room *room,
 /* An address lr_pc sent to: its answers come back to this session. At
  * most GW_TUPLES per session, the oldest forgotten first. */
 void gw_session_remember(struct gw_session *s, unsigned lidx,
-			 const struct lr_dp_addr *remote)
+			 const struct lr_addr *remote)
 {
 	struct gw *g = s->gw;
 	struct gw_tuple t = {.lidx = (uint16_t)lidx};
@@ -118,11 +118,11 @@ void gw_session_remember(struct gw_session *s, unsigned lidx,
 }
 
 int gw_session_input(struct gw_session *s, unsigned lidx,
-		     const struct lr_dp_addr *remote, const uint8_t *buf,
+		     const struct lr_addr *remote, const uint8_t *buf,
 		     size_t len)
 {
 	struct gw *g = s->gw;
-	struct lr_stun_addr r = lr_pc_from_dp_addr(remote);
+	struct lr_addr r = *remote;
 	int rc =
 		lr_pc_handle_packet(s->pc, g->now, &g->adv[lidx], &r, buf, len);
 
@@ -236,12 +236,12 @@ static int ready_to_install(const struct gw_session *s)
  * plane's session (its routes stay the room's). */
 static void follow_pair(struct gw_session *s)
 {
-	struct lr_stun_addr l, r;
-	struct lr_dp_addr d;
+	struct lr_addr l, r;
+	struct lr_addr d;
 
 	if (!s->installed || !lr_pc_selected_pair(s->pc, &l, &r))
 		return;
-	d = lr_pc_to_dp_addr(&r);
+	d = r;
 	if (!memcmp(&d, &s->dp_remote, sizeof(d)))
 		return;
 	s->dp_remote = d;
@@ -363,7 +363,7 @@ void gw_session_pump(struct gw_session *s)
 	if (s->dead)
 		return;
 	while (lr_pc_poll_transmit(s->pc, &t)) {
-		struct lr_dp_addr to = lr_pc_to_dp_addr(&t.remote);
+		struct lr_addr to = t.remote;
 
 		gw_session_remember(s, s->lidx, &to);
 		lr_dp_send(g->dp, &g->dp_local[s->lidx], &to, t.buf, t.len);

@@ -10,7 +10,7 @@
 
 #include "gw.h"
 
-int gw_addr_text(const struct lr_dp_addr *a, char *out, size_t cap)
+int gw_addr_text(const struct lr_addr *a, char *out, size_t cap)
 {
 	char ip[INET6_ADDRSTRLEN];
 

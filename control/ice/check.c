@@ -10,12 +10,6 @@
 
 #include "ice_internal.h"
 
-int lr__ice_addr_eq(const struct lr_stun_addr *x, const struct lr_stun_addr *y)
-{
-	return x->family == y->family && x->port == y->port &&
-	       !memcmp(x->ip, y->ip, x->family == 4 ? 4 : 16);
-}
-
 _Static_assert(sizeof(((struct lr_ice_transmit *)0)->buf) >= LR_ICE_CHECK_MAX,
 	       "a check must fit a transmit");
 
@@ -166,8 +160,8 @@ void lr__ice_retransmit(struct lr_ice_agent *a)
 
 /* A response without MESSAGE-INTEGRITY, to a request that failed. */
 static void send_error(struct lr_ice_agent *a, const struct lr_stun_msg *req,
-		       const struct lr_stun_addr *local,
-		       const struct lr_stun_addr *remote, unsigned code,
+		       const struct lr_addr *local,
+		       const struct lr_addr *remote, unsigned code,
 		       const char *reason, int sign)
 {
 	uint8_t buf[256];
@@ -187,8 +181,8 @@ static void send_error(struct lr_ice_agent *a, const struct lr_stun_msg *req,
 }
 
 static void send_success(struct lr_ice_agent *a, const struct lr_stun_msg *req,
-			 const struct lr_stun_addr *local,
-			 const struct lr_stun_addr *remote)
+			 const struct lr_addr *local,
+			 const struct lr_addr *remote)
 {
 	uint8_t buf[256];
 	struct lr_stun_builder b;
@@ -226,8 +220,8 @@ static void switch_role(struct lr_ice_agent *a)
 }
 
 static void on_request(struct lr_ice_agent *a, const struct lr_stun_msg *m,
-		       const struct lr_stun_addr *local,
-		       const struct lr_stun_addr *remote)
+		       const struct lr_addr *local,
+		       const struct lr_addr *remote)
 {
 	const struct lr_stun_attr *u = lr_stun_find(m, LR_STUN_USERNAME);
 	size_t ll = strlen(a->lufrag);
@@ -324,11 +318,11 @@ static void on_request(struct lr_ice_agent *a, const struct lr_stun_msg *m,
 }
 
 static void on_response(struct lr_ice_agent *a, const struct lr_stun_msg *m,
-			const struct lr_stun_addr *local,
-			const struct lr_stun_addr *remote)
+			const struct lr_addr *local,
+			const struct lr_addr *remote)
 {
 	struct ice_txn *t = NULL;
-	struct lr_stun_addr mapped;
+	struct lr_addr mapped;
 	unsigned code;
 	const char *reason;
 	size_t rl;
@@ -378,8 +372,7 @@ static void on_response(struct lr_ice_agent *a, const struct lr_stun_msg *m,
 		return;
 	}
 	/* §7.2.5.2.1: the addresses must be symmetric */
-	if (!lr__ice_addr_eq(remote, &t->to) ||
-	    !lr__ice_addr_eq(local, &t->from)) {
+	if (!lr_addr_eq(remote, &t->to) || !lr_addr_eq(local, &t->from)) {
 		a->pairs[t->pair].state = P_FAILED;
 		lr__ice_check_failed(a);
 		return;
@@ -396,9 +389,8 @@ static void on_response(struct lr_ice_agent *a, const struct lr_stun_msg *m,
 		lr__ice_select(a, t->pair);
 }
 
-int lr__ice_input(struct lr_ice_agent *a, const struct lr_stun_addr *local,
-		  const struct lr_stun_addr *remote, const uint8_t *buf,
-		  size_t len)
+int lr__ice_input(struct lr_ice_agent *a, const struct lr_addr *local,
+		  const struct lr_addr *remote, const uint8_t *buf, size_t len)
 {
 	struct lr_stun_msg m;
 

@@ -95,9 +95,8 @@ static void set_gather(struct lr_ice_agent *a, int g)
 	}
 }
 
-void lr__ice_queue(struct lr_ice_agent *a, const struct lr_stun_addr *from,
-		   const struct lr_stun_addr *to, const uint8_t *buf,
-		   size_t len)
+void lr__ice_queue(struct lr_ice_agent *a, const struct lr_addr *from,
+		   const struct lr_addr *to, const uint8_t *buf, size_t len)
 {
 	struct lr_ice_transmit *t;
 
@@ -110,21 +109,20 @@ void lr__ice_queue(struct lr_ice_agent *a, const struct lr_stun_addr *from,
 	memcpy(t->buf, buf, len);
 }
 
-int lr__ice_find_local(const struct lr_ice_agent *a,
-		       const struct lr_stun_addr *addr)
+int lr__ice_find_local(const struct lr_ice_agent *a, const struct lr_addr *addr)
 {
 	for (int i = 0; i < a->nlocals; i++)
 		if (a->locals[i].type == LR_ICE_HOST &&
-		    lr__ice_addr_eq(&a->locals[i].addr, addr))
+		    lr_addr_eq(&a->locals[i].addr, addr))
 			return i;
 	return -1;
 }
 
 int lr__ice_find_remote(const struct lr_ice_agent *a,
-			const struct lr_stun_addr *addr)
+			const struct lr_addr *addr)
 {
 	for (int i = 0; i < a->nremotes; i++)
-		if (lr__ice_addr_eq(&a->remotes[i].addr, addr))
+		if (lr_addr_eq(&a->remotes[i].addr, addr))
 			return i;
 	return -1;
 }
@@ -256,12 +254,12 @@ static int add_local(struct lr_ice_agent *a, const struct lr_ice_candidate *c)
 }
 
 void lr__ice_add_srflx(struct lr_ice_agent *a, int host,
-		       const struct lr_stun_addr *mapped)
+		       const struct lr_addr *mapped)
 {
 	struct lr_ice_candidate c = a->locals[host];
 
 	for (int i = 0; i < a->nlocals; i++)
-		if (lr__ice_addr_eq(&a->locals[i].addr, mapped))
+		if (lr_addr_eq(&a->locals[i].addr, mapped))
 			return; /* no NAT: the same as a host candidate */
 	c.type = LR_ICE_SRFLX;
 	c.addr = *mapped;
@@ -423,8 +421,8 @@ void lr_ice_remote_end_of_candidates(struct lr_ice_agent *a)
 }
 
 int lr_ice_handle_packet(struct lr_ice_agent *a, uint64_t now,
-			 const struct lr_stun_addr *local,
-			 const struct lr_stun_addr *remote, const uint8_t *buf,
+			 const struct lr_addr *local,
+			 const struct lr_addr *remote, const uint8_t *buf,
 			 size_t len)
 {
 	if (a->state == LR_ICE_CLOSED)
@@ -641,8 +639,8 @@ const char *lr_ice_remote_ufrag(const struct lr_ice_agent *a)
 	return a->have_remote ? a->rufrag : NULL;
 }
 
-int lr_ice_selected(const struct lr_ice_agent *a, struct lr_stun_addr *local,
-		    struct lr_stun_addr *remote)
+int lr_ice_selected(const struct lr_ice_agent *a, struct lr_addr *local,
+		    struct lr_addr *remote)
 {
 	if (!a->have_sel)
 		return 0;
@@ -652,13 +650,13 @@ int lr_ice_selected(const struct lr_ice_agent *a, struct lr_stun_addr *local,
 }
 
 int lr_ice_remote_authenticated(const struct lr_ice_agent *a,
-				const struct lr_stun_addr *remote)
+				const struct lr_addr *remote)
 {
 	int r = lr__ice_find_remote(a, remote);
 
 	if (r >= 0 && a->rauth[r])
 		return 1;
-	return a->have_sel && lr__ice_addr_eq(remote, &a->sel_remote);
+	return a->have_sel && lr_addr_eq(remote, &a->sel_remote);
 }
 
 void lr_ice_stats(const struct lr_ice_agent *a, struct lr_ice_stats *out)

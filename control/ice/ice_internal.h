@@ -44,15 +44,15 @@ struct ice_txn {
 	int local; /* T_GATHER: the host candidate */
 	uint32_t rto;
 	uint64_t next_at;
-	struct lr_stun_addr from, to;
+	struct lr_addr from, to;
 	size_t len;
 	uint8_t buf[LR_ICE_CHECK_MAX];
 };
 
 struct lr_ice_agent {
 	struct lr_ice_config cfg;
-	struct lr_stun_addr local_addrs[ICE_MAX_LOCAL];
-	struct lr_stun_addr stun_server;
+	struct lr_addr local_addrs[ICE_MAX_LOCAL];
+	struct lr_addr stun_server;
 	int have_stun_server;
 	uint64_t now, tie;
 	int controlling;
@@ -73,7 +73,7 @@ struct lr_ice_agent {
 	uint64_t first_valid_at;
 	int selected; /* pair index or -1 */
 	int have_sel;
-	struct lr_stun_addr sel_local, sel_remote;
+	struct lr_addr sel_local, sel_remote;
 	struct lr_ice_candidate sel_lcand, sel_rcand;
 	uint64_t last_consent, next_consent;
 	int state, gstate, gather_pending;
@@ -89,13 +89,12 @@ struct lr_ice_agent {
 int lr__ice_random(struct lr_ice_agent *a, void *buf, size_t len);
 void lr__ice_event(struct lr_ice_agent *a, const struct lr_ice_event *ev);
 void lr__ice_set_state(struct lr_ice_agent *a, int state);
-void lr__ice_queue(struct lr_ice_agent *a, const struct lr_stun_addr *from,
-		   const struct lr_stun_addr *to, const uint8_t *buf,
-		   size_t len);
+void lr__ice_queue(struct lr_ice_agent *a, const struct lr_addr *from,
+		   const struct lr_addr *to, const uint8_t *buf, size_t len);
 int lr__ice_find_local(const struct lr_ice_agent *a,
-		       const struct lr_stun_addr *addr);
+		       const struct lr_addr *addr);
 int lr__ice_find_remote(const struct lr_ice_agent *a,
-			const struct lr_stun_addr *addr);
+			const struct lr_addr *addr);
 int lr__ice_add_remote(struct lr_ice_agent *a,
 		       const struct lr_ice_candidate *c);
 int lr__ice_pair_for(struct lr_ice_agent *a, int l, int r);
@@ -104,7 +103,7 @@ void lr__ice_select(struct lr_ice_agent *a, int pair);
 void lr__ice_unfreeze(struct lr_ice_agent *a, int pair);
 void lr__ice_check_failed(struct lr_ice_agent *a);
 void lr__ice_add_srflx(struct lr_ice_agent *a, int host,
-		       const struct lr_stun_addr *mapped);
+		       const struct lr_addr *mapped);
 void lr__ice_gather_done(struct lr_ice_agent *a);
 
 /* check.c */
@@ -112,9 +111,7 @@ int lr__ice_send_check(struct lr_ice_agent *a, int pair, int nominate,
 		       int consent);
 int lr__ice_send_gather(struct lr_ice_agent *a, int host);
 void lr__ice_retransmit(struct lr_ice_agent *a);
-int lr__ice_input(struct lr_ice_agent *a, const struct lr_stun_addr *local,
-		  const struct lr_stun_addr *remote, const uint8_t *buf,
-		  size_t len);
-int lr__ice_addr_eq(const struct lr_stun_addr *x, const struct lr_stun_addr *y);
+int lr__ice_input(struct lr_ice_agent *a, const struct lr_addr *local,
+		  const struct lr_addr *remote, const uint8_t *buf, size_t len);
 
 #endif

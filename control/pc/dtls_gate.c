@@ -25,7 +25,7 @@
 
 #include "pc_internal.h"
 
-static int authenticated(const struct lr_pc *pc, const struct lr_stun_addr *a)
+static int authenticated(const struct lr_pc *pc, const struct lr_addr *a)
 {
 	return pc->ice && lr_ice_remote_authenticated(pc->ice, a);
 }
@@ -46,14 +46,14 @@ void lr__pc_early_clear(struct lr_pc *pc)
  * source) one an unauthenticated source held, whose datagrams are
  * dropped. NULL if there is none. */
 static struct lr__early_src *slot_for(struct lr_pc *pc,
-				      const struct lr_stun_addr *src, int auth)
+				      const struct lr_addr *src, int auth)
 {
 	struct lr__early_src *free_slot = NULL, *victim = NULL;
 
 	for (int i = 0; i < PC_EARLY_SOURCES; i++) {
 		struct lr__early_src *e = &pc->early[i];
 
-		if (e->used && lr__pc_addr_eq(&e->addr, src))
+		if (e->used && lr_addr_eq(&e->addr, src))
 			return e;
 		if (!e->used && !free_slot)
 			free_slot = e;
@@ -74,8 +74,8 @@ static struct lr__early_src *slot_for(struct lr_pc *pc,
 	return free_slot;
 }
 
-static int queue_early(struct lr_pc *pc, const struct lr_stun_addr *src,
-		       int auth, const uint8_t *buf, size_t len)
+static int queue_early(struct lr_pc *pc, const struct lr_addr *src, int auth,
+		       const uint8_t *buf, size_t len)
 {
 	struct lr__early_src *e = slot_for(pc, src, auth);
 
@@ -125,7 +125,7 @@ void lr__pc_dtls_release(struct lr_pc *pc)
 	}
 }
 
-int lr__pc_dtls_input(struct lr_pc *pc, const struct lr_stun_addr *src,
+int lr__pc_dtls_input(struct lr_pc *pc, const struct lr_addr *src,
 		      const uint8_t *buf, size_t len)
 {
 	int auth = authenticated(pc, src);

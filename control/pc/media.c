@@ -302,8 +302,8 @@ void lr_pc_dp_session(const struct lr_pc_keys *k,
 		      const struct lr_pc_handover *h, struct lr_dp_session *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->local = lr_pc_to_dp_addr(&k->local);
-	out->remote = lr_pc_to_dp_addr(&k->remote);
+	out->local = k->local;
+	out->remote = k->remote;
 	out->tx = k->tx;
 	out->rx = k->rx;
 	out->rx_state = h->rx;

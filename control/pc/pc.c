@@ -283,8 +283,8 @@ uint32_t lr_pc_transceiver_remote_ssrc(const struct lr_pc *pc, int t,
 	return x && k < x->nrssrc ? x->rssrc[k] : 0;
 }
 
-int lr_pc_selected_pair(const struct lr_pc *pc, struct lr_stun_addr *local,
-			struct lr_stun_addr *remote)
+int lr_pc_selected_pair(const struct lr_pc *pc, struct lr_addr *local,
+			struct lr_addr *remote)
 {
 	return pc->ice ? lr_ice_selected(pc->ice, local, remote) : 0;
 }

@@ -66,7 +66,7 @@ struct lr__pctx {
 
 struct lr__early_src {
 	int used;
-	struct lr_stun_addr addr;
+	struct lr_addr addr;
 	struct lr__dgram_q q;
 };
 
@@ -110,7 +110,7 @@ struct lr_pc {
 	int keys_ready;
 	int offloaded; /* media belongs to a data plane now */
 	uint16_t suite;
-	struct lr_stun_addr sel_local, sel_remote;
+	struct lr_addr sel_local, sel_remote;
 	uint8_t sel_local_type, sel_remote_type; /* enum lr_ice_cand_type */
 	int have_sel;
 	/* media and channels */
@@ -134,13 +134,6 @@ struct lr_pc {
 	int dtls_peer_seen; /* one of them reached lr_dtls */
 	uint64_t rx_dtls_unauth, rx_dtls_early_drops;
 };
-
-static inline int lr__pc_addr_eq(const struct lr_stun_addr *a,
-				 const struct lr_stun_addr *b)
-{
-	return a->family == b->family && a->port == b->port &&
-	       !memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4);
-}
 
 /* pc.c */
 struct lr__pcev *lr__pc_emit(struct lr_pc *pc, enum lr_pc_ev_type t);
@@ -184,7 +177,7 @@ void lr__pc_pump(struct lr_pc *pc);
 /* dtls_gate.c: DTLS from src to lr_dtls if ICE authenticated src, else
  * held (bounded) or refused; 0 or -errno (-EACCES: unauthenticated,
  * -ENOBUFS: no room to wait, or lr_dtls_handle_input's). */
-int lr__pc_dtls_input(struct lr_pc *pc, const struct lr_stun_addr *src,
+int lr__pc_dtls_input(struct lr_pc *pc, const struct lr_addr *src,
 		      const uint8_t *buf, size_t len);
 /* Held datagrams whose source is now authenticated go to lr_dtls. */
 void lr__pc_dtls_release(struct lr_pc *pc);

@@ -58,7 +58,7 @@ int lr__pc_cand_to_sdp(const struct lr_ice_candidate *c, char *out, size_t cap)
 	return n > 0 && (size_t)n < cap ? n : -ENOSPC;
 }
 
-static int addr_from_text(const char *ip, uint16_t port, struct lr_stun_addr *a)
+static int addr_from_text(const char *ip, uint16_t port, struct lr_addr *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->port = port;

@@ -62,7 +62,7 @@ static void str(struct js *j, const char *key, const char *v)
 	put(j, "\"");
 }
 
-static void addr(const struct lr_stun_addr *a, char *ip, size_t cap)
+static void addr(const struct lr_addr *a, char *ip, size_t cap)
 {
 	if (!inet_ntop(a->family == 6 ? AF_INET6 : AF_INET, a->ip, ip,
 		       (socklen_t)cap))

@@ -171,8 +171,8 @@ void lr__pc_pump(struct lr_pc *pc)
 }
 
 int lr_pc_handle_packet(struct lr_pc *pc, uint64_t now,
-			const struct lr_stun_addr *local,
-			const struct lr_stun_addr *remote, const uint8_t *buf,
+			const struct lr_addr *local,
+			const struct lr_addr *remote, const uint8_t *buf,
 			size_t len)
 {
 	int r = 0;
@@ -205,7 +205,7 @@ int lr_pc_handle_packet(struct lr_pc *pc, uint64_t now,
 			break;
 		}
 		/* Media only from the pair ICE validated (RFC 8445 §7.3). */
-		if (!pc->have_sel || !lr__pc_addr_eq(remote, &pc->sel_remote)) {
+		if (!pc->have_sel || !lr_addr_eq(remote, &pc->sel_remote)) {
 			pc->rx_not_selected++;
 			r = -EINVAL;
 			break;

@@ -88,7 +88,7 @@ void lr_stun_add_u64(struct lr_stun_builder *b, uint16_t type, uint64_t v)
 }
 
 void lr_stun_add_xor_addr(struct lr_stun_builder *b, uint16_t type,
-			  const struct lr_stun_addr *a)
+			  const struct lr_addr *a)
 {
 	unsigned n = a->family == 4 ? 4 : 16;
 	uint8_t mask[16], *p;

@@ -190,7 +190,7 @@ int lr_stun_get_u64(const struct lr_stun_msg *m, uint16_t type, uint64_t *out)
 }
 
 int lr_stun_get_xor_addr(const struct lr_stun_msg *m, uint16_t type,
-			 struct lr_stun_addr *out)
+			 struct lr_addr *out)
 {
 	const struct lr_stun_attr *a = lr_stun_find(m, type);
 	const uint8_t *v;

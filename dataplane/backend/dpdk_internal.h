@@ -85,7 +85,7 @@ struct dpdk_neigh {
 /* The next hop for one family (cfg.dpdk_gw4/6, dpdk_prefix4/6). */
 struct dpdk_route {
 	uint8_t prefix;	       /* bits of a local address that are the link */
-	struct lr_dp_addr gw;  /* family 0: no gateway, every peer on link */
+	struct lr_addr gw;     /* family 0: no gateway, every peer on link */
 	const uint8_t *gw_src; /* the local address on its link, or NULL */
 };
 
@@ -168,7 +168,7 @@ int lr__neigh_answer(struct dpdk_neigh *t, uint8_t family, const uint8_t *ip,
 int lr__neigh_hold(struct dpdk_neigh *t, uint8_t family, const uint8_t *ip,
 		   struct rte_mbuf *m, uint16_t len, uint64_t now,
 		   uint64_t *lost);
-int lr__neigh_lookup(const struct dpdk_neigh *t, const struct lr_dp_addr *a,
+int lr__neigh_lookup(const struct dpdk_neigh *t, const struct lr_addr *a,
 		     struct rte_ether_addr *mac);
 /* Ask for ip's home slot (a frame's source, before it is learnt from). */
 void lr__neigh_prefetch(const struct dpdk_neigh *t, uint8_t family,

@@ -485,7 +485,7 @@ static struct rte_mbuf *frame(struct dpdk *d, struct lr__dpbuf *b,
  * gateway (bit v6), and whether a request for it is out (datagrams to
  * it may wait for the answer: lr__neigh_hold). */
 struct asking {
-	struct lr_dp_addr peer;
+	struct lr_addr peer;
 	int peer_out;
 	unsigned gw, gw_out;
 };
@@ -499,11 +499,11 @@ static const struct rte_ether_addr *next_mac(struct lr_dp *dp, struct dpdk *d,
 					     const struct lr__dpbuf *b,
 					     struct rte_ether_addr *mac,
 					     struct asking *k,
-					     const struct lr_dp_addr **wait)
+					     const struct lr_addr **wait)
 {
 	struct lr__dpsess *s = b->sess;
 	const struct dpdk_route *r = &d->route[b->remote.family == 6];
-	const struct lr_dp_addr *hop = &b->remote;
+	const struct lr_addr *hop = &b->remote;
 	const uint8_t *src = b->local.ip;
 	uint64_t gen = lr__neigh_gen(d->nt);
 	int v6 = b->remote.family == 6, out;
@@ -556,7 +556,7 @@ static const struct rte_ether_addr *next_mac(struct lr_dp *dp, struct dpdk *d,
  * else it counts tx_failed, and so does the rest of the call's run to
  * that hop. */
 static void hold(struct lr_dp *dp, struct dpdk *d, struct lr__dpbuf *b,
-		 const struct lr_dp_addr *hop, struct asking *k)
+		 const struct lr_addr *hop, struct asking *k)
 {
 	static const struct rte_ether_addr none;
 	struct rte_mbuf *m;
@@ -586,7 +586,7 @@ void lr__dpdk_transmit(struct lr_dp *dp, struct dpdk *d, struct lr__dpbuf **tx,
 		struct lr__dpbuf *b = tx[i];
 		struct rte_ether_addr buf;
 		const struct rte_ether_addr *mac;
-		const struct lr_dp_addr *wait;
+		const struct lr_addr *wait;
 		struct rte_mbuf *m;
 
 		if (b->remote.family != b->local.family ||

@@ -93,7 +93,7 @@ static int slot_read(const struct neigh *n, uint8_t family, const uint8_t *ip,
 	}
 }
 
-int lr__neigh_lookup(const struct dpdk_neigh *t, const struct lr_dp_addr *a,
+int lr__neigh_lookup(const struct dpdk_neigh *t, const struct lr_addr *a,
 		     struct rte_ether_addr *mac)
 {
 	unsigned h = nhash(a->family, a->ip);
@@ -169,7 +169,7 @@ int lr__neigh_learn(struct dpdk_neigh *t, uint8_t family, const uint8_t *ip,
 		    const struct rte_ether_addr *mac, uint64_t now)
 {
 	struct rte_ether_addr known;
-	struct lr_dp_addr a = {.family = family};
+	struct lr_addr a = {.family = family};
 	int r;
 
 	memcpy(a.ip, ip, family == 6 ? 16 : 4);

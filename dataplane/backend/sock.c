@@ -21,7 +21,7 @@
 
 #define TX_MAX (LR_DP_BURST * LR_DP_MAX_ROUTES)
 
-socklen_t lr__dp_to_sa(const struct lr_dp_addr *a, struct sockaddr_storage *ss)
+socklen_t lr__dp_to_sa(const struct lr_addr *a, struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (a->family == 6) {
@@ -40,7 +40,7 @@ socklen_t lr__dp_to_sa(const struct lr_dp_addr *a, struct sockaddr_storage *ss)
 	return sizeof(*s4);
 }
 
-void lr__dp_from_sa(const struct sockaddr_storage *ss, struct lr_dp_addr *a)
+void lr__dp_from_sa(const struct sockaddr_storage *ss, struct lr_addr *a)
 {
 	memset(a, 0, sizeof(*a));
 	if (ss->ss_family == AF_INET6) {
@@ -128,7 +128,7 @@ struct rx_slots {
 	 * served as often as without GRO */
 	unsigned want[DP_MAX_LOCAL];
 	uint8_t straddle[RX_ROOM];
-	struct lr_dp_addr local; /* the socket of this burst */
+	struct lr_addr local; /* the socket of this burst */
 	uint16_t lidx;
 };
 
@@ -210,7 +210,7 @@ static unsigned rx_burst(struct lr_dp *dp, unsigned li, struct rx_slots *r)
  * straddle[0, head) then the overflow (see deliver). NULL (counted
  * no_buffer) when the pool is empty. */
 static struct lr__dpbuf *gro_piece(struct lr_dp *dp, const struct rx_slots *r,
-				   unsigned i, const struct lr_dp_addr *from,
+				   unsigned i, const struct lr_addr *from,
 				   unsigned head, unsigned off)
 {
 	const uint8_t *ovf = r->ovf + (size_t)i * GRO_ROOM;
@@ -270,7 +270,7 @@ static unsigned build(unsigned li, struct lr__dpbuf **tx, unsigned n,
 		if (gso && prev && t->segs[k - 1] < DP_GSO_SEGS &&
 		    b->pkt.len == prev->pkt.len &&
 		    bytes + b->pkt.len <= DP_GSO_BYTES &&
-		    lr__dp_addr_eq(&b->remote, &prev->remote)) {
+		    lr_addr_eq(&b->remote, &prev->remote)) {
 			t->msg[k - 1].msg_hdr.msg_iovlen++;
 			t->segs[k - 1]++;
 			bytes += b->pkt.len;
@@ -384,7 +384,7 @@ static void deliver(struct lr_dp *dp, struct rx_slots *r, unsigned got,
 
 	for (unsigned i = 0; i < got; i++) {
 		unsigned seg = r->seg[i], len = r->len[i], head;
-		struct lr_dp_addr from;
+		struct lr_addr from;
 
 		if (!seg) {
 			push(dp, &k, r->b[i], tx, ts);

@@ -131,7 +131,7 @@ static unsigned group(const struct lr_dp *dp, struct lr__dpbuf **tx, unsigned i,
 	while (j < n && j - i < DP_GSO_SEGS && tx[j]->lidx == tx[i]->lidx &&
 	       tx[j]->pkt.len == tx[i]->pkt.len &&
 	       bytes + tx[j]->pkt.len <= DP_GSO_BYTES &&
-	       lr__dp_addr_eq(&tx[j]->remote, &tx[i]->remote))
+	       lr_addr_eq(&tx[j]->remote, &tx[i]->remote))
 		bytes += tx[j++]->pkt.len;
 	return j - i;
 }
@@ -235,7 +235,7 @@ static unsigned gro_size(struct io_uring_recvmsg_out *o, struct msghdr *tmpl)
 
 /* One datagram of a message into the socket's pending burst. */
 static void take(struct lr_dp *dp, struct uring *u, unsigned li,
-		 const struct lr_dp_addr *from, const uint8_t *p, size_t len)
+		 const struct lr_addr *from, const uint8_t *p, size_t len)
 {
 	struct lr__dpbuf *b = lr__buf_get(dp);
 
@@ -261,7 +261,7 @@ static void on_data(struct lr_dp *dp, struct uring *u, unsigned li, int res,
 	uint8_t *raw = u->bufs + (size_t)bid * u->br_size;
 	struct io_uring_recvmsg_out *o =
 		io_uring_recvmsg_validate(raw, res, &u->tmpl);
-	struct lr_dp_addr from;
+	struct lr_addr from;
 	const uint8_t *pl;
 	unsigned seg;
 	size_t len;

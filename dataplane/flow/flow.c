@@ -25,7 +25,7 @@ static unsigned id_bucket(const struct lr_dp *dp, uint64_t id)
 }
 
 unsigned lr__flow_tuple_bucket(const struct lr_dp *dp, uint16_t lidx,
-			       const struct lr_dp_addr *a)
+			       const struct lr_addr *a)
 {
 	uint64_t h = (uint64_t)lidx << 48 | (uint64_t)a->port << 32;
 	uint64_t lo, hi = 0;
@@ -94,17 +94,17 @@ struct lr__dpsess *lr__flow_by_id(struct lr_dp *dp, uint64_t id)
 
 struct lr__dpsess *lr__flow_in_bucket(struct lr_dp *dp, unsigned bucket,
 				      uint16_t lidx,
-				      const struct lr_dp_addr *remote)
+				      const struct lr_addr *remote)
 {
 	struct lr__dpsess *s = dp->by_tuple[bucket];
 
-	while (s && (s->lidx != lidx || !lr__dp_addr_eq(&s->remote, remote)))
+	while (s && (s->lidx != lidx || !lr_addr_eq(&s->remote, remote)))
 		s = s->next_tuple;
 	return s;
 }
 
 struct lr__dpsess *lr__flow_by_tuple(struct lr_dp *dp, uint16_t lidx,
-				     const struct lr_dp_addr *remote)
+				     const struct lr_addr *remote)
 {
 	return lr__flow_in_bucket(dp, lr__flow_tuple_bucket(dp, lidx, remote),
 				  lidx, remote);
@@ -126,10 +126,10 @@ static void topo_changed(struct lr_dp *dp)
 		dp->topo_gen = 1; /* 0 is "never resolved" */
 }
 
-int lr__flow_local_index(const struct lr_dp *dp, const struct lr_dp_addr *a)
+int lr__flow_local_index(const struct lr_dp *dp, const struct lr_addr *a)
 {
 	for (unsigned i = 0; i < dp->nlocal; i++)
-		if (lr__dp_addr_eq(&dp->local[i], a))
+		if (lr_addr_eq(&dp->local[i], a))
 			return (int)i;
 	return -1;
 }
@@ -298,7 +298,7 @@ int lr__flow_update_ho(struct lr_dp *dp, uint64_t id,
 		return r;
 	for (unsigned i = 0; i < d->nremote_ssrcs; i++)
 		lr_srtp_stream_add(&s->rx, d->remote_ssrcs[i]);
-	if (lidx != s->lidx || !lr__dp_addr_eq(&d->remote, &s->remote)) {
+	if (lidx != s->lidx || !lr_addr_eq(&d->remote, &s->remote)) {
 		unlink_tuple(dp, s);
 		s->lidx = (uint16_t)lidx;
 		s->remote = d->remote;

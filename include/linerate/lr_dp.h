@@ -28,6 +28,7 @@
 
 #include "lr_pkt.h"
 #include "lr_srtp_core.h"
+#include "lr_addr.h"
 
 #define LR_DP_BURST	   LR_BURST_MAX /* one burst size for all */
 #define LR_DP_MAX_ROUTES   256 /* a publisher to 128 viewers, 2 tracks */
@@ -35,12 +36,6 @@
 #define LR_DP_MAX_TX_SSRCS 4096
 #define LR_DP_MAX_WORKERS  64
 #define LR_DP_PUNT_PTS	   2
-
-struct lr_dp_addr {
-	uint8_t family; /* 4 or 6 */
-	uint16_t port;
-	uint8_t ip[16]; /* network order; 4 bytes used for IPv4 */
-};
 
 /* Media of one incoming SSRC of a session, to the peer of another. */
 struct lr_dp_route {
@@ -55,8 +50,8 @@ struct lr_dp_route {
 
 /* One peer: what lr_pc's KEYS_READY carries, plus its routes. */
 struct lr_dp_session {
-	struct lr_dp_addr local;  /* one of the data plane's addresses */
-	struct lr_dp_addr remote; /* the peer (the ICE-selected pair) */
+	struct lr_addr local;	  /* one of the data plane's addresses */
+	struct lr_addr remote;	  /* the peer (the ICE-selected pair) */
 	struct lr_srtp_policy tx; /* protects what we send to the peer */
 	struct lr_srtp_policy rx; /* checks what the peer sends */
 	/* The peer's SSRCs we accept (0 of them: any, learnt as they come,
@@ -140,7 +135,7 @@ enum lr_dp_backend {
 
 struct lr_dp_config {
 	enum lr_dp_backend backend;
-	const struct lr_dp_addr *local; /* addresses to serve (port 0: any) */
+	const struct lr_addr *local; /* addresses to serve (port 0: any) */
 	unsigned nlocal;
 	unsigned max_sessions;	 /* 0 = 4096 */
 	unsigned pool;		 /* packet buffers per worker; 0 = 4096 */
@@ -262,8 +257,7 @@ int lr_dp_new(const struct lr_dp_config *cfg, struct lr_dp **out);
 const char *lr_dp_backend_name(const struct lr_dp *dp);
 void lr_dp_free(struct lr_dp *dp);
 /* The address a local address was bound to (its port if 0 was asked). */
-int lr_dp_local_addr(const struct lr_dp *dp, unsigned i,
-		     struct lr_dp_addr *out);
+int lr_dp_local_addr(const struct lr_dp *dp, unsigned i, struct lr_addr *out);
 
 /* Sessions. id: the caller's (non-zero). Each returns once the worker has
  * applied it: 0, -EEXIST, -ENOENT, -EINVAL (policy, address), -ENOSPC. */
@@ -280,8 +274,8 @@ int lr_dp_session_update(struct lr_dp *dp, uint64_t id,
 int lr_dp_session_remove(struct lr_dp *dp, uint64_t id);
 
 /* A datagram from the control plane (STUN, DTLS): 0 or -errno. */
-int lr_dp_send(struct lr_dp *dp, const struct lr_dp_addr *local,
-	       const struct lr_dp_addr *remote, const void *buf, size_t len);
+int lr_dp_send(struct lr_dp *dp, const struct lr_addr *local,
+	       const struct lr_addr *remote, const void *buf, size_t len);
 
 /* RTCP from the control plane to session id's peer, protected here
  * with the session's SRTCP context (RFC 3711 §3.4: its own index per
@@ -300,8 +294,8 @@ int lr_dp_send_rtcp(struct lr_dp *dp, uint64_t id, const void *buf, size_t len);
 /* A datagram as if it had been received on local from remote (the
  * control plane handing back media it got before a session was
  * installed). 0 or -errno. */
-int lr_dp_inject(struct lr_dp *dp, const struct lr_dp_addr *local,
-		 const struct lr_dp_addr *remote, const void *buf, size_t len);
+int lr_dp_inject(struct lr_dp *dp, const struct lr_addr *local,
+		 const struct lr_addr *remote, const void *buf, size_t len);
 
 /* What the worker hands to the control plane. */
 enum lr_dp_punt_why {
@@ -316,7 +310,7 @@ enum lr_dp_punt_why {
 struct lr_dp_punt {
 	enum lr_dp_punt_why why;
 	uint64_t session; /* RTCP: whose */
-	struct lr_dp_addr local, remote;
+	struct lr_addr local, remote;
 	size_t len;
 	uint8_t buf[1500];
 };

@@ -33,8 +33,8 @@ struct lr_ice_candidate {
 	uint16_t component; /* 1 */
 	uint8_t type;	    /* enum lr_ice_cand_type */
 	uint32_t priority;
-	struct lr_stun_addr addr;
-	struct lr_stun_addr base; /* host: addr; srflx/prflx: the host base */
+	struct lr_addr addr;
+	struct lr_addr base; /* host: addr; srflx/prflx: the host base */
 };
 
 enum lr_ice_conn_state { /* RTCIceConnectionState */
@@ -57,9 +57,9 @@ struct lr_ice_config {
 	int controlling; /* initial role (a lite agent is controlled) */
 	int lite;
 	int aggressive; /* aggressive nomination (controlling only) */
-	const struct lr_stun_addr *local; /* host addresses the driver bound */
+	const struct lr_addr *local; /* host addresses the driver bound */
 	unsigned nlocal;
-	const struct lr_stun_addr *stun_server; /* NULL: no srflx */
+	const struct lr_addr *stun_server; /* NULL: no srflx */
 	/* The driver's CSPRNG (required): credentials (RFC 8445 §5.3: 48
 	 * bits of ufrag, 144 of password), the tie-breaker, transaction IDs
 	 * (RFC 8489 §5) and consent jitter all come from it. */
@@ -96,7 +96,7 @@ struct lr_ice_event {
 	(20 + 4 + ((LR_ICE_UFRAG_MAX + 1 + 8 + 3) & ~3) + 8 + 12 + 4 + 24 + 8)
 
 struct lr_ice_transmit {
-	struct lr_stun_addr local, remote;
+	struct lr_addr local, remote;
 	size_t len;
 	uint8_t buf[548];
 };
@@ -122,8 +122,8 @@ void lr_ice_remote_end_of_candidates(struct lr_ice_agent *a);
  * is not STUN (the driver demultiplexes the rest), -EINVAL if refused
  * (counted). */
 int lr_ice_handle_packet(struct lr_ice_agent *a, uint64_t now,
-			 const struct lr_stun_addr *local,
-			 const struct lr_stun_addr *remote, const uint8_t *buf,
+			 const struct lr_addr *local,
+			 const struct lr_addr *remote, const uint8_t *buf,
 			 size_t len);
 void lr_ice_handle_timeout(struct lr_ice_agent *a, uint64_t now);
 int lr_ice_poll_transmit(struct lr_ice_agent *a, struct lr_ice_transmit *t);
@@ -144,8 +144,8 @@ int lr_ice_controlling(const struct lr_ice_agent *a);
 /* The peer's current ufrag, or NULL before it is known. */
 const char *lr_ice_remote_ufrag(const struct lr_ice_agent *a);
 /* 1 and the pair if one is selected. */
-int lr_ice_selected(const struct lr_ice_agent *a, struct lr_stun_addr *local,
-		    struct lr_stun_addr *remote);
+int lr_ice_selected(const struct lr_ice_agent *a, struct lr_addr *local,
+		    struct lr_addr *remote);
 
 /* 1 if remote has proven in this ICE generation that it knows the
  * credentials: it sent a connectivity check that passed the USERNAME and
@@ -154,7 +154,7 @@ int lr_ice_selected(const struct lr_ice_agent *a, struct lr_stun_addr *local,
  * otherwise. A transport takes DTLS and media only from such addresses
  * (RFC 8445 §11.1, RFC 8842). */
 int lr_ice_remote_authenticated(const struct lr_ice_agent *a,
-				const struct lr_stun_addr *remote);
+				const struct lr_addr *remote);
 
 struct lr_ice_stats {
 	uint64_t checks_sent, checks_recv, responses_recv, responses_sent;

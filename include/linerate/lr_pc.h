@@ -44,10 +44,10 @@ struct lr_pc_identity_provider {
 };
 
 struct lr_pc_config {
-	const struct lr_cert *cert;	  /* RTCCertificate: required */
-	const struct lr_stun_addr *local; /* host addresses the driver bound */
+	const struct lr_cert *cert;  /* RTCCertificate: required */
+	const struct lr_addr *local; /* host addresses the driver bound */
 	unsigned nlocal;
-	const struct lr_stun_addr *stun_server; /* NULL: no srflx */
+	const struct lr_addr *stun_server; /* NULL: no srflx */
 	/* The driver's CSPRNG (required; lr_rand_system() in a program):
 	 * ICE credentials, tie-breaker and transaction IDs, SSRCs, CNAME,
 	 * MSID and the SDP session id. lr_pc_new refuses a config without
@@ -127,9 +127,9 @@ enum lr_pc_ev_type {
 
 /* Everything a data plane needs to take a flow over. */
 struct lr_pc_keys {
-	struct lr_stun_addr local, remote; /* the selected pair */
-	uint16_t suite;			   /* enum lr_srtp_suite */
-	struct lr_srtp_policy tx, rx;	   /* secret: never log */
+	struct lr_addr local, remote; /* the selected pair */
+	uint16_t suite;		      /* enum lr_srtp_suite */
+	struct lr_srtp_policy tx, rx; /* secret: never log */
 	uint32_t local_ssrcs[LR_PC_MAX_TRANSCEIVERS];
 	unsigned nlocal_ssrcs;
 	uint32_t remote_ssrcs[LR_PC_MAX_TRANSCEIVERS * LR_PC_MAX_SSRCS];
@@ -160,32 +160,12 @@ struct lr_pc_event {
 void lr_pc_event_clear(struct lr_pc_event *ev);
 
 struct lr_pc_transmit {
-	struct lr_stun_addr local, remote;
+	struct lr_addr local, remote;
 	size_t len;
 	uint8_t buf[1500];
 };
 
 struct lr_pc;
-
-/* The two address types a driver moves datagrams between (lr_pc's, the
- * data plane's: the same fields; issue 14 makes them one). */
-static inline struct lr_dp_addr lr_pc_to_dp_addr(const struct lr_stun_addr *a)
-{
-	struct lr_dp_addr d = {.family = a->family, .port = a->port};
-
-	for (unsigned i = 0; i < sizeof(d.ip); i++)
-		d.ip[i] = a->ip[i];
-	return d;
-}
-
-static inline struct lr_stun_addr lr_pc_from_dp_addr(const struct lr_dp_addr *a)
-{
-	struct lr_stun_addr s = {.family = a->family, .port = a->port};
-
-	for (unsigned i = 0; i < sizeof(s.ip); i++)
-		s.ip[i] = a->ip[i];
-	return s;
-}
 
 int lr_pc_new(const struct lr_pc_config *cfg, uint64_t now, struct lr_pc **out);
 void lr_pc_free(struct lr_pc *pc);
@@ -258,8 +238,8 @@ const char *lr_pc_peer_identity(const struct lr_pc *pc);
  * from the selected pair (-EINVAL, "linerateNotSelectedPair"), or is for
  * the data plane after a hand-over (-EXDEV). */
 int lr_pc_handle_packet(struct lr_pc *pc, uint64_t now,
-			const struct lr_stun_addr *local,
-			const struct lr_stun_addr *remote, const uint8_t *buf,
+			const struct lr_addr *local,
+			const struct lr_addr *remote, const uint8_t *buf,
 			size_t len);
 void lr_pc_handle_timeout(struct lr_pc *pc, uint64_t now);
 uint64_t lr_pc_poll_timeout(const struct lr_pc *pc);
@@ -308,8 +288,8 @@ void lr_pc_dp_session(const struct lr_pc_keys *k,
 int lr_pc_handover_next_seq_in(const struct lr_pc_handover *h, uint32_t ssrc);
 
 /* The ICE-selected pair: 1 and the addresses, or 0 when none. */
-int lr_pc_selected_pair(const struct lr_pc *pc, struct lr_stun_addr *local,
-			struct lr_stun_addr *remote);
+int lr_pc_selected_pair(const struct lr_pc *pc, struct lr_addr *local,
+			struct lr_addr *remote);
 
 /* getStats(): an RTCStatsReport as a JSON array of stats objects. */
 int lr_pc_get_stats(const struct lr_pc *pc, char *buf, size_t cap);

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "lr_addr.h"
 
 #define LR_STUN_HDR	    20
 #define LR_STUN_MAGIC	    0x2112A442u
@@ -97,12 +98,6 @@ struct lr_stun_msg {
 	uint16_t unknown[LR_STUN_MAX_UNKNOWN];
 };
 
-struct lr_stun_addr {
-	uint8_t family; /* 4 or 6 */
-	uint16_t port;
-	uint8_t ip[16]; /* 4 or 16 bytes used, network order */
-};
-
 /* 1 if buf looks like STUN (RFC 7983: first byte 0..3, magic cookie). */
 int lr_stun_is_stun(const uint8_t *buf, size_t len);
 
@@ -121,7 +116,7 @@ static inline const uint8_t *lr_stun_value(const struct lr_stun_msg *m,
 int lr_stun_get_u32(const struct lr_stun_msg *m, uint16_t type, uint32_t *out);
 int lr_stun_get_u64(const struct lr_stun_msg *m, uint16_t type, uint64_t *out);
 int lr_stun_get_xor_addr(const struct lr_stun_msg *m, uint16_t type,
-			 struct lr_stun_addr *out);
+			 struct lr_addr *out);
 int lr_stun_get_error(const struct lr_stun_msg *m, unsigned *code,
 		      const char **reason, size_t *reason_len);
 
@@ -154,7 +149,7 @@ void lr_stun_add(struct lr_stun_builder *b, uint16_t type, const void *val,
 void lr_stun_add_u32(struct lr_stun_builder *b, uint16_t type, uint32_t v);
 void lr_stun_add_u64(struct lr_stun_builder *b, uint16_t type, uint64_t v);
 void lr_stun_add_xor_addr(struct lr_stun_builder *b, uint16_t type,
-			  const struct lr_stun_addr *a);
+			  const struct lr_addr *a);
 /* ERROR-CODE: code 300..699 and a reason phrase (UTF-8, < 128 chars). */
 void lr_stun_add_error(struct lr_stun_builder *b, unsigned code,
 		       const char *reason);

@@ -21,10 +21,9 @@ static struct lr_dp *dp;
 static struct lr__dpbuf *tx[LR_DP_BURST * LR_DP_MAX_ROUTES];
 static unsigned pool_size;
 
-static struct lr_dp_addr a4(uint8_t last, uint16_t port)
+static struct lr_addr a4(uint8_t last, uint16_t port)
 {
-	struct lr_dp_addr a = {
-		.family = 4, .port = port, .ip = {127, 0, 0, last}};
+	struct lr_addr a = {.family = 4, .port = port, .ip = {127, 0, 0, last}};
 
 	return a;
 }

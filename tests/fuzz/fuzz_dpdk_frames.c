@@ -40,9 +40,8 @@ static void setup(void)
 {
 	char *argv[] = {"fuzz", "--no-huge", "--no-pci",	  "--no-shconf",
 			"-m",	"128",	     "--log-level=error", NULL};
-	struct lr_dp_addr l4 = {
-		.family = 4, .port = 5000, .ip = {127, 0, 0, 1}};
-	struct lr_dp_addr l6 = {.family = 6, .port = 5000, .ip = {[15] = 1}};
+	struct lr_addr l4 = {.family = 4, .port = 5000, .ip = {127, 0, 0, 1}};
+	struct lr_addr l6 = {.family = 6, .port = 5000, .ip = {[15] = 1}};
 
 	if (rte_eal_init(7, argv) < 0)
 		abort();
@@ -143,8 +142,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(d->route, 0, sizeof(d->route));
 	if (data[0] & 0x10) {
 		d->route[0].prefix = 24;
-		d->route[0].gw = (struct lr_dp_addr){.family = 4,
-						     .ip = {127, 0, 0, 254}};
+		d->route[0].gw =
+			(struct lr_addr){.family = 4, .ip = {127, 0, 0, 254}};
 		d->route[0].gw_src = dp->local[0].ip;
 	}
 	d->learn_any = !!(data[0] & 0x20);

@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct lr_stun_addr local = {
+	struct lr_addr local = {
 		.family = 4, .port = 5000, .ip = {192, 0, 2, 1}};
 	struct lr_ice_candidate rc = {
 		.foundation = "r1",

@@ -62,7 +62,7 @@ static struct lr_dp_session desc(uint16_t port)
 {
 	struct lr_dp_session s = {.local = dp->local[0]};
 
-	s.remote = (struct lr_dp_addr){
+	s.remote = (struct lr_addr){
 		.family = 4, .port = port, .ip = {127, 0, 0, 2}};
 	s.rx.suite = s.tx.suite = LR_SRTP_NULL_SHA1_80;
 	s.rx.key_len = s.tx.key_len = 16;
@@ -83,7 +83,7 @@ static void setup(void)
 	dp->cfg.relay_sr_interval_ms = SRI;
 	dp->cfg.relay_queue = 2;
 	dp->nlocal = 1;
-	dp->local[0] = (struct lr_dp_addr){
+	dp->local[0] = (struct lr_addr){
 		.family = 4, .port = 5000, .ip = {127, 0, 0, 1}};
 	pthread_mutex_init(&dp->mu, NULL);
 	dp->wake_fd = eventfd(0, EFD_NONBLOCK);

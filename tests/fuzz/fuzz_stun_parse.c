@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct lr_stun_msg m, m2;
-	struct lr_stun_addr a;
+	struct lr_addr a;
 	struct lr_stun_builder b;
 	static uint8_t out[70000];
 	const char *reason;

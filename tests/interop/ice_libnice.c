@@ -71,9 +71,9 @@ static void on_recv(NiceAgent *agent, guint stream, guint component, guint len,
 	(void)data;
 }
 
-static struct lr_stun_addr from_nice(const NiceAddress *na)
+static struct lr_addr from_nice(const NiceAddress *na)
 {
-	struct lr_stun_addr a = {.family = 4};
+	struct lr_addr a = {.family = 4};
 	struct sockaddr_in sin;
 
 	nice_address_copy_to_sockaddr(na, (struct sockaddr *)&sin);
@@ -86,7 +86,7 @@ static int run_case(int we_control)
 {
 	struct nice_side n = {0};
 	struct lr_ice_agent *ice;
-	struct lr_stun_addr local = {.family = 4};
+	struct lr_addr local = {.family = 4};
 	struct sockaddr_in sin = {.sin_family = AF_INET};
 	socklen_t sl = sizeof(sin);
 	NiceAddress na;
@@ -96,7 +96,7 @@ static int run_case(int we_control)
 	const char *our_u, *our_p;
 	GMainContext *ctx = g_main_context_default();
 	struct lr_ice_stats st;
-	struct lr_stun_addr sl_local, sl_remote;
+	struct lr_addr sl_local, sl_remote;
 	NiceCandidate *nl = NULL, *nr = NULL;
 	int fd, ok;
 	uint64_t deadline;
@@ -199,7 +199,7 @@ static int run_case(int we_control)
 					     (struct sockaddr *)&from, &fl);
 
 			if (r > 0) {
-				struct lr_stun_addr ra = {.family = 4};
+				struct lr_addr ra = {.family = 4};
 
 				memcpy(ra.ip, &from.sin_addr, 4);
 				ra.port = ntohs(from.sin_port);
@@ -217,8 +217,8 @@ static int run_case(int we_control)
 	     st.auth_failures == 0;
 	if (ok &&
 	    nice_agent_get_selected_pair(n.agent, n.stream, 1, &nl, &nr)) {
-		struct lr_stun_addr nra = from_nice(&nr->addr),
-				    nla = from_nice(&nl->addr);
+		struct lr_addr nra = from_nice(&nr->addr),
+			       nla = from_nice(&nl->addr);
 
 		ok = !memcmp(&nra, &local, sizeof(local)) &&
 		     !memcmp(&nla, &sl_remote, sizeof(sl_remote));

@@ -64,7 +64,7 @@ struct run {
 	struct lr_cert *cert;
 	int sock, to_child, from_child;
 	pid_t child;
-	struct lr_stun_addr local;
+	struct lr_addr local;
 	int ch;	   /* the data channel */
 	int audio; /* our audio transceiver */
 	int open, sent_msgs, echoes, bad_echoes;
@@ -443,8 +443,7 @@ static void flush(struct run *r)
 	struct lr_pc_transmit t;
 
 	while (r->use_dp && lr_pc_poll_transmit(r->pc, &t)) {
-		struct lr_dp_addr l = lr_pc_to_dp_addr(&t.local),
-				  to = lr_pc_to_dp_addr(&t.remote);
+		struct lr_addr l = t.local, to = t.remote;
 
 		if (t.remote.family == 4 && t.remote.ip[0] == 127) {
 			wire(r, 0, t.buf, t.len);
@@ -473,8 +472,7 @@ static void read_sock(struct run *r, uint64_t now)
 	struct lr_dp_punt pu;
 
 	while (r->use_dp && lr_dp_poll_punt(r->dp, &pu)) {
-		struct lr_stun_addr l = lr_pc_from_dp_addr(&pu.local),
-				    rem = lr_pc_from_dp_addr(&pu.remote);
+		struct lr_addr l = pu.local, rem = pu.remote;
 
 		wire(r, 1, pu.buf, pu.len);
 		if (lr_pc_handle_packet(r->pc, now, &l, &rem, pu.buf, pu.len) ==
@@ -487,8 +485,8 @@ static void read_sock(struct run *r, uint64_t now)
 
 	while ((n = recvfrom(r->sock, buf, sizeof(buf), 0,
 			     (struct sockaddr *)&from, &fl)) > 0) {
-		struct lr_stun_addr rem = {.family = 4,
-					   .port = ntohs(from.sin_port)};
+		struct lr_addr rem = {.family = 4,
+				      .port = ntohs(from.sin_port)};
 
 		memcpy(rem.ip, &from.sin_addr, 4);
 		wire(r, 1, buf, (size_t)n);
@@ -639,13 +637,13 @@ static int setup(struct run *r)
 	    bind_loopback(r))
 		return -1;
 	if (r->use_dp) {
-		struct lr_dp_addr lo = {.family = 4, .ip = {127, 0, 0, 1}}, b;
+		struct lr_addr lo = {.family = 4, .ip = {127, 0, 0, 1}}, b;
 		struct lr_dp_config dc = {
 			.backend = LR_DP_SOCK, .local = &lo, .nlocal = 1};
 
 		if (lr_dp_new(&dc, &r->dp) || lr_dp_local_addr(r->dp, 0, &b))
 			return -1;
-		r->local = lr_pc_from_dp_addr(&b);
+		r->local = b;
 	}
 	if (lr_cert_generate(LR_CERT_ECDSA_P256, (int64_t)time(NULL), 30,
 			     serial | 1, &r->cert))

@@ -14,12 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-struct lr_sim_addr {
-	uint8_t family; /* 4 or 6 */
-	uint8_t ip[16];
-	uint16_t port;
-};
+#include "linerate/lr_addr.h"
 
 struct lr_sim_link {
 	uint64_t delay_us;  /* one-way base delay */
@@ -38,9 +33,9 @@ void lr_sim_free(struct lr_sim *s);
  * lr_sim_add_nat, or -1 for none. */
 int lr_sim_add_host(struct lr_sim *s, int behind_nat);
 /* Give host an address (any port of it belongs to the host). */
-int lr_sim_host_addr(struct lr_sim *s, int host, const struct lr_sim_addr *a);
+int lr_sim_host_addr(struct lr_sim *s, int host, const struct lr_addr *a);
 /* A NAT with public address pub (its port is ignored). Id or -errno. */
-int lr_sim_add_nat(struct lr_sim *s, const struct lr_sim_addr *pub);
+int lr_sim_add_nat(struct lr_sim *s, const struct lr_addr *pub);
 
 /* The link every datagram crosses (default: 10 ms, nothing else). */
 void lr_sim_set_link(struct lr_sim *s, const struct lr_sim_link *l);
@@ -50,8 +45,8 @@ void lr_sim_host_silence(struct lr_sim *s, int host, int silent);
 uint64_t lr_sim_now(const struct lr_sim *s);
 /* Send a datagram from src (an address of the sending host). 0 or
  * -errno (-EADDRNOTAVAIL if src is not a host address). */
-int lr_sim_send(struct lr_sim *s, const struct lr_sim_addr *src,
-		const struct lr_sim_addr *dst, const void *data, size_t len);
+int lr_sim_send(struct lr_sim *s, const struct lr_addr *src,
+		const struct lr_addr *dst, const void *data, size_t len);
 /* The time of the next delivery, or UINT64_MAX if none is pending. */
 uint64_t lr_sim_next(const struct lr_sim *s);
 /* Move the clock to t (never backwards); deliveries due by then become
@@ -59,8 +54,8 @@ uint64_t lr_sim_next(const struct lr_sim *s);
 void lr_sim_advance(struct lr_sim *s, uint64_t t);
 /* Take the oldest datagram delivered to host: its length (copied up to
  * cap), or -EAGAIN if none. src: as the host sees it (after NAT). */
-int lr_sim_recv(struct lr_sim *s, int host, struct lr_sim_addr *src,
-		struct lr_sim_addr *dst, void *buf, size_t cap);
+int lr_sim_recv(struct lr_sim *s, int host, struct lr_addr *src,
+		struct lr_addr *dst, void *buf, size_t cap);
 
 struct lr_sim_stats {
 	uint64_t sent, delivered, lost, duplicated, reordered;
@@ -74,8 +69,7 @@ void lr_sim_stats(const struct lr_sim *s, struct lr_sim_stats *out);
 void lr__sim_vclock_tick(uint64_t delta_us);
 
 /* Helpers for tests. */
-struct lr_sim_addr lr_sim_v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d,
-			     uint16_t port);
-int lr_sim_addr_eq(const struct lr_sim_addr *a, const struct lr_sim_addr *b);
+struct lr_addr lr_sim_v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d,
+			 uint16_t port);
 
 #endif

@@ -14,7 +14,7 @@
 
 struct pkt {
 	uint64_t at, seq;
-	struct lr_sim_addr src, dst;
+	struct lr_addr src, dst;
 	size_t len;
 	uint8_t *data;
 };
@@ -32,20 +32,20 @@ struct host {
 
 struct owned {
 	int host;
-	struct lr_sim_addr a;
+	struct lr_addr a;
 };
 
 struct nat {
-	struct lr_sim_addr pub;
+	struct lr_addr pub;
 	uint16_t next_port;
 };
 
 struct mapping {
 	int nat;
-	struct lr_sim_addr inside;
+	struct lr_addr inside;
 	uint16_t port;
 	unsigned npermit;
-	struct lr_sim_addr permit[MAX_PERMITS]; /* remote IPs sent to */
+	struct lr_addr permit[MAX_PERMITS]; /* remote IPs sent to */
 };
 
 struct lr_sim {
@@ -73,10 +73,10 @@ static double frand(struct lr_sim *s)
 	return (double)(rnd(s) >> 11) / 9007199254740992.0;
 }
 
-struct lr_sim_addr lr_sim_v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d,
-			     uint16_t port)
+struct lr_addr lr_sim_v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d,
+			 uint16_t port)
 {
-	struct lr_sim_addr r = {.family = 4, .port = port};
+	struct lr_addr r = {.family = 4, .port = port};
 
 	r.ip[0] = a;
 	r.ip[1] = b;
@@ -85,15 +85,10 @@ struct lr_sim_addr lr_sim_v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d,
 	return r;
 }
 
-static int ip_eq(const struct lr_sim_addr *a, const struct lr_sim_addr *b)
+static int ip_eq(const struct lr_addr *a, const struct lr_addr *b)
 {
 	return a->family == b->family &&
 	       !memcmp(a->ip, b->ip, a->family == 4 ? 4 : 16);
-}
-
-int lr_sim_addr_eq(const struct lr_sim_addr *a, const struct lr_sim_addr *b)
-{
-	return ip_eq(a, b) && a->port == b->port;
 }
 
 struct lr_sim *lr_sim_new(uint64_t seed)
@@ -133,7 +128,7 @@ int lr_sim_add_host(struct lr_sim *s, int behind_nat)
 	return s->nhosts++;
 }
 
-int lr_sim_host_addr(struct lr_sim *s, int host, const struct lr_sim_addr *a)
+int lr_sim_host_addr(struct lr_sim *s, int host, const struct lr_addr *a)
 {
 	if (host < 0 || host >= s->nhosts || s->naddrs >= MAX_ADDRS)
 		return -EINVAL;
@@ -141,7 +136,7 @@ int lr_sim_host_addr(struct lr_sim *s, int host, const struct lr_sim_addr *a)
 	return 0;
 }
 
-int lr_sim_add_nat(struct lr_sim *s, const struct lr_sim_addr *pub)
+int lr_sim_add_nat(struct lr_sim *s, const struct lr_addr *pub)
 {
 	if (s->nnats >= MAX_NATS)
 		return -ENOSPC;
@@ -165,7 +160,7 @@ uint64_t lr_sim_now(const struct lr_sim *s)
 	return s->now;
 }
 
-static int owner(const struct lr_sim *s, const struct lr_sim_addr *a)
+static int owner(const struct lr_sim *s, const struct lr_addr *a)
 {
 	for (int i = 0; i < s->naddrs; i++)
 		if (ip_eq(&s->addrs[i].a, a))
@@ -188,8 +183,8 @@ static int push(struct queue *q, const struct pkt *p)
 	return 0;
 }
 
-static int enqueue(struct lr_sim *s, const struct lr_sim_addr *src,
-		   const struct lr_sim_addr *dst, const void *data, size_t len,
+static int enqueue(struct lr_sim *s, const struct lr_addr *src,
+		   const struct lr_addr *dst, const void *data, size_t len,
 		   uint64_t at)
 {
 	struct pkt p = {.at = at,
@@ -210,13 +205,13 @@ static int enqueue(struct lr_sim *s, const struct lr_sim_addr *src,
 }
 
 static struct mapping *mapping_out(struct lr_sim *s, int nat,
-				   const struct lr_sim_addr *inside)
+				   const struct lr_addr *inside)
 {
 	struct mapping *m;
 
 	for (int i = 0; i < s->nmaps; i++)
 		if (s->maps[i].nat == nat &&
-		    lr_sim_addr_eq(&s->maps[i].inside, inside))
+		    lr_addr_eq(&s->maps[i].inside, inside))
 			return &s->maps[i];
 	if (s->nmaps >= MAX_MAPS)
 		return NULL;
@@ -228,11 +223,11 @@ static struct mapping *mapping_out(struct lr_sim *s, int nat,
 	return m;
 }
 
-int lr_sim_send(struct lr_sim *s, const struct lr_sim_addr *src,
-		const struct lr_sim_addr *dst, const void *data, size_t len)
+int lr_sim_send(struct lr_sim *s, const struct lr_addr *src,
+		const struct lr_addr *dst, const void *data, size_t len)
 {
 	int h = owner(s, src), n;
-	struct lr_sim_addr wsrc = *src;
+	struct lr_addr wsrc = *src;
 	uint64_t delay;
 	int rc;
 
@@ -358,8 +353,8 @@ void lr_sim_advance(struct lr_sim *s, uint64_t t)
 	}
 }
 
-int lr_sim_recv(struct lr_sim *s, int host, struct lr_sim_addr *src,
-		struct lr_sim_addr *dst, void *buf, size_t cap)
+int lr_sim_recv(struct lr_sim *s, int host, struct lr_addr *src,
+		struct lr_addr *dst, void *buf, size_t cap)
 {
 	struct queue *q;
 	struct pkt *p;

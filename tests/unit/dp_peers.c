@@ -15,9 +15,9 @@
 
 enum lr_dp_backend dp_backend = LR_DP_SOCK;
 
-struct lr_dp_addr loop_addr(int v6)
+struct lr_addr loop_addr(int v6)
 {
-	struct lr_dp_addr a = {.family = v6 ? 6 : 4};
+	struct lr_addr a = {.family = v6 ? 6 : 4};
 
 	if (v6)
 		a.ip[15] = 1;
@@ -26,7 +26,7 @@ struct lr_dp_addr loop_addr(int v6)
 	return a;
 }
 
-socklen_t to_sa(const struct lr_dp_addr *a, struct sockaddr_storage *s)
+socklen_t to_sa(const struct lr_addr *a, struct sockaddr_storage *s)
 {
 	memset(s, 0, sizeof(*s));
 	if (a->family == 6) {
@@ -104,7 +104,7 @@ int make_rtp(struct peer *p, uint32_t k, uint8_t *buf)
 	return make_rtp_len(p, k, buf, 160);
 }
 
-void send_to(struct peer *p, const struct lr_dp_addr *to, const uint8_t *buf,
+void send_to(struct peer *p, const struct lr_addr *to, const uint8_t *buf,
 	     size_t len)
 {
 	struct sockaddr_storage ss;
@@ -171,7 +171,7 @@ ssize_t peer_recv(struct peer *p, uint8_t *buf, size_t cap, int timeout_ms)
 
 struct lr_dp *dp_open(int with_v6)
 {
-	struct lr_dp_addr local[2] = {loop_addr(0), loop_addr(1)};
+	struct lr_addr local[2] = {loop_addr(0), loop_addr(1)};
 	struct lr_dp_config c = {.backend = dp_backend,
 				 .local = local,
 				 .nlocal = with_v6 ? 2 : 1};
@@ -181,9 +181,9 @@ struct lr_dp *dp_open(int with_v6)
 	return dp;
 }
 
-struct lr_dp_addr dp_local(struct lr_dp *dp, unsigned i)
+struct lr_addr dp_local(struct lr_dp *dp, unsigned i)
 {
-	struct lr_dp_addr a;
+	struct lr_addr a;
 
 	CU_ASSERT_EQUAL_FATAL(lr_dp_local_addr(dp, i, &a), 0);
 	return a;

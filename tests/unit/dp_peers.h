@@ -20,7 +20,7 @@ extern enum lr_dp_backend dp_backend;
 
 struct peer {
 	int fd;
-	struct lr_dp_addr addr;
+	struct lr_addr addr;
 	srtp_t tx, rx; /* libsrtp2, outbound and inbound */
 	uint8_t txkey[46], rxkey[46];
 	struct lr_srtp_policy to_dp;   /* what the peer protects with */
@@ -30,9 +30,9 @@ struct peer {
 };
 
 /* 127.0.0.1 or ::1, port 0. */
-struct lr_dp_addr loop_addr(int v6);
+struct lr_addr loop_addr(int v6);
 /* a as a sockaddr in s; its length. */
-socklen_t to_sa(const struct lr_dp_addr *a, struct sockaddr_storage *s);
+socklen_t to_sa(const struct lr_addr *a, struct sockaddr_storage *s);
 
 /* A peer bound to loopback (an ephemeral port), keyed for suite both
  * ways, with a random SSRC and first sequence number. */
@@ -45,7 +45,7 @@ void peer_close(struct peer *p);
 int make_rtp_len(struct peer *p, uint32_t k, uint8_t *buf, unsigned plen);
 /* The same with a 160-byte payload. */
 int make_rtp(struct peer *p, uint32_t k, uint8_t *buf);
-void send_to(struct peer *p, const struct lr_dp_addr *to, const uint8_t *buf,
+void send_to(struct peer *p, const struct lr_addr *to, const uint8_t *buf,
 	     size_t len);
 
 /* What a leg must look like after the route's rewrite. */
@@ -73,7 +73,7 @@ ssize_t peer_recv(struct peer *p, uint8_t *buf, size_t cap, int timeout_ms);
  * ephemeral ports. */
 struct lr_dp *dp_open(int with_v6);
 /* Its local address i (0: IPv4, 1: IPv6), with the port it got. */
-struct lr_dp_addr dp_local(struct lr_dp *dp, unsigned i);
+struct lr_addr dp_local(struct lr_dp *dp, unsigned i);
 /* Session id for peer p on local address li: its keys both ways, its
  * routes. */
 int install(struct lr_dp *dp, uint64_t id, struct peer *p, unsigned li,

@@ -23,9 +23,9 @@ unsigned arp_requests_seen;
 static struct wpeer *peers[16];
 static unsigned npeers;
 
-struct lr_dp_addr dp_local(int v6)
+struct lr_addr dp_local(int v6)
 {
-	struct lr_dp_addr a = {.family = v6 ? 6 : 4, .port = 5000};
+	struct lr_addr a = {.family = v6 ? 6 : 4, .port = 5000};
 
 	if (v6)
 		a.ip[15] = 1;
@@ -42,7 +42,7 @@ static void one(struct rte_mbuf *m)
 
 void wire_udp(struct wpeer *p, const void *data, size_t len)
 {
-	struct lr_dp_addr to = dp_local(p->family == 6);
+	struct lr_addr to = dp_local(p->family == 6);
 
 	one(lr_wire_udp(W, &p->mac, p->family, p->ip, p->port, to.ip, to.port,
 			data, len, 1));
@@ -61,7 +61,7 @@ void wire_na(struct wpeer *p)
 void udp_from(const struct wpeer *p, const struct rte_ether_addr *mac,
 	      const void *b, size_t len)
 {
-	struct lr_dp_addr to = dp_local(p->family == 6);
+	struct lr_addr to = dp_local(p->family == 6);
 
 	one(lr_wire_udp(W, mac, p->family, p->ip, p->port, to.ip, to.port, b,
 			len, 1));
@@ -97,7 +97,7 @@ void ns_from(const struct rte_ether_addr *mac, const uint8_t *src)
 	struct rte_mbuf *m = lr_wire_na(W, mac, src);
 	uint8_t *f, *icmp;
 	struct rte_ipv6_hdr *ip;
-	struct lr_dp_addr me = dp_local(1);
+	struct lr_addr me = dp_local(1);
 	uint16_t ck;
 
 	CU_ASSERT_FATAL(m != NULL);
@@ -297,8 +297,8 @@ unsigned sent_to(const struct wpeer *p, unsigned from, unsigned to,
 
 void reach(struct lr_dp *dp, struct wpeer *p)
 {
-	struct lr_dp_addr me = dp_local(p->family == 6),
-			  to = {.family = p->family, .port = p->port};
+	struct lr_addr me = dp_local(p->family == 6),
+		       to = {.family = p->family, .port = p->port};
 	unsigned n = p->ngot;
 
 	memcpy(to.ip, p->ip, sizeof(to.ip));
@@ -349,7 +349,7 @@ unsigned check_got(struct wpeer *p, uint32_t out_ssrc)
 }
 
 /* The data plane on our port, serving l[0..1] (dp_local). */
-struct lr_dp_config dp_config(struct lr_dp_addr l[2])
+struct lr_dp_config dp_config(struct lr_addr l[2])
 {
 	l[0] = dp_local(0);
 	l[1] = dp_local(1);
@@ -369,7 +369,7 @@ struct lr_dp *dp_open_with(const struct lr_dp_config *c)
 
 struct lr_dp *dp_open(void)
 {
-	struct lr_dp_addr l[2];
+	struct lr_addr l[2];
 	struct lr_dp_config c = dp_config(l);
 
 	return dp_open_with(&c);

@@ -46,7 +46,7 @@ struct wpeer {
 };
 
 /* The data plane's local address: 127.0.0.1 or ::1, port 5000. */
-struct lr_dp_addr dp_local(int v6);
+struct lr_addr dp_local(int v6);
 
 /* Frames from p to the data plane (on the wire's queue 0). */
 void wire_udp(struct wpeer *p, const void *data, size_t len);
@@ -98,7 +98,7 @@ void send_rtp(struct wpeer *p, uint32_t k);
 unsigned check_got(struct wpeer *p, uint32_t out_ssrc);
 
 /* The data plane on W's port, serving l[0..1] (dp_local). */
-struct lr_dp_config dp_config(struct lr_dp_addr l[2]);
+struct lr_dp_config dp_config(struct lr_addr l[2]);
 struct lr_dp *dp_open_with(const struct lr_dp_config *c);
 struct lr_dp *dp_open(void);
 /* Session id with p as its remote, routed by r[0..nr). */

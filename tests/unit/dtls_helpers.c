@@ -103,7 +103,7 @@ static int settled(const struct pair *p)
 void run(struct pair *p, uint64_t until)
 {
 	uint8_t buf[2048];
-	struct lr_sim_addr src, dst;
+	struct lr_addr src, dst;
 
 	for (;;) {
 		uint64_t now = lr_sim_now(p->sim), next;

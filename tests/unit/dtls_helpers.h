@@ -22,7 +22,7 @@ void fp_of(const struct lr_cert *c, char *out);
 
 struct end {
 	struct lr_dtls *d;
-	struct lr_sim_addr addr;
+	struct lr_addr addr;
 	int host;
 	unsigned max_dgram;
 	unsigned sent;

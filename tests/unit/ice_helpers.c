@@ -75,7 +75,7 @@ void signal_events(struct world *w, int i)
 /* A STUN server: answer Binding requests with the mapped address. */
 static void stun_server(struct world *w)
 {
-	struct lr_sim_addr src, dst;
+	struct lr_addr src, dst;
 	uint8_t buf[600], out[128];
 	int n;
 
@@ -83,7 +83,7 @@ static void stun_server(struct world *w)
 				sizeof(buf))) > 0) {
 		struct lr_stun_msg m;
 		struct lr_stun_builder b;
-		struct lr_stun_addr mapped = from_sim(&src);
+		struct lr_addr mapped = from_sim(&src);
 
 		if (lr_stun_parse(&m, buf, (size_t)n) ||
 		    m.cls != LR_STUN_REQUEST)
@@ -131,10 +131,8 @@ void run(struct world *w, uint64_t until)
 		for (int round = 0; round < 2; round++) {
 			for (int i = 0; i < 2; i++) {
 				while (lr_ice_poll_transmit(w->p[i].a, &tx)) {
-					struct lr_sim_addr s = to_sim(
-								   &tx.local),
-							   d = to_sim(
-								   &tx.remote);
+					struct lr_addr s = to_sim(&tx.local),
+						       d = to_sim(&tx.remote);
 
 					if (binding_class(tx.buf, tx.len) ==
 					    LR_STUN_REQUEST) {
@@ -169,14 +167,14 @@ void run(struct world *w, uint64_t until)
 		if (w->stun_host >= 0)
 			stun_server(w);
 		for (int i = 0; i < 2; i++) {
-			struct lr_sim_addr src, dst;
+			struct lr_addr src, dst;
 			uint8_t buf[1500];
 			int n;
 
 			while ((n = lr_sim_recv(w->sim, w->p[i].host, &src,
 						&dst, buf, sizeof(buf))) > 0) {
-				struct lr_stun_addr l = from_sim(&dst),
-						    r = from_sim(&src);
+				struct lr_addr l = from_sim(&dst),
+					       r = from_sim(&src);
 
 				tap_recv(w, i, buf, (size_t)n);
 				lr_ice_handle_packet(w->p[i].a, now, &l, &r,
@@ -193,7 +191,7 @@ void run(struct world *w, uint64_t until)
 void world_init(struct world *w, const struct opts *o)
 {
 	struct lr_sim_link link = {.delay_us = 20000, .loss = o->loss};
-	struct lr_sim_addr pub = lr_sim_v4(203, 0, 113, 1, 0);
+	struct lr_addr pub = lr_sim_v4(203, 0, 113, 1, 0);
 	int nat = -1;
 
 	memset(w, 0, sizeof(*w));
@@ -201,7 +199,7 @@ void world_init(struct world *w, const struct opts *o)
 	lr_sim_set_link(w->sim, &link);
 	w->stun_host = -1;
 	if (o->nat0) {
-		struct lr_sim_addr sa;
+		struct lr_addr sa;
 
 		nat = lr_sim_add_nat(w->sim, &pub);
 		w->stun_host = lr_sim_add_host(w->sim, -1);
@@ -224,7 +222,7 @@ void world_init(struct world *w, const struct opts *o)
 		}
 	}
 	for (int i = 0; i < 2; i++) {
-		struct lr_sim_addr sa = to_sim(&w->p[i].addr);
+		struct lr_addr sa = to_sim(&w->p[i].addr);
 		struct lr_ice_config cfg = {
 			.controlling = i ? o->ctrl1 : o->ctrl0,
 			.lite = i ? o->lite1 : 0,
@@ -258,12 +256,6 @@ void world_free(struct world *w)
 	lr_sim_free(w->sim);
 }
 
-int addr_eq(const struct lr_stun_addr *x, const struct lr_stun_addr *y)
-{
-	return x->family == y->family && x->port == y->port &&
-	       !memcmp(x->ip, y->ip, x->family == 4 ? 4 : 16);
-}
-
 /* The state sequence an agent that connects goes through: checking,
  * then connected (then completed), and nothing else. */
 void assert_sequence(const struct peer *p)
@@ -279,18 +271,18 @@ void assert_sequence(const struct peer *p)
  * media leaves from the local candidate's base to the remote address. */
 void assert_selected_event(const struct peer *p)
 {
-	struct lr_stun_addr l, r;
+	struct lr_addr l, r;
 
 	CU_ASSERT_FATAL(lr_ice_selected(p->a, &l, &r) == 1);
 	CU_ASSERT_FATAL(p->nsel >= 1);
-	CU_ASSERT(addr_eq(&l, &p->sel_l.base));
-	CU_ASSERT(addr_eq(&r, &p->sel_r.addr));
+	CU_ASSERT(lr_addr_eq(&l, &p->sel_l.base));
+	CU_ASSERT(lr_addr_eq(&r, &p->sel_r.addr));
 }
 
 /* Both selected the same pair, mirrored. */
 void assert_connected(struct world *w)
 {
-	struct lr_stun_addr l0, r0, l1, r1;
+	struct lr_addr l0, r0, l1, r1;
 
 	CU_ASSERT_EQUAL(lr_ice_selected(w->p[0].a, &l0, &r0), 1);
 	CU_ASSERT_EQUAL(lr_ice_selected(w->p[1].a, &l1, &r1), 1);
@@ -301,9 +293,9 @@ void assert_connected(struct world *w)
 	CU_ASSERT(lr_ice_controlling(w->p[0].a) !=
 		  lr_ice_controlling(w->p[1].a));
 	/* peer 1 is never behind the NAT: what 0 sends to is 1's address */
-	CU_ASSERT(addr_eq(&r0, &w->p[1].addr));
-	CU_ASSERT(addr_eq(&l1, &w->p[1].addr));
-	CU_ASSERT(addr_eq(&l0, &w->p[0].addr));
+	CU_ASSERT(lr_addr_eq(&r0, &w->p[1].addr));
+	CU_ASSERT(lr_addr_eq(&l1, &w->p[1].addr));
+	CU_ASSERT(lr_addr_eq(&l0, &w->p[0].addr));
 }
 
 /* Set up, run until `until`, and check both agents connected the usual

@@ -18,7 +18,7 @@ struct peer {
 	struct lr_ice_agent *a;
 	struct lr_sim_drbg drbg; /* its CSPRNG, repeatable from the seed */
 	int host;
-	struct lr_stun_addr addr;
+	struct lr_addr addr;
 	int states[32];
 	int nstates;
 	int eoc_sent;
@@ -42,7 +42,7 @@ struct world {
 	struct lr_sim *sim;
 	struct peer p[2];
 	int stun_host;
-	struct lr_stun_addr stun_addr;
+	struct lr_addr stun_addr;
 	uint64_t trickle_delay; /* hold candidates of p[1] until then */
 	/* sees every datagram an agent sends (NULL: nothing does) */
 	void (*tap)(void *ctx, int from, const uint8_t *buf, size_t len);
@@ -75,7 +75,6 @@ void signal_events(struct world *w, int i);
 void run(struct world *w, uint64_t until);
 void world_init(struct world *w, const struct opts *o);
 void world_free(struct world *w);
-int addr_eq(const struct lr_stun_addr *x, const struct lr_stun_addr *y);
 void assert_sequence(const struct peer *p);
 void assert_selected_event(const struct peer *p);
 void assert_connected(struct world *w);

@@ -22,7 +22,7 @@ void world_init(struct world *w, const struct wopts *o)
 	lr_sim_advance(w->sim, sim_clock);
 	for (int i = 0; i < 2; i++) {
 		struct peer *p = &w->p[i];
-		struct lr_sim_addr sa;
+		struct lr_addr sa;
 		struct lr_pc_config c = {.cert = certs[i],
 					 .nlocal = 1,
 					 .srtp_profiles = o->profiles[i],
@@ -123,7 +123,7 @@ void run(struct world *w, double seconds)
 {
 	uint64_t until = lr_sim_now(w->sim) + (uint64_t)(seconds * 1e6);
 	uint8_t buf[2048];
-	struct lr_sim_addr src, dst;
+	struct lr_addr src, dst;
 	struct lr_pc_transmit t;
 
 	for (;;) {
@@ -135,18 +135,16 @@ void run(struct world *w, double seconds)
 
 			while ((n = lr_sim_recv(w->sim, p->host, &src, &dst,
 						buf, sizeof(buf))) > 0) {
-				struct lr_stun_addr l = lr_sim_to_stun(&dst),
-						    r = lr_sim_to_stun(&src);
+				struct lr_addr l = lr_sim_to_stun(&dst),
+					       r = lr_sim_to_stun(&src);
 
 				lr_pc_handle_packet(p->pc, now, &l, &r, buf,
 						    (size_t)n);
 			}
 			lr_pc_handle_timeout(p->pc, now);
 			while (lr_pc_poll_transmit(p->pc, &t)) {
-				struct lr_sim_addr a = lr_sim_from_stun(
-							   &t.local),
-						   b = lr_sim_from_stun(
-							   &t.remote);
+				struct lr_addr a = lr_sim_from_stun(&t.local),
+					       b = lr_sim_from_stun(&t.remote);
 
 				CU_ASSERT(t.len <= 1200);
 				lr_sim_send(w->sim, &a, &b, t.buf, t.len);

@@ -32,7 +32,7 @@ struct rec {
 struct peer {
 	struct lr_pc *pc;
 	struct lr_sim_drbg drbg; /* its CSPRNG, repeatable from the seed */
-	struct lr_stun_addr addr;
+	struct lr_addr addr;
 	int host;
 	struct rec r[MAXREC];
 	unsigned n;

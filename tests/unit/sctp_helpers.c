@@ -81,7 +81,7 @@ static void collect(struct side *sd, uint64_t now)
 void pump(struct net *n, uint64_t until)
 {
 	uint8_t buf[2048];
-	struct lr_sim_addr src, dst;
+	struct lr_addr src, dst;
 
 	for (;;) {
 		uint64_t now = lr_sim_now(n->sim), next;

@@ -23,7 +23,7 @@ struct rec {
 
 struct side {
 	struct lr_sctp *s;
-	struct lr_sim_addr addr;
+	struct lr_addr addr;
 	int host;
 	struct rec ev[MAXEV];
 	unsigned nev;

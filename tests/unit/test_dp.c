@@ -29,7 +29,7 @@ static void one_leg(unsigned suite, int v6)
 				.ts_delta = 12345};
 	struct expect e = {0x5555aaaa, 100, 1000, 12345};
 	struct lr_dp_session_stats ss;
-	struct lr_dp_addr to = dp_local(dp, v6 ? 1 : 0);
+	struct lr_addr to = dp_local(dp, v6 ? 1 : 0);
 	uint8_t buf[2048];
 
 	peer_open(&pub, v6, suite);
@@ -101,7 +101,7 @@ static void test_fanout_10(void)
 {
 	struct lr_dp *dp = dp_open(0);
 	struct peer pub, sub[10];
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct lr_dp_stats st;
 	uint8_t buf[2048];
 
@@ -125,7 +125,7 @@ static void test_punt_and_send(void)
 {
 	struct lr_dp *dp = dp_open(0);
 	struct peer pub;
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct lr_dp_punt p;
 	uint8_t stun[20] = {0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42};
 	uint8_t dtls[32] = {22, 0xfe, 0xfd};
@@ -160,7 +160,7 @@ static void test_drops(void)
 	struct lr_dp *dp = dp_open(0);
 	struct peer pub, sub, stranger;
 	struct lr_dp_route r = {.to = 2, .pt_from = -1, .pt_to = -1};
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct lr_dp_session_stats ss;
 	struct lr_dp_stats st;
 	struct lr_dp_punt p;
@@ -238,7 +238,7 @@ static unsigned steer2(const struct peer *p)
  * wire is then a replay, not a second forward). */
 static void workers_run(int v6)
 {
-	struct lr_dp_addr local = loop_addr(v6), to;
+	struct lr_addr local = loop_addr(v6), to;
 	struct lr_dp_config c = {.backend = dp_backend,
 				 .local = &local,
 				 .nlocal = 1,
@@ -322,7 +322,7 @@ static void test_workers(void)
 static void test_route_change_mid_stream(void)
 {
 	struct lr_dp *dp = dp_open(0);
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct peer pub, a, b;
 	struct lr_dp_route r[2] = {
 		{.to = 2, .out_ssrc = 0xa, .pt_from = -1, .pt_to = -1},
@@ -399,7 +399,7 @@ static void wait_no_route(struct lr_dp *dp, uint64_t n, struct lr_dp_stats *st)
 static void test_route_one_ssrc(void)
 {
 	struct lr_dp *dp = dp_open(0);
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct peer pub, sub;
 	struct lr_dp_route r = {
 		.to = 2, .out_ssrc = 0x5151, .pt_from = -1, .pt_to = -1};
@@ -443,7 +443,7 @@ static void test_route_one_ssrc(void)
 static void test_target_leaves_and_returns(void)
 {
 	struct lr_dp *dp = dp_open(0);
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct lr_dp_route r = {.to = 2, .pt_from = -1, .pt_to = -1};
 	struct peer pub, sub, again, other;
 	struct lr_dp_stats st;
@@ -491,7 +491,7 @@ static void test_target_leaves_and_returns(void)
 
 /* Packets k0.. of the peer's as one UDP GSO message of n datagrams
  * with plen-byte payloads, the last one's last_plen. */
-static void send_gso(struct peer *p, const struct lr_dp_addr *to, uint32_t k0,
+static void send_gso(struct peer *p, const struct lr_addr *to, uint32_t k0,
 		     unsigned n, unsigned plen, unsigned last_plen)
 {
 	static uint8_t buf[64][2048];
@@ -541,7 +541,7 @@ static void test_udp_gro(void)
 	} m[] = {{8, 160, 160},	  {20, 300, 77}, {64, 100, 100},
 		 {5, 1380, 1000}, {2, 700, 700}, {33, 212, 211}};
 	struct lr_dp *dp = dp_open(0);
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct lr_dp_route r = {.to = 2, .pt_from = -1, .pt_to = -1};
 	struct peer pub, sub;
 	struct lr_dp_stats st;
@@ -587,7 +587,7 @@ static void test_udp_gro_fanout(void)
 {
 	struct lr_dp *dp = dp_open(0);
 	struct peer pub, sub[10];
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct lr_dp_stats st;
 
 	fanout_open(dp, LR_SRTP_AEAD_AES_128_GCM, &pub, sub);
@@ -608,7 +608,7 @@ static void test_udp_gro_fanout(void)
 static void test_session_slots(void)
 {
 	struct lr_dp *dp = dp_open(0);
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct peer pub, pub2, sub;
 	struct lr_dp_route r1 = {.to = 2, .pt_from = -1, .pt_to = -1};
 	struct lr_dp_stats st0, st1, st2;
@@ -679,7 +679,7 @@ static void test_rekey_mid_stream(void)
 	struct lr_dp *dp = dp_open(0);
 	struct peer pub, sub;
 	struct lr_dp_route r = {.to = 2, .pt_from = -1, .pt_to = -1};
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct lr_dp_session up = {0};
 	uint8_t buf[2048], late[50][256];
 	int late_len[50];

@@ -42,7 +42,7 @@ static int refuse_io_uring(void)
 
 static int open_dp(enum lr_dp_backend b, struct lr_dp **dp)
 {
-	struct lr_dp_addr lo = loop_addr(0);
+	struct lr_addr lo = loop_addr(0);
 	struct lr_dp_config c = {.backend = b, .local = &lo, .nlocal = 1};
 
 	return lr_dp_new(&c, dp);

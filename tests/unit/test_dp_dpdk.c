@@ -107,7 +107,7 @@ static void test_arp_punt_drops(void)
 	struct lr_dp_session_stats ss;
 	struct lr_dp_stats st;
 	struct lr_dp_punt pu;
-	struct lr_dp_addr me = dp_local(0), to = {.family = 4};
+	struct lr_addr me = dp_local(0), to = {.family = 4};
 	uint8_t stun[20] = {0, 1, 0, 0, 0x21, 0x12, 0xa4, 0x42};
 	uint8_t b[256] = {0x80, 111};
 	int len = 112, got = 0;
@@ -211,7 +211,7 @@ static void test_rekey_mid_stream(void)
  * checksum is to be made right again afterwards). */
 static void wire_bad(struct wpeer *p, int (*f)(uint8_t *, struct rte_mbuf *))
 {
-	struct lr_dp_addr to = dp_local(p->family == 6);
+	struct lr_addr to = dp_local(p->family == 6);
 	uint8_t pay[64] = {0x80, 111};
 	struct rte_mbuf *m = lr_wire_udp(W, &p->mac, p->family, p->ip, p->port,
 					 to.ip, to.port, pay, sizeof(pay), 1);
@@ -504,7 +504,7 @@ static void gateway_leg(int v6)
 	static const uint8_t gw4[4] = {127, 0, 0, 254};
 	static const uint8_t gw6[16] = {0xfe, 0x80, [15] = 1};
 	const struct rte_ether_addr gw_mac = {{0x02, 0x47, 0x57, 0, 0, 1}};
-	struct lr_dp_addr l[2], me = dp_local(v6), to = {.family = v6 ? 6 : 4};
+	struct lr_addr l[2], me = dp_local(v6), to = {.family = v6 ? 6 : 4};
 	struct lr_dp_config c = dp_config(l);
 	struct lr_dp_route r[2] = {
 		{.to = 2, .out_ssrc = 0x21, .pt_from = -1, .pt_to = -1},
@@ -648,7 +648,7 @@ static void test_route_config(void)
 
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct route_case *k = &cases[i];
-		struct lr_dp_addr l[2];
+		struct lr_addr l[2];
 		struct lr_dp_config c = dp_config(l);
 		char msg[512];
 		int r;

@@ -30,7 +30,7 @@ static const struct rte_ether_addr rogue = {{0x02, 0xba, 0xd0, 0, 0, 6}},
 
 static struct lr_dp *dp_neigh(int trusting, unsigned lock_ms)
 {
-	struct lr_dp_addr l[2];
+	struct lr_addr l[2];
 	struct lr_dp_config c = dp_config(l);
 
 	c.dpdk_learn_unsolicited = trusting;
@@ -169,7 +169,7 @@ static void test_unsolicited_arp_nd(void)
 		{.to = 2, .out_ssrc = 0x42, .pt_from = -1, .pt_to = -1},
 		{.to = 4, .out_ssrc = 0x64, .pt_from = -1, .pt_to = -1},
 		{.to = 6, .out_ssrc = 0x66, .pt_from = -1, .pt_to = -1}};
-	struct lr_dp_addr me = dp_local(0);
+	struct lr_addr me = dp_local(0);
 	struct lr_dp_stats st0, st;
 	const unsigned rounds = 100;
 
@@ -237,7 +237,7 @@ static void answer_to_our_request(int v6)
 	struct wpeer *pub = wpeer_new(v6, GCM, 0), *sub = wpeer_new(v6, GCM, 0);
 	struct lr_dp_route r = {
 		.to = 2, .out_ssrc = 0x71, .pt_from = -1, .pt_to = -1};
-	struct lr_dp_addr me = dp_local(v6);
+	struct lr_addr me = dp_local(v6);
 	struct lr_dp_stats st0 = stats(dp), st;
 	const unsigned rounds = 50;
 
@@ -288,7 +288,7 @@ static void asker_is_asked(int v6)
 {
 	struct lr_dp *dp = dp_open();
 	struct wpeer *p = wpeer_new(v6, GCM, 0);
-	struct lr_dp_addr me = dp_local(v6), to = {.family = p->family};
+	struct lr_addr me = dp_local(v6), to = {.family = p->family};
 
 	if (v6)
 		ns_from(&p->mac, p->ip);
@@ -428,7 +428,7 @@ static void unsolicited_when_trusted(int v6)
 	struct wpeer *asker = wpeer_new(v6, GCM, 0);
 	struct lr_dp_route r = {
 		.to = 2, .out_ssrc = 0xa1, .pt_from = -1, .pt_to = -1};
-	struct lr_dp_addr me = dp_local(v6), to = {.family = asker->family};
+	struct lr_addr me = dp_local(v6), to = {.family = asker->family};
 	struct lr_dp_stats st0;
 
 	reach(dp, sub);
@@ -549,7 +549,7 @@ static void test_neigh_requests(void)
 	const struct rte_ether_addr a = {{2, 0, 0, 0, 0, 0xa}},
 				    b = {{2, 0, 0, 0, 0, 0xb}};
 	const uint8_t ip[4] = {10, 0, 0, 1}, ip2[4] = {10, 0, 0, 2};
-	struct lr_dp_addr x = {.family = 4, .ip = {10, 0, 0, 1}};
+	struct lr_addr x = {.family = 4, .ip = {10, 0, 0, 1}};
 	struct dpdk_neigh t;
 	struct rte_ether_addr mac;
 	struct neigh_held held;
@@ -633,7 +633,7 @@ static void test_neigh_lock(void)
 	const struct rte_ether_addr a = {{2, 0, 0, 0, 0, 0xa}},
 				    b = {{2, 0, 0, 0, 0, 0xb}};
 	const uint8_t ip[4] = {10, 0, 0, 1}, ip2[4] = {10, 0, 0, 2};
-	struct lr_dp_addr x = {.family = 4, .ip = {10, 0, 0, 1}};
+	struct lr_addr x = {.family = 4, .ip = {10, 0, 0, 1}};
 	struct dpdk_neigh t;
 	struct rte_ether_addr mac;
 	struct neigh_held held;
@@ -673,13 +673,13 @@ static void test_neigh_generation(void)
 				    b = {{2, 0, 0, 0, 0, 0xb}};
 	struct dpdk_neigh t;
 	struct rte_ether_addr mac;
-	struct lr_dp_addr ip[9];
+	struct lr_addr ip[9];
 	unsigned found = 0;
 
 	CU_ASSERT_EQUAL_FATAL(lr__neigh_init(&t, 8), 0); /* lock_ms 0 */
 	for (unsigned i = 0; i < 9; i++)
-		ip[i] = (struct lr_dp_addr){.family = 4,
-					    .ip = {10, 0, 0, (uint8_t)i + 1}};
+		ip[i] = (struct lr_addr){.family = 4,
+					 .ip = {10, 0, 0, (uint8_t)i + 1}};
 	CU_ASSERT_EQUAL(lr__neigh_gen(&t), 1);
 	CU_ASSERT_FALSE(lr__neigh_lookup(&t, &ip[0], &mac));
 	lr__neigh_learn(&t, 4, ip[0].ip, &a, 0);
@@ -706,7 +706,7 @@ static void test_neigh_generation(void)
 		found += lr__neigh_lookup(&t, &ip[i], &mac);
 	CU_ASSERT_EQUAL(found, 7);
 	/* an IPv6 address whose first 4 bytes are ip[8]'s is another key */
-	ip[0] = (struct lr_dp_addr){.family = 6, .ip = {10, 0, 0, 9}};
+	ip[0] = (struct lr_addr){.family = 6, .ip = {10, 0, 0, 9}};
 	CU_ASSERT_FALSE(lr__neigh_lookup(&t, &ip[0], &mac));
 	lr__neigh_fini(&t);
 }

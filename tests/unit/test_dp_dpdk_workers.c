@@ -46,7 +46,7 @@ static void put_on(struct wpeer *p, unsigned w)
 
 static void send_on(struct wpeer *p, unsigned q, const uint8_t *b, size_t len)
 {
-	struct lr_dp_addr to = dp_local(p->family == 6);
+	struct lr_addr to = dp_local(p->family == 6);
 	struct rte_mbuf *m = lr_wire_udp(W, &p->mac, p->family, p->ip, p->port,
 					 to.ip, to.port, b, len, 1);
 
@@ -67,7 +67,7 @@ static void announce_on(struct wpeer *p, unsigned q)
 
 static struct lr_dp *dp_workers_trusting(unsigned n, int trusting, int *err)
 {
-	struct lr_dp_addr l[2];
+	struct lr_addr l[2];
 	struct lr_dp_config c = dp_config(l);
 	struct lr_dp *dp = NULL;
 
@@ -185,7 +185,7 @@ static void test_replay_on_other_queue(void)
 	struct lr_dp_route r = {
 		.to = 2, .out_ssrc = 0x77, .pt_from = -1, .pt_to = -1};
 	struct lr_dp_session_stats ss;
-	struct lr_dp_addr me = dp_local(0), from = {.family = 4};
+	struct lr_addr me = dp_local(0), from = {.family = 4};
 	uint8_t a[256], b[256];
 	int err, la, lb;
 	struct lr_dp *dp = dp_workers(NQ, &err);
@@ -281,7 +281,7 @@ static void test_neigh_concurrent(void)
 {
 	struct dpdk_neigh t;
 	struct writer w = {.t = &t};
-	struct lr_dp_addr a = {.family = 4, .ip = {10, 0, 0, 1}};
+	struct lr_addr a = {.family = 4, .ip = {10, 0, 0, 1}};
 	struct rte_ether_addr mac;
 	pthread_t th;
 	cpu_set_t saved;

@@ -153,7 +153,7 @@ static int recv_rtp(struct kpeer *p, uint32_t out_ssrc, uint32_t k)
  * (WINDOW in flight at most). How many arrived decrypted and in order. */
 static unsigned forward(unsigned n)
 {
-	struct lr_dp_addr l = {.family = 4, .port = 5000};
+	struct lr_addr l = {.family = 4, .port = 5000};
 	struct lr_dp_config c = {.backend = LR_DP_DPDK,
 				 .local = &l,
 				 .nlocal = 1,

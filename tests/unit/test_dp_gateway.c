@@ -42,7 +42,7 @@ static void test_punt_pt(void)
 	struct peer pub, sub;
 	struct lr_dp_route r = {.to = 2, .pt_from = -1, .pt_to = -1};
 	struct lr_dp_session s;
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct lr_dp_punt pu;
 	uint8_t buf[2048];
 	unsigned punts = 0;
@@ -88,7 +88,7 @@ static void test_tx_state_carries_numbering_on(void)
 	struct peer a, b, sub;
 	struct lr_dp_route r = {
 		.to = 3, .out_ssrc = 0x11223344, .pt_from = -1, .pt_to = -1};
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct lr_srtp_stream_state st;
 	uint8_t buf[2048];
 
@@ -145,7 +145,7 @@ static void test_punt_ring_bounded(void)
 {
 	struct lr_dp *dp = dp_open(0);
 	struct peer p;
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct lr_dp_stats st = {0};
 	struct lr_dp_punt pu;
 	uint8_t stun[24] = {0x00, 0x01, 0x00, 0x04, 0x21, 0x12, 0xa4, 0x42};

@@ -175,7 +175,7 @@ static uint64_t sess_tx(struct lr_dp *dp, uint64_t id)
  * the subscriber and how many legs it took. */
 struct run {
 	struct lr_dp *dp;
-	struct lr_dp_addr to;
+	struct lr_addr to;
 	uint64_t sent;
 	struct peer sub;
 	uint64_t legs;
@@ -237,9 +237,8 @@ static uint64_t wdrops(struct lr_dp *dp, unsigned w, unsigned why)
 }
 
 /* Session id's remote and routes (key_len 0: its keys kept). */
-static int update(struct lr_dp *dp, uint64_t id,
-		  const struct lr_dp_addr *remote, const struct lr_dp_route *rt,
-		  unsigned nrt)
+static int update(struct lr_dp *dp, uint64_t id, const struct lr_addr *remote,
+		  const struct lr_dp_route *rt, unsigned nrt)
 {
 	struct lr_dp_session s = {.local = dp_local(dp, 0),
 				  .remote = *remote,
@@ -251,7 +250,7 @@ static int update(struct lr_dp *dp, uint64_t id,
 
 static struct lr_dp *open2(void)
 {
-	struct lr_dp_addr local = loop_addr(0);
+	struct lr_addr local = loop_addr(0);
 	struct lr_dp_config c = {.backend = dp_backend,
 				 .local = &local,
 				 .nlocal = 1,
@@ -647,7 +646,7 @@ static void test_retired_keys_move(void)
 static void test_rekey_all_or_nothing(void)
 {
 	struct lr_dp *dp = dp_open(0);
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct peer pub, sub;
 	struct lr_dp_route rt = {.to = 2, .pt_from = -1, .pt_to = -1};
 	struct lr_dp_session up = {.local = to, .routes = &rt, .nroutes = 1};

@@ -22,7 +22,7 @@
 static struct lr_dp *relay_dp(unsigned workers, unsigned queue,
 			      unsigned nack_max)
 {
-	struct lr_dp_addr local = loop_addr(0);
+	struct lr_addr local = loop_addr(0);
 	struct lr_dp_config c = {.backend = dp_backend,
 				 .local = &local,
 				 .nlocal = 1,
@@ -65,7 +65,7 @@ static void send_rtcp(struct peer *p, struct lr_dp *dp, const uint8_t *c,
 {
 	uint8_t b[1600];
 	int n = (int)len;
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 
 	memcpy(b, c, len);
 	CU_ASSERT_EQUAL_FATAL(srtp_protect_rtcp(p->tx, b, &n),
@@ -435,7 +435,7 @@ static void test_relay_queue_bounded(void)
 	enum {
 		NP = 8
 	};
-	struct lr_dp_addr local = loop_addr(0);
+	struct lr_addr local = loop_addr(0);
 	struct lr_dp_config bad = {.backend = dp_backend,
 				   .local = &local,
 				   .nlocal = 1,

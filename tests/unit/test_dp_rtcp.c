@@ -92,7 +92,7 @@ static void test_rtcp_reaches_peer(void)
 static void test_rtcp_punted_and_answered(void)
 {
 	struct lr_dp *dp = dp_open(0);
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct lr_dp_punt pu;
 	struct peer p;
 	uint8_t buf[64];
@@ -172,7 +172,7 @@ static void test_rtcp_refused(void)
  * 2), so its SRTCP index never repeats, however many are sent. */
 static void test_rtcp_workers(void)
 {
-	struct lr_dp_addr local = loop_addr(0);
+	struct lr_addr local = loop_addr(0);
 	struct lr_dp_config c = {.backend = dp_backend,
 				 .local = &local,
 				 .nlocal = 1,
@@ -221,7 +221,7 @@ static void test_rtcp_workers(void)
 static void relay(int on)
 {
 	struct lr_dp *dp = dp_open(0);
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct peer pub, sub;
 	struct lr_dp_route r = {.to = 2,
 				.out_ssrc = 0x77,
@@ -335,7 +335,7 @@ static void test_rtcp_relay(void)
 static void test_rtcp_relay_reports(void)
 {
 	struct lr_dp *dp = dp_open(0);
-	struct lr_dp_addr to = dp_local(dp, 0);
+	struct lr_addr to = dp_local(dp, 0);
 	struct peer pub, sub;
 	struct lr_dp_route r = {.to = 2,
 				.out_ssrc = 0x77,

@@ -36,17 +36,17 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static struct lr_stun_addr stun_of(const struct lr_dp_addr *a)
+static struct lr_addr stun_of(const struct lr_addr *a)
 {
-	struct lr_stun_addr s = {.family = a->family, .port = a->port};
+	struct lr_addr s = {.family = a->family, .port = a->port};
 
 	memcpy(s.ip, a->ip, 16);
 	return s;
 }
 
-static struct lr_dp_addr dp_of(const struct lr_stun_addr *a)
+static struct lr_addr dp_of(const struct lr_addr *a)
 {
-	struct lr_dp_addr d = {.family = a->family, .port = a->port};
+	struct lr_addr d = {.family = a->family, .port = a->port};
 
 	memcpy(d.ip, a->ip, 16);
 	return d;
@@ -56,7 +56,7 @@ struct world {
 	struct lr_dp *dp;
 	struct lr_pc *g, *p;
 	int pfd;
-	struct lr_stun_addr paddr, gaddr;
+	struct lr_addr paddr, gaddr;
 	struct lr_pc_keys gkeys;
 	int gready, pready, switched;
 	unsigned sent, echoed_inproc, injected;
@@ -124,7 +124,7 @@ static void flush(struct world *w)
 		       sizeof(to));
 	}
 	while (lr_pc_poll_transmit(w->g, &t)) {
-		struct lr_dp_addr l = dp_of(&t.local), r = dp_of(&t.remote);
+		struct lr_addr l = dp_of(&t.local), r = dp_of(&t.remote);
 
 		CU_ASSERT_EQUAL(lr_dp_send(w->dp, &l, &r, t.buf, t.len), 0);
 	}
@@ -141,16 +141,14 @@ static void pump(struct world *w)
 
 	while ((n = recvfrom(w->pfd, buf, sizeof(buf), MSG_DONTWAIT,
 			     (struct sockaddr *)&from, &fl)) > 0) {
-		struct lr_stun_addr r = {.family = 4,
-					 .port = ntohs(from.sin_port)};
+		struct lr_addr r = {.family = 4, .port = ntohs(from.sin_port)};
 
 		memcpy(r.ip, &from.sin_addr, 4);
 		lr_pc_handle_packet(w->p, now, &w->paddr, &r, buf, (size_t)n);
 		fl = sizeof(from);
 	}
 	while (lr_dp_poll_punt(w->dp, &pu)) {
-		struct lr_stun_addr l = stun_of(&pu.local),
-				    r = stun_of(&pu.remote);
+		struct lr_addr l = stun_of(&pu.local), r = stun_of(&pu.remote);
 
 		if (lr_pc_handle_packet(w->g, now, &l, &r, pu.buf, pu.len) ==
 		    -EXDEV) {
@@ -194,7 +192,7 @@ static void handover(struct world *w)
 
 static void setup_world(struct world *w)
 {
-	struct lr_dp_addr lo = {.family = 4, .ip = {127, 0, 0, 1}}, bound;
+	struct lr_addr lo = {.family = 4, .ip = {127, 0, 0, 1}}, bound;
 	struct lr_dp_config dc = {
 		.backend = LR_DP_SOCK, .local = &lo, .nlocal = 1};
 	struct sockaddr_in a = {.sin_family = AF_INET};
@@ -209,8 +207,7 @@ static void setup_world(struct world *w)
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	CU_ASSERT_FATAL(!bind(w->pfd, (struct sockaddr *)&a, sizeof(a)));
 	getsockname(w->pfd, (struct sockaddr *)&a, &al);
-	w->paddr =
-		(struct lr_stun_addr){.family = 4, .port = ntohs(a.sin_port)};
+	w->paddr = (struct lr_addr){.family = 4, .port = ntohs(a.sin_port)};
 	memcpy(w->paddr.ip, &a.sin_addr, 4);
 	for (int i = 0; i < 2; i++) {
 		struct lr_pc_config c = {.nlocal = 1, .rand = lr_rand_system()};

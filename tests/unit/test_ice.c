@@ -15,7 +15,7 @@ static void test_full_full(void)
 {
 	struct opts o = {.ctrl0 = 1};
 	struct world w;
-	struct lr_stun_addr l0, r0, l1, r1;
+	struct lr_addr l0, r0, l1, r1;
 
 	world_init(&w, &o);
 	/* new: no state event yet, nothing selected */
@@ -48,10 +48,10 @@ static void test_full_full(void)
 	/* the same pair on both sides: 0's local is 1's remote and back */
 	CU_ASSERT_EQUAL(lr_ice_selected(w.p[0].a, &l0, &r0), 1);
 	CU_ASSERT_EQUAL(lr_ice_selected(w.p[1].a, &l1, &r1), 1);
-	CU_ASSERT(addr_eq(&l0, &r1));
-	CU_ASSERT(addr_eq(&r0, &l1));
-	CU_ASSERT(addr_eq(&l0, &w.p[0].addr));
-	CU_ASSERT(addr_eq(&l1, &w.p[1].addr));
+	CU_ASSERT(lr_addr_eq(&l0, &r1));
+	CU_ASSERT(lr_addr_eq(&r0, &l1));
+	CU_ASSERT(lr_addr_eq(&l0, &w.p[0].addr));
+	CU_ASSERT(lr_addr_eq(&l1, &w.p[1].addr));
 	CU_ASSERT(lr_ice_controlling(w.p[0].a));
 	CU_ASSERT(!lr_ice_controlling(w.p[1].a));
 	world_free(&w);
@@ -104,9 +104,9 @@ static void test_nat(void)
 {
 	struct opts o = {.ctrl0 = 1, .nat0 = 1};
 	struct world w;
-	struct lr_stun_addr l1, r1, l0, r0;
+	struct lr_addr l1, r1, l0, r0;
 	const struct lr_ice_candidate *srflx = NULL;
-	const struct lr_stun_addr nat_ip = v4(203, 0, 113, 1, 0);
+	const struct lr_addr nat_ip = v4(203, 0, 113, 1, 0);
 
 	world_init(&w, &o);
 	run(&w, 10000000);
@@ -126,15 +126,15 @@ static void test_nat(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(srflx);
 	CU_ASSERT_EQUAL(srflx->addr.family, 4);
 	CU_ASSERT_EQUAL(memcmp(srflx->addr.ip, nat_ip.ip, 4), 0);
-	CU_ASSERT(addr_eq(&srflx->base, &w.p[0].addr));
+	CU_ASSERT(lr_addr_eq(&srflx->base, &w.p[0].addr));
 
 	/* 0 (behind the NAT) sends from its host base to 1's host */
 	CU_ASSERT_EQUAL(lr_ice_selected(w.p[0].a, &l0, &r0), 1);
 	assert_selected_event(&w.p[0]);
-	CU_ASSERT(addr_eq(&l0, &w.p[0].addr));
-	CU_ASSERT(addr_eq(&r0, &w.p[1].addr));
+	CU_ASSERT(lr_addr_eq(&l0, &w.p[0].addr));
+	CU_ASSERT(lr_addr_eq(&r0, &w.p[1].addr));
 	CU_ASSERT_EQUAL(w.p[0].sel_r.type, LR_ICE_HOST);
-	CU_ASSERT(addr_eq(&w.p[0].sel_l.base, &w.p[0].addr));
+	CU_ASSERT(lr_addr_eq(&w.p[0].sel_l.base, &w.p[0].addr));
 
 	/* 1 reaches 0 at the NAT's mapped address. 0's first check (sent
 	 * as soon as 1's candidate arrives) gets there 20 ms before the
@@ -143,16 +143,16 @@ static void test_nat(void)
 	 * with the check's PRIORITY. */
 	CU_ASSERT_EQUAL(lr_ice_selected(w.p[1].a, &l1, &r1), 1);
 	assert_selected_event(&w.p[1]);
-	CU_ASSERT(addr_eq(&l1, &w.p[1].addr));
-	CU_ASSERT(addr_eq(&r1, &srflx->addr));
+	CU_ASSERT(lr_addr_eq(&l1, &w.p[1].addr));
+	CU_ASSERT(lr_addr_eq(&r1, &srflx->addr));
 	CU_ASSERT_EQUAL(w.p[1].sel_r.type, LR_ICE_PRFLX);
 	CU_ASSERT_EQUAL(w.p[1].sel_r.priority,
 			lr_ice_priority(LR_ICE_PRFLX, 65535, 1));
 	CU_ASSERT_EQUAL(w.p[1].sel_l.type, LR_ICE_HOST);
 	/* the pair each side selected is the other's, seen through the NAT:
 	 * 1 sends to 0's mapping, 0 to 1's host */
-	CU_ASSERT(addr_eq(&r0, &l1));
-	CU_ASSERT(!addr_eq(&r1, &l0));
+	CU_ASSERT(lr_addr_eq(&r0, &l1));
+	CU_ASSERT(!lr_addr_eq(&r1, &l0));
 	world_free(&w);
 }
 

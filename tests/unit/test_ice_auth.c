@@ -17,7 +17,7 @@
 struct solo {
 	struct lr_ice_agent *a;
 	struct lr_sim_drbg drbg;
-	struct lr_stun_addr local, remote;
+	struct lr_addr local, remote;
 	char rufrag[LR_ICE_UFRAG_MAX + 1], rpwd[257];
 	uint64_t now;
 };
@@ -197,7 +197,7 @@ static void test_response_needs_integrity(void)
 		uint8_t chk[548], resp[548];
 		struct lr_stun_msg m;
 		struct lr_ice_stats st;
-		struct lr_stun_addr l, r;
+		struct lr_addr l, r;
 		size_t n;
 
 		/* aggressive nomination: a valid pair is selected at once */
@@ -218,7 +218,7 @@ static void test_response_needs_integrity(void)
 		lr_ice_stats(s.a, &st);
 		CU_ASSERT_EQUAL(st.responses_recv, 1);
 		CU_ASSERT_EQUAL(lr_ice_selected(s.a, &l, &r), 1);
-		CU_ASSERT(addr_eq(&r, &s.remote));
+		CU_ASSERT(lr_addr_eq(&r, &s.remote));
 		CU_ASSERT_TRUE(lr_ice_remote_authenticated(s.a, &s.remote));
 		solo_free(&s);
 	}

@@ -176,7 +176,7 @@ static void test_restart(void)
 		       answer_at = T + 400000, step = 20000;
 	struct opts o = {.ctrl0 = 1};
 	struct world w;
-	struct lr_stun_addr l[2], r[2], l2, r2;
+	struct lr_addr l[2], r[2], l2, r2;
 	struct lr_ice_stats at_sel[2], st;
 	char old_u[2][16], old_p[2][32], new_u[2][16], new_p[2][32];
 	const char *u, *p;
@@ -239,8 +239,8 @@ static void test_restart(void)
 			CU_ASSERT_EQUAL(lr_ice_selected(w.p[i].a, &l2, &r2), 1);
 			if (w.p[i].nsel == nsel0[i]) {
 				/* still the old pair for media */
-				CU_ASSERT(addr_eq(&l2, &l[i]));
-				CU_ASSERT(addr_eq(&r2, &r[i]));
+				CU_ASSERT(lr_addr_eq(&l2, &l[i]));
+				CU_ASSERT(lr_addr_eq(&r2, &r[i]));
 				before[i]++;
 				continue;
 			}

@@ -164,7 +164,7 @@ static void test_password_not_derivable(void)
  * the ufrag, not the password, not the tie-breaker. */
 static void test_same_config_different_secrets(void)
 {
-	struct lr_stun_addr local = SOLO_LOCAL;
+	struct lr_addr local = SOLO_LOCAL;
 	struct lr_ice_config c = {.controlling = 1,
 				  .local = &local,
 				  .nlocal = 1,
@@ -206,7 +206,7 @@ static void test_same_config_different_secrets(void)
  * check that cannot be sent fails its pair instead of hanging. */
 static void test_generator_required(void)
 {
-	struct lr_stun_addr local = SOLO_LOCAL;
+	struct lr_addr local = SOLO_LOCAL;
 	struct lr_ice_config c = {
 		.controlling = 1, .local = &local, .nlocal = 1};
 	struct lr_sim_drbg d;

@@ -145,7 +145,7 @@ static int stats_obj(const char *json, const char *type, char *out, size_t cap)
 }
 
 /* obj has `"address":"<a as a dotted quad>"` and `"port":<a's port>,` */
-static int has_addr(const char *obj, const struct lr_stun_addr *a)
+static int has_addr(const char *obj, const struct lr_addr *a)
 {
 	char want[64];
 

@@ -17,7 +17,7 @@
 #include "pc_tests.h"
 
 /* An address that never sent a STUN check. */
-static struct lr_stun_addr stranger(unsigned k)
+static struct lr_addr stranger(unsigned k)
 {
 	return lr_sim_stun_v4(198, 51, 100, (uint8_t)(1 + k % 250),
 			      (uint16_t)(20000 + k));
@@ -71,7 +71,7 @@ static uint64_t stat_of(const struct lr_pc *pc, const char *name)
 	return strtoull(at + strlen(key), NULL, 10);
 }
 
-static int dgram_in(struct world *w, int to, const struct lr_stun_addr *from,
+static int dgram_in(struct world *w, int to, const struct lr_addr *from,
 		    const uint8_t *buf, size_t len)
 {
 	return lr_pc_handle_packet(w->p[to].pc, lr_sim_now(w->sim),
@@ -88,7 +88,7 @@ static void test_stranger_client_hello_first(void)
 {
 	struct world w;
 	struct wopts o = {.seed = 21};
-	struct lr_stun_addr x = stranger(1);
+	struct lr_addr x = stranger(1);
 	uint8_t ch[1500], al[15];
 	size_t n = 0;
 
@@ -196,14 +196,14 @@ static void test_early_queue_bounded(void)
 	half_negotiate(&w, answer, sizeof(answer));
 	n = client_hello(ch, sizeof(ch));
 	for (unsigned k = 0; k < 100; k++) {
-		struct lr_stun_addr x = stranger(k);
+		struct lr_addr x = stranger(k);
 		int r = dgram_in(&w, 0, &x, ch, n);
 
 		CU_ASSERT_EQUAL(r, k < 4 ? 0 : -ENOBUFS);
 		refused += r == -ENOBUFS;
 	}
 	for (unsigned k = 0; k < 100; k++) {
-		struct lr_stun_addr x = stranger(0);
+		struct lr_addr x = stranger(0);
 		int r = dgram_in(&w, 0, &x, ch, n);
 
 		CU_ASSERT_EQUAL(r, k < 3 ? 0 : -ENOBUFS);
@@ -212,7 +212,7 @@ static void test_early_queue_bounded(void)
 	memset(big, 0, sizeof(big));
 	big[0] = 22; /* DTLS by its first byte (RFC 7983) */
 	{
-		struct lr_stun_addr x = stranger(1);
+		struct lr_addr x = stranger(1);
 
 		CU_ASSERT_EQUAL(dgram_in(&w, 0, &x, big, 8192 - n + 1),
 				-ENOBUFS);
@@ -256,7 +256,7 @@ static void test_early_client_hello_from_peer(void)
 	half_negotiate(&w, answer, sizeof(answer));
 	n = client_hello(ch, sizeof(ch));
 	for (unsigned k = 0; k < 4; k++) {
-		struct lr_stun_addr x = stranger(k);
+		struct lr_addr x = stranger(k);
 
 		CU_ASSERT_EQUAL(dgram_in(&w, 0, &x, ch, n), 0);
 	}

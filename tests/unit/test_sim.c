@@ -10,7 +10,7 @@
 #include "lr_sim.h"
 #include "lr_test.h"
 
-static struct lr_sim_addr A, B, C, PUB;
+static struct lr_addr A, B, C, PUB;
 
 static void addrs(void)
 {
@@ -36,7 +36,7 @@ static void test_delivery_time(void)
 {
 	int a, b;
 	struct lr_sim *s = two_hosts(1, &a, &b);
-	struct lr_sim_addr src, dst;
+	struct lr_addr src, dst;
 	char buf[16];
 
 	CU_ASSERT_EQUAL(lr_sim_send(s, &A, &B, "hello", 5), 0);
@@ -47,8 +47,8 @@ static void test_delivery_time(void)
 	lr_sim_advance(s, lr_sim_next(s));
 	CU_ASSERT_EQUAL(lr_sim_recv(s, b, &src, &dst, buf, sizeof(buf)), 5);
 	CU_ASSERT_EQUAL(memcmp(buf, "hello", 5), 0);
-	CU_ASSERT(lr_sim_addr_eq(&src, &A));
-	CU_ASSERT(lr_sim_addr_eq(&dst, &B));
+	CU_ASSERT(lr_addr_eq(&src, &A));
+	CU_ASSERT(lr_addr_eq(&dst, &B));
 	CU_ASSERT_EQUAL(lr_sim_next(s), UINT64_MAX);
 	/* an address nobody owns */
 	CU_ASSERT_EQUAL(lr_sim_send(s, &C, &B, "x", 1), -EADDRNOTAVAIL);
@@ -121,7 +121,7 @@ static void test_repeatable(void)
 static void test_nat(void)
 {
 	struct lr_sim *s = lr_sim_new(3);
-	struct lr_sim_addr src, dst, mapped;
+	struct lr_addr src, dst, mapped;
 	struct lr_sim_stats st;
 	int nat, a, b, c;
 	char buf[8];
@@ -144,8 +144,8 @@ static void test_nat(void)
 	lr_sim_send(s, &B, &mapped, "2", 1);
 	lr_sim_advance(s, 40000);
 	CU_ASSERT_EQUAL(lr_sim_recv(s, a, &src, &dst, buf, sizeof(buf)), 1);
-	CU_ASSERT(lr_sim_addr_eq(&src, &B));
-	CU_ASSERT(lr_sim_addr_eq(&dst, &A));
+	CU_ASSERT(lr_addr_eq(&src, &B));
+	CU_ASSERT(lr_addr_eq(&dst, &A));
 	/* C has not been sent to: filtered (address-dependent) */
 	lr_sim_send(s, &C, &mapped, "3", 1);
 	lr_sim_advance(s, 60000);
@@ -158,11 +158,11 @@ static void test_nat(void)
 	lr_sim_send(s, &A, &C, "4", 1);
 	lr_sim_advance(s, 80000);
 	CU_ASSERT_EQUAL(lr_sim_recv(s, c, &src, NULL, buf, sizeof(buf)), 1);
-	CU_ASSERT(lr_sim_addr_eq(&src, &mapped));
+	CU_ASSERT(lr_addr_eq(&src, &mapped));
 	lr_sim_send(s, &C, &mapped, "5", 1);
 	lr_sim_advance(s, 100000);
 	CU_ASSERT_EQUAL(lr_sim_recv(s, a, &src, NULL, buf, sizeof(buf)), 1);
-	CU_ASSERT(lr_sim_addr_eq(&src, &C));
+	CU_ASSERT(lr_addr_eq(&src, &C));
 	lr_sim_free(s);
 }
 

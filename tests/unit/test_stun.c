@@ -81,7 +81,7 @@ static void check_response(const char *hex, int v6)
 	uint8_t b[256];
 	size_t n = lr_test_unhex(hex, b);
 	struct lr_stun_msg m;
-	struct lr_stun_addr a;
+	struct lr_addr a;
 	static const uint8_t ip6[16] = {0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34,
 					0x56, 0x78, 0x00, 0x11, 0x22, 0x33,
 					0x44, 0x55, 0x66, 0x77};
@@ -156,7 +156,7 @@ static void test_roundtrip_ice_check(void)
 	uint8_t out[512], txid[12];
 	struct lr_stun_builder bl;
 	struct lr_stun_msg m;
-	struct lr_stun_addr a = {.family = 6, .port = 4242}, got;
+	struct lr_addr a = {.family = 6, .port = 4242}, got;
 	uint32_t prio;
 	uint64_t tie;
 	int n;
