@@ -7,24 +7,9 @@
 
 #include <stdint.h>
 
-#include "linerate/lr_dp.h"
+#include "fwd/fwd.h"
 #include "spsc.h"
 
-enum lr__relay_kind {
-	LR__RELAY_FEEDBACK = 1, /* PLI, FIR, NACK to a publisher */
-	LR__RELAY_REPORT,	/* sender reports to a subscriber */
-};
-
-/* One relayed compound: for session `to`, caused by session `from`'s
- * RTCP, still to be SRTCP-protected by to's RTCP worker. */
-struct lr__relay_item {
-	uint64_t to, from;
-	uint16_t len;
-	uint8_t kind; /* enum lr__relay_kind */
-	uint8_t buf[LR_DP_RTCP_MAX];
-};
-
-/* The ring between two workers: an spsc.h ring of lr__relay_item. */
 struct lr__relayq {
 	struct lr__spsc q;
 };

@@ -47,7 +47,7 @@
 
 #include "dpdk_internal.h"
 
-static void flush_out(struct lr_dp *dp, struct dpdk *d)
+static void flush_out(struct lr__worker *wk, struct dpdk *d)
 {
 	unsigned sent = 0;
 
@@ -59,33 +59,33 @@ static void flush_out(struct lr_dp *dp, struct dpdk *d)
 			break;
 		sent += k;
 	}
-	dp->st.tx_packets += sent; /* frames, ARP and ND included */
+	wk->fwd.st.tx_packets += sent; /* frames, ARP and ND included */
 	for (unsigned i = sent; i < d->nout; i++) {
 		rte_pktmbuf_free(d->out[i]);
-		dp->st.drops[LR_DROP_TX_FAILED]++;
+		wk->fwd.st.drops[LR_DROP_TX_FAILED]++;
 	}
 	d->nout = 0;
 }
 
-void lr__dpdk_out(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m)
+void lr__dpdk_out(struct lr__worker *wk, struct dpdk *d, struct rte_mbuf *m)
 {
 	if (d->nout == LR_DP_BURST)
-		flush_out(dp, d);
+		flush_out(wk, d);
 	d->out[d->nout++] = m;
 }
 
 /* ---- ARP (RFC 826) and IPv6 ND (RFC 4861) ---- */
 
-int lr__dpdk_our_ipv4(const struct lr_dp *dp, uint32_t ip_be)
+int lr__dpdk_our_ipv4(const struct lr__worker *wk, uint32_t ip_be)
 {
-	for (unsigned i = 0; i < dp->nlocal; i++)
-		if (dp->local[i].family == 4 &&
-		    !memcmp(dp->local[i].ip, &ip_be, 4))
+	for (unsigned i = 0; i < wk->dp->nlocal; i++)
+		if (wk->dp->local[i].family == 4 &&
+		    !memcmp(wk->dp->local[i].ip, &ip_be, 4))
 			return (int)i;
 	return -1;
 }
 
-void lr__dpdk_arp_send(struct lr_dp *dp, struct dpdk *d, uint16_t op,
+void lr__dpdk_arp_send(struct lr__worker *wk, struct dpdk *d, uint16_t op,
 		       const struct rte_ether_addr *tha, uint32_t tip_be,
 		       uint32_t sip_be)
 {
@@ -115,28 +115,28 @@ void lr__dpdk_arp_send(struct lr_dp *dp, struct dpdk *d, uint16_t op,
 		a->arp_data.arp_tha = *tha;
 	a->arp_data.arp_tip = tip_be;
 	m->data_len = m->pkt_len = sizeof(*e) + sizeof(*a);
-	lr__dpdk_out(dp, d, m);
+	lr__dpdk_out(wk, d, m);
 }
 
-void lr__dpdk_learnt(struct lr_dp *dp, struct dpdk *d, int r,
+void lr__dpdk_learnt(struct lr__worker *wk, struct dpdk *d, int r,
 		     const struct rte_ether_addr *mac,
 		     const struct neigh_held *held)
 {
 	if (r == -EBUSY)
-		dp->st.neigh_limited++;
+		wk->fwd.st.neigh_limited++;
 	else if (r == NEIGH_NEW || r == NEIGH_CHANGED)
-		dp->st.neigh_learnt++;
+		wk->fwd.st.neigh_learnt++;
 	for (unsigned i = 0; held && i < held->n; i++) {
 		struct rte_mbuf *m = held->m[i];
 
 		if (r < 0) { /* the next hop stays what it was: not there */
 			rte_pktmbuf_free(m);
-			dp->st.drops[LR_DROP_TX_FAILED]++;
+			wk->fwd.st.drops[LR_DROP_TX_FAILED]++;
 			continue;
 		}
 		rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr = *mac;
-		dp->st.tx_bytes += held->len[i];
-		lr__dpdk_out(dp, d, m);
+		wk->fwd.st.tx_bytes += held->len[i];
+		lr__dpdk_out(wk, d, m);
 	}
 }
 
@@ -146,7 +146,7 @@ void lr__dpdk_learnt(struct lr_dp *dp, struct dpdk *d, int r,
  * (cfg.dpdk_learn_unsolicited). Never 0.0.0.0 (a probe, RFC 5227) nor
  * one of ours. Replies to nothing we asked and gratuitous ARP (sip ==
  * tip) count neigh_unsolicited when they are not believed. */
-static void arp_learn(struct lr_dp *dp, struct dpdk *d,
+static void arp_learn(struct lr__worker *wk, struct dpdk *d,
 		      const struct rte_arp_hdr *a)
 {
 	uint32_t sip = a->arp_data.arp_sip, tip = a->arp_data.arp_tip;
@@ -155,22 +155,22 @@ static void arp_learn(struct lr_dp *dp, struct dpdk *d,
 	struct neigh_held held = {.n = 0};
 	int r = -ENOENT;
 
-	if (!sip || lr__dpdk_our_ipv4(dp, sip) >= 0 ||
+	if (!sip || lr__dpdk_our_ipv4(wk, sip) >= 0 ||
 	    rte_is_zero_ether_addr(sha) || !rte_is_unicast_ether_addr(sha))
 		return;
-	if (reply && sip != tip && lr__dpdk_our_ipv4(dp, tip) >= 0)
-		r = lr__neigh_answer(d->nt, 4, (const uint8_t *)&sip, sha,
-				     d->now_ms,
-				     &dp->st.drops[LR_DROP_TX_FAILED], &held);
+	if (reply && sip != tip && lr__dpdk_our_ipv4(wk, tip) >= 0)
+		r = lr__neigh_answer(
+			d->nt, 4, (const uint8_t *)&sip, sha, d->now_ms,
+			&wk->fwd.st.drops[LR_DROP_TX_FAILED], &held);
 	if (r == -ENOENT && d->learn_any)
 		r = lr__neigh_learn(d->nt, 4, (const uint8_t *)&sip, sha,
 				    d->now_ms);
 	if (r == -ENOENT && (reply || sip == tip))
-		dp->st.neigh_unsolicited++;
-	lr__dpdk_learnt(dp, d, r, sha, &held);
+		wk->fwd.st.neigh_unsolicited++;
+	lr__dpdk_learnt(wk, d, r, sha, &held);
 }
 
-void lr__dpdk_on_arp(struct lr_dp *dp, struct dpdk *d, const uint8_t *p,
+void lr__dpdk_on_arp(struct lr__worker *wk, struct dpdk *d, const uint8_t *p,
 		     size_t len)
 {
 	const struct rte_arp_hdr *a = (const void *)p;
@@ -178,23 +178,23 @@ void lr__dpdk_on_arp(struct lr_dp *dp, struct dpdk *d, const uint8_t *p,
 
 	if (len < sizeof(*a) || a->arp_hlen != RTE_ETHER_ADDR_LEN ||
 	    a->arp_plen != 4) {
-		dp->st.drops[LR_DROP_BAD_FRAME]++;
+		wk->fwd.st.drops[LR_DROP_BAD_FRAME]++;
 		return;
 	}
 	if (a->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
 	    a->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4)) {
-		dp->st.drops[LR_DROP_NOT_OURS]++;
+		wk->fwd.st.drops[LR_DROP_NOT_OURS]++;
 		return;
 	}
-	dp->st.rx_arp_nd++;
+	wk->fwd.st.rx_arp_nd++;
 	sip = a->arp_data.arp_sip;
 	tip = a->arp_data.arp_tip;
-	arp_learn(dp, d, a);
+	arp_learn(wk, d, a);
 	/* asked for our address: answered to whoever asked, at the MAC it
 	 * gave, without believing it (a frame of ours to it asks first) */
 	if (a->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) &&
-	    lr__dpdk_our_ipv4(dp, tip) >= 0)
-		lr__dpdk_arp_send(dp, d, RTE_ARP_OP_REPLY, &a->arp_data.arp_sha,
+	    lr__dpdk_our_ipv4(wk, tip) >= 0)
+		lr__dpdk_arp_send(wk, d, RTE_ARP_OP_REPLY, &a->arp_data.arp_sha,
 				  sip, tip);
 }
 
@@ -405,83 +405,79 @@ static void port_close(struct dpdk_port *pt)
 	free(pt);
 }
 
-static int dpdk_open(struct lr_dp *dp)
+/* The front's: the EAL, the port with a queue per worker, the
+ * neighbour table (control thread, before the workers). */
+static int dpdk_setup(struct lr_dp *dp)
 {
 	struct dpdk_port *pt;
-	struct dpdk *d;
 	int r = 0;
 
 	for (unsigned i = 0; i < dp->nlocal; i++)
 		if (!dp->local[i].port)
 			return -EINVAL; /* no ephemeral ports without a stack */
-	d = calloc(1, sizeof(*d));
+	pt = calloc(1, sizeof(*pt));
+	if (!pt)
+		return -ENOMEM;
+	pt->id = dp->cfg.dpdk_port;
+	pt->nq = dp->cfg.workers; /* (1 at least: front.c) */
+	r = route_init(dp, &pt->route[0], 0);
+	if (!r)
+		r = route_init(dp, &pt->route[1], 1);
+	if (!r)
+		r = eal_up(dp);
+	if (!r && dp->cfg.dpdk_vdev)
+		r = lr__dpdk_vdev_up(dp->cfg.dpdk_vdev, pt->vdev,
+				     sizeof(pt->vdev), &pt->id);
+	if (!r && !rte_eth_dev_is_valid_port(pt->id))
+		r = -ENODEV;
+	if (!r)
+		r = port_open(dp, pt);
+	if (r) {
+		port_close(pt);
+		return r;
+	}
+	dp->be = pt;
+	return 0;
+}
+
+static void dpdk_teardown(struct lr_dp *dp)
+{
+	if (dp->be)
+		port_close(dp->be);
+	dp->be = NULL;
+}
+
+/* A worker's: queue index of the port, copies of what every frame
+ * reads. */
+static int dpdk_open(struct lr__worker *wk)
+{
+	struct dpdk_port *pt = wk->dp->be;
+	struct dpdk *d = calloc(1, sizeof(*d));
+
 	if (!d)
 		return -ENOMEM;
-	dp->backend = d;
-	if (dp->front != dp) {
-		/* a later worker: the port is the first's, and up */
-		pt = ((struct dpdk *)dp->front->backend)->pt;
-	} else {
-		pt = calloc(1, sizeof(*pt));
-		if (!pt)
-			return -ENOMEM;
-		d->pt = pt;
-		pt->id = dp->cfg.dpdk_port;
-		pt->nq = dp->cfg.workers > 1 ? dp->cfg.workers : 1;
-		r = route_init(dp, &pt->route[0], 0);
-		if (!r)
-			r = route_init(dp, &pt->route[1], 1);
-		if (!r)
-			r = eal_up(dp);
-		if (!r && dp->cfg.dpdk_vdev)
-			r = lr__dpdk_vdev_up(dp->cfg.dpdk_vdev, pt->vdev,
-					     sizeof(pt->vdev), &pt->id);
-		if (!r && !rte_eth_dev_is_valid_port(pt->id))
-			r = -ENODEV;
-		if (!r)
-			r = port_open(dp, pt);
-		if (r)
-			return r;
-	}
 	d->pt = pt;
 	d->port = pt->id;
-	d->queue = (uint16_t)dp->index;
+	d->queue = (uint16_t)wk->index;
 	d->nq = pt->nq;
-	d->pool = pt->pool[dp->index];
+	d->pool = pt->pool[wk->index];
 	d->mac = pt->mac;
 	d->csum_offload = pt->csum_offload;
 	memcpy(d->route, pt->route, sizeof(d->route));
 	d->nt = &pt->nt;
-	d->learn_any = !!dp->cfg.dpdk_learn_unsolicited;
+	d->learn_any = !!wk->dp->cfg.dpdk_learn_unsolicited;
 	d->now_ms = lr__dpdk_now_ms();
+	wk->be = d;
 	return 0;
 }
 
-static void dpdk_close(struct lr_dp *dp)
+static void dpdk_close(struct lr__worker *wk)
 {
-	struct dpdk *d = dp->backend;
-
-	if (!d)
-		return;
-	if (dp->front == dp && d->pt) /* the last to go: the others are */
-		port_close(d->pt);
-	free(d);
-	dp->backend = NULL;
+	free(wk->be);
+	wk->be = NULL;
 }
 
-static void run_engine(struct lr_dp *dp, struct dpdk *d)
-{
-	unsigned n;
-
-	if (!d->nrx)
-		return;
-	n = lr__engine_burst(dp, d->rx, d->nrx, d->tx);
-	d->nrx = 0;
-	lr__dpdk_transmit(dp, d, d->tx, n);
-}
-
-/* Frames parsed on this queue for other workers' flows go to them. */
-static void handoff_flush(struct lr_dp *dp, struct dpdk *d)
+static void handoff_flush(struct lr__worker *wk, struct dpdk *d)
 {
 	for (unsigned w = 0; w < d->nq; w++) {
 		unsigned n = d->nho[w], k;
@@ -490,10 +486,10 @@ static void handoff_flush(struct lr_dp *dp, struct dpdk *d)
 			continue;
 		k = rte_ring_enqueue_burst(d->pt->handoff[w],
 					   (void *const *)d->ho[w], n, NULL);
-		dp->st.rx_handoff += k;
+		wk->fwd.st.rx_handoff += k;
 		for (unsigned i = k; i < n; i++) {
 			rte_pktmbuf_free(d->ho[w][i]);
-			dp->st.drops[LR_DROP_NO_BUFFER]++;
+			wk->fwd.st.drops[LR_DROP_NO_BUFFER]++;
 		}
 		d->nho[w] = 0;
 	}
@@ -519,9 +515,9 @@ static void neigh_ask(const struct dpdk *d, const struct rte_mbuf *m)
 		lr__neigh_prefetch(d->nt, family, p);
 }
 
-/* One burst of frames: prefetched, parsed (answering ARP/ND), run
- * through the engine, the legs sent. */
-static void frames(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf **m,
+/* One burst of frames: prefetched, parsed (answering ARP/ND); the
+ * datagrams for this worker's flows land in d->rx. */
+static void frames(struct lr__worker *wk, struct dpdk *d, struct rte_mbuf **m,
 		   unsigned got)
 {
 	/* the frames were written by another core (or a NIC): pull them
@@ -535,61 +531,71 @@ static void frames(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf **m,
 	for (unsigned i = 0; i < got; i++)
 		neigh_ask(d, m[i]);
 	for (unsigned i = 0; i < got; i++)
-		if (!lr__dpdk_on_frame(dp, d, m[i]))
+		if (!lr__dpdk_on_frame(wk, d, m[i]))
 			rte_pktmbuf_free(m[i]);
-	run_engine(dp, d);
 }
 
-static void *dpdk_run(void *arg)
+/* Frames off the queue (and those other queues passed on, with
+ * several workers), parsed: up to max datagrams into b[]. */
+static unsigned dpdk_rx_burst(struct lr__worker *wk, struct lr__dpbuf **b,
+			      unsigned max)
 {
-	struct lr_dp *dp = arg;
-	struct dpdk *d = dp->backend;
+	struct dpdk *d = wk->be;
 	struct rte_mbuf *m[LR_DP_BURST];
+	unsigned got;
 
-	lr__dp_ready(dp, 0);
-	while (!atomic_load(&dp->stop)) {
-		unsigned ninj, n, got, ho = 0;
-
-		d->now_ms = lr__dpdk_now_ms();
-		n = lr__dp_service(dp, d->tx, TX_MAX, d->rx, &ninj);
-
-		lr__dpdk_transmit(dp, d, d->tx, n);
-		if (ninj) {
-			d->nrx = ninj;
-			run_engine(dp, d);
-		}
-		got = rte_eth_rx_burst(d->port, d->queue, m, LR_DP_BURST);
-		frames(dp, d, m, got);
-		if (d->nq > 1) {
-			handoff_flush(dp, d);
-			ho = rte_ring_sc_dequeue_burst(d->pt->handoff[d->queue],
-						       (void **)m, LR_DP_BURST,
-						       NULL);
-			d->handed = 1;
-			frames(dp, d, m, ho);
-			d->handed = 0;
-		}
-		flush_out(dp, d);
-		if (!got && !n && !ninj && !ho) {
-			struct timespec ts = {.tv_nsec = 20000};
-
-			nanosleep(&ts, NULL); /* idle: do not spin a test box */
-		}
+	if (max > LR_DP_BURST)
+		max = LR_DP_BURST;
+	d->now_ms = lr__dpdk_now_ms();
+	d->rx = b;
+	d->nrx = 0;
+	got = rte_eth_rx_burst(d->port, d->queue, m, (uint16_t)max);
+	frames(wk, d, m, got);
+	if (d->nq > 1) {
+		handoff_flush(wk, d);
+		got = rte_ring_sc_dequeue_burst(d->pt->handoff[d->queue],
+						(void **)m, max - d->nrx, NULL);
+		d->handed = 1;
+		frames(wk, d, m, got);
+		d->handed = 0;
 	}
-	return NULL;
+	flush_out(wk, d); /* ARP and ND answers */
+	return d->nrx;
 }
 
-static void dpdk_release(struct lr_dp *dp, void *mbuf)
+static void dpdk_tx_burst(struct lr__worker *wk, struct lr__dpbuf **tx,
+			  unsigned n)
 {
-	(void)dp;
+	struct dpdk *d = wk->be;
+
+	lr__dpdk_transmit(wk, d, tx, n);
+	flush_out(wk, d);
+}
+
+/* Idle: do not spin a test box. */
+static void dpdk_wait(struct lr__worker *wk)
+{
+	struct timespec ts = {.tv_nsec = 20000};
+
+	(void)wk;
+	nanosleep(&ts, NULL);
+}
+
+static void dpdk_release(struct lr__worker *wk, void *mbuf)
+{
+	(void)wk;
 	rte_pktmbuf_free(mbuf);
 }
 
-const struct lr__dp_backend_ops lr__dp_dpdk_ops = {
+const struct lr__backend_ops lr__dp_dpdk_ops = {
 	.name = "dpdk",
+	.setup = dpdk_setup,
+	.teardown = dpdk_teardown,
 	.open = dpdk_open,
 	.close = dpdk_close,
-	.run = dpdk_run,
+	.rx_burst = dpdk_rx_burst,
+	.tx_burst = dpdk_tx_burst,
 	.release = dpdk_release,
 	.authentic = lr__dpdk_authentic,
+	.wait = dpdk_wait,
 };

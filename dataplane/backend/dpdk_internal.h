@@ -19,13 +19,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "../dp_internal.h"
+#include "backend.h"
 
 #define NB_DESC	     1024
 #define NB_MBUF	     8191
 #define NEIGH_MIN    1024 /* neighbour cache slots, at least (power of two) */
 #define NEIGH_PROBE  8	  /* slots a lookup looks at */
-#define TX_MAX	     (LR_DP_BURST * LR_DP_MAX_ROUTES)
 #define HANDOFF_RING 4096 /* frames waiting for their flow's worker */
 /* Our ARP requests and neighbour solicitations still awaiting their
  * answer, per port, at most (open addressing, NEIGH_PROBE slots looked
@@ -89,7 +88,8 @@ struct dpdk_route {
 	const uint8_t *gw_src; /* the local address on its link, or NULL */
 };
 
-/* The port and what its workers share; made and freed by worker 0.
+/* The port and what its workers share (dp->be): made and freed by the
+ * front (ops->setup, teardown).
  * Worker q polls rx queue q and sends on tx queue q. */
 struct dpdk_port {
 	uint16_t id;
@@ -126,7 +126,7 @@ struct dpdk {
 	int handed;	 /* the frames being parsed came through handoff */
 	int learn_any;	 /* cfg.dpdk_learn_unsolicited */
 	uint64_t now_ms; /* CLOCK_MONOTONIC, read once per round */
-	struct lr__dpbuf *rx[LR_DP_BURST], *tx[TX_MAX];
+	struct lr__dpbuf **rx; /* rx_burst's: its caller's array */
 	unsigned nrx;
 	struct rte_mbuf *out[LR_DP_BURST];
 	unsigned nout;
@@ -208,16 +208,16 @@ static inline int lr__dpdk_on_link(const struct dpdk *d, uint8_t family,
 	return !r->gw.family || lr__dpdk_same_prefix(local, remote, r->prefix);
 }
 
-void lr__dpdk_out(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m);
-int lr__dpdk_our_ipv4(const struct lr_dp *dp, uint32_t ip_be);
-void lr__dpdk_arp_send(struct lr_dp *dp, struct dpdk *d, uint16_t op,
+void lr__dpdk_out(struct lr__worker *wk, struct dpdk *d, struct rte_mbuf *m);
+int lr__dpdk_our_ipv4(const struct lr__worker *wk, uint32_t ip_be);
+void lr__dpdk_arp_send(struct lr__worker *wk, struct dpdk *d, uint16_t op,
 		       const struct rte_ether_addr *tha, uint32_t tip_be,
 		       uint32_t sip_be);
-void lr__dpdk_on_arp(struct lr_dp *dp, struct dpdk *d, const uint8_t *p,
+void lr__dpdk_on_arp(struct lr__worker *wk, struct dpdk *d, const uint8_t *p,
 		     size_t len);
 /* What a learn or an answer said (r), counted; the frames the answer's
  * request held (NULL: none) sent to mac. */
-void lr__dpdk_learnt(struct lr_dp *dp, struct dpdk *d, int r,
+void lr__dpdk_learnt(struct lr__worker *wk, struct dpdk *d, int r,
 		     const struct rte_ether_addr *mac,
 		     const struct neigh_held *held);
 /* dpdk_xdp.c. is_af_xdp: 1 if port is net_af_xdp's. pool: n mbufs of
@@ -238,11 +238,13 @@ void lr__dpdk_vdev_down(const char *name);
 /* dpdk_l3.c */
 /* 1 if the frame's mbuf became an engine buffer (rx), 0 if the caller
  * still owns it (answered, or dropped and counted). */
-int lr__dpdk_on_frame(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m);
-void lr__dpdk_transmit(struct lr_dp *dp, struct dpdk *d, struct lr__dpbuf **tx,
-		       unsigned n);
+int lr__dpdk_on_frame(struct lr__worker *wk, struct dpdk *d,
+		      struct rte_mbuf *m);
+void lr__dpdk_transmit(struct lr__worker *wk, struct dpdk *d,
+		       struct lr__dpbuf **tx, unsigned n);
 /* The engine's authentic packets (ops->authentic): their sources' MACs
  * learnt. */
-void lr__dpdk_authentic(struct lr_dp *dp, struct lr__dpbuf **b, unsigned n);
+void lr__dpdk_authentic(struct lr__worker *wk, struct lr__dpbuf **b,
+			unsigned n);
 
 #endif

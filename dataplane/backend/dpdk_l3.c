@@ -15,52 +15,52 @@
 #define ND_NS 135
 #define ND_NA 136
 
-static int local_index(const struct lr_dp *dp, uint8_t family,
+static int local_index(const struct lr__worker *wk, uint8_t family,
 		       const uint8_t *ip, uint16_t port_be)
 {
-	for (unsigned i = 0; i < dp->nlocal; i++)
-		if (dp->local[i].family == family &&
-		    rte_cpu_to_be_16(dp->local[i].port) == port_be &&
-		    !memcmp(dp->local[i].ip, ip, family == 6 ? 16 : 4))
+	for (unsigned i = 0; i < wk->dp->nlocal; i++)
+		if (wk->dp->local[i].family == family &&
+		    rte_cpu_to_be_16(wk->dp->local[i].port) == port_be &&
+		    !memcmp(wk->dp->local[i].ip, ip, family == 6 ? 16 : 4))
 			return (int)i;
 	return -1;
 }
 
-static int our_ipv6(const struct lr_dp *dp, const uint8_t *ip)
+static int our_ipv6(const struct lr__worker *wk, const uint8_t *ip)
 {
-	for (unsigned i = 0; i < dp->nlocal; i++)
-		if (dp->local[i].family == 6 &&
-		    !memcmp(dp->local[i].ip, ip, 16))
+	for (unsigned i = 0; i < wk->dp->nlocal; i++)
+		if (wk->dp->local[i].family == 6 &&
+		    !memcmp(wk->dp->local[i].ip, ip, 16))
 			return (int)i;
 	return -1;
 }
 
 /* A frame dropped here: counted for the worker, the mbuf stays the
  * caller's (0). */
-static int drop(struct lr_dp *dp, enum lr_drop_reason why)
+static int drop(struct lr__worker *wk, enum lr_drop_reason why)
 {
-	dp->st.drops[why]++;
+	wk->fwd.st.drops[why]++;
 	return 0;
 }
 
 /* A UDP datagram for local address li becomes an engine buffer over the
  * mbuf itself (no copy): 1 if the mbuf was taken, 0 if it is the
  * caller's still. */
-static int take(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m, int li,
-		uint8_t family, const uint8_t *src, const struct rte_udp_hdr *u,
-		size_t ulen)
+static int take(struct lr__worker *wk, struct dpdk *d, struct rte_mbuf *m,
+		int li, uint8_t family, const uint8_t *src,
+		const struct rte_udp_hdr *u, size_t ulen)
 {
 	struct lr__dpbuf *b;
 	uint8_t *payload = (uint8_t *)(uintptr_t)(u + 1);
 	size_t plen = ulen - sizeof(*u);
 
 	if (plen > 1500) /* a jumbo datagram: more than the engine takes */
-		return drop(dp, LR_DROP_BAD_FRAME);
+		return drop(wk, LR_DROP_BAD_FRAME);
 	if (d->nrx == LR_DP_BURST) /* cannot be: a burst is at most that */
-		return drop(dp, LR_DROP_NO_BUFFER);
-	b = lr__buf_get(dp);
+		return drop(wk, LR_DROP_NO_BUFFER);
+	b = lr__buf_get(&wk->fwd);
 	if (!b) {
-		dp->st.drops[LR_DROP_NO_BUFFER]++;
+		wk->fwd.st.drops[LR_DROP_NO_BUFFER]++;
 		return 0;
 	}
 	b->pkt.data = payload;
@@ -72,7 +72,7 @@ static int take(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m, int li,
 	b->remote.port = rte_be_to_cpu_16(u->src_port);
 	memcpy(b->remote.ip, src, family == 6 ? 16 : 4);
 	b->lidx = (uint16_t)li;
-	b->local = dp->local[li];
+	b->local = wk->dp->local[li];
 	d->rx[d->nrx++] = b;
 	return 1;
 }
@@ -82,8 +82,8 @@ static int take(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m, int li,
  * window is whole), else taken. 1 if the mbuf was taken or passed on.
  * Nothing is learnt from it here: its source MAC is believed only once
  * its packet has authenticated (lr__dpdk_authentic). */
-static int deliver(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m, int li,
-		   uint8_t family, const uint8_t *src,
+static int deliver(struct lr__worker *wk, struct dpdk *d, struct rte_mbuf *m,
+		   int li, uint8_t family, const uint8_t *src,
 		   const struct rte_udp_hdr *u, size_t ulen)
 {
 	if (d->nq > 1 && !d->handed) {
@@ -95,7 +95,7 @@ static int deliver(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m, int li,
 			return 1;
 		}
 	}
-	return take(dp, d, m, li, family, src, u, ulen);
+	return take(wk, d, m, li, family, src, u, ulen);
 }
 
 /* What an authentic packet's frame says of its source's MAC (issue 12,
@@ -108,7 +108,7 @@ static int deliver(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m, int li,
  * an entry bumps it), so a repeat skips the cold table. With a gateway,
  * a source off the link came through a router: its MAC is the router's,
  * not to be learnt as the peer's. */
-static void rx_learn(struct lr_dp *dp, struct dpdk *d,
+static void rx_learn(struct lr__worker *wk, struct dpdk *d,
 		     const struct lr__dpbuf *b,
 		     const struct rte_ether_addr *mac)
 {
@@ -122,10 +122,10 @@ static void rx_learn(struct lr_dp *dp, struct dpdk *d,
 	    rte_is_same_ether_addr(&d->rx_last.mac, mac) &&
 	    !memcmp(d->rx_last.ip, src, len))
 		return;
-	if (!lr__dpdk_on_link(d, family, dp->local[b->lidx].ip, src))
+	if (!lr__dpdk_on_link(d, family, wk->dp->local[b->lidx].ip, src))
 		return;
 	r = lr__neigh_learn(d->nt, family, src, mac, d->now_ms);
-	lr__dpdk_learnt(dp, d, r, mac, NULL);
+	lr__dpdk_learnt(wk, d, r, mac, NULL);
 	if (r < 0)
 		return; /* refused: the next packet asks again */
 	/* the generation before the learn: if it moved, the next frame
@@ -136,9 +136,9 @@ static void rx_learn(struct lr_dp *dp, struct dpdk *d,
 	d->rx_last.mac = *mac;
 }
 
-void lr__dpdk_authentic(struct lr_dp *dp, struct lr__dpbuf **b, unsigned n)
+void lr__dpdk_authentic(struct lr__worker *wk, struct lr__dpbuf **b, unsigned n)
 {
-	struct dpdk *d = dp->backend;
+	struct dpdk *d = wk->be;
 
 	for (unsigned i = 0; i < n; i++) {
 		const struct rte_mbuf *m = b[i]->pkt.priv;
@@ -146,14 +146,14 @@ void lr__dpdk_authentic(struct lr_dp *dp, struct lr__dpbuf **b, unsigned n)
 		/* a received frame's mbuf, its Ethernet header where it was
 		 * (injected datagrams have none) */
 		if (m)
-			rx_learn(dp, d, b[i],
+			rx_learn(wk, d, b[i],
 				 &rte_pktmbuf_mtod(m,
 						   const struct rte_ether_hdr *)
 					  ->src_addr);
 	}
 }
 
-static int on_ipv4(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m,
+static int on_ipv4(struct lr__worker *wk, struct dpdk *d, struct rte_mbuf *m,
 		   const uint8_t *p, size_t len)
 {
 	const struct rte_ipv4_hdr *ip = (const void *)p;
@@ -162,29 +162,29 @@ static int on_ipv4(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m,
 	int li;
 
 	if (len < sizeof(*ip) || (ip->version_ihl >> 4) != 4)
-		return drop(dp, LR_DROP_BAD_FRAME);
+		return drop(wk, LR_DROP_BAD_FRAME);
 	hl = (size_t)(ip->version_ihl & 0x0f) * 4;
 	tl = rte_be_to_cpu_16(ip->total_length);
 	/* the sum over a header with a right checksum folds to 0 */
 	if (hl < sizeof(*ip) || tl < hl || tl > len || rte_ipv4_cksum(ip))
-		return drop(dp, LR_DROP_BAD_FRAME);
+		return drop(wk, LR_DROP_BAD_FRAME);
 	if (ip->next_proto_id != IPPROTO_UDP ||
 	    (rte_be_to_cpu_16(ip->fragment_offset) & 0x3fff))
-		return drop(dp, LR_DROP_NOT_OURS); /* not UDP, a fragment */
+		return drop(wk, LR_DROP_NOT_OURS); /* not UDP, a fragment */
 	if (tl < hl + sizeof(*u))
-		return drop(dp, LR_DROP_BAD_FRAME);
+		return drop(wk, LR_DROP_BAD_FRAME);
 	u = (const void *)(p + hl);
 	ulen = rte_be_to_cpu_16(u->dgram_len);
 	if (ulen < sizeof(*u) || ulen > tl - hl)
-		return drop(dp, LR_DROP_BAD_FRAME);
-	li = local_index(dp, 4, (const uint8_t *)&ip->dst_addr, u->dst_port);
+		return drop(wk, LR_DROP_BAD_FRAME);
+	li = local_index(wk, 4, (const uint8_t *)&ip->dst_addr, u->dst_port);
 	if (li < 0)
-		return drop(dp, LR_DROP_NOT_OURS);
-	return deliver(dp, d, m, li, 4, (const uint8_t *)&ip->src_addr, u,
+		return drop(wk, LR_DROP_NOT_OURS);
+	return deliver(wk, d, m, li, 4, (const uint8_t *)&ip->src_addr, u,
 		       ulen);
 }
 
-static void nd_send(struct lr_dp *dp, struct dpdk *d, uint8_t type,
+static void nd_send(struct lr__worker *wk, struct dpdk *d, uint8_t type,
 		    const struct rte_ether_addr *eth_dst, const uint8_t *dst,
 		    const uint8_t *src, const uint8_t *target)
 {
@@ -222,7 +222,7 @@ static void nd_send(struct lr_dp *dp, struct dpdk *d, uint8_t type,
 		memcpy(icmp + 2, &ck, 2);
 	}
 	m->data_len = m->pkt_len = (uint32_t)(sizeof(*e) + sizeof(*ip) + il);
-	lr__dpdk_out(dp, d, m);
+	lr__dpdk_out(wk, d, m);
 }
 
 static int nd_unspecified(const uint8_t *ip)
@@ -238,33 +238,34 @@ static int nd_unspecified(const uint8_t *ip)
  * (cfg.dpdk_learn_unsolicited); an NA not believed counts
  * neigh_unsolicited. Never a multicast MAC, nor one of our addresses,
  * nor :: (an NS's from duplicate address detection). */
-static void nd_learn(struct lr_dp *dp, struct dpdk *d, const uint8_t *ip,
+static void nd_learn(struct lr__worker *wk, struct dpdk *d, const uint8_t *ip,
 		     const struct rte_ether_addr *mac, int na)
 {
 	struct neigh_held held = {.n = 0};
 	int r = -ENOENT;
 
-	if (our_ipv6(dp, ip) >= 0 || nd_unspecified(ip) || ip[0] == 0xff ||
+	if (our_ipv6(wk, ip) >= 0 || nd_unspecified(ip) || ip[0] == 0xff ||
 	    rte_is_zero_ether_addr(mac) || !rte_is_unicast_ether_addr(mac))
 		return;
 	if (na)
 		r = lr__neigh_answer(d->nt, 6, ip, mac, d->now_ms,
-				     &dp->st.drops[LR_DROP_TX_FAILED], &held);
+				     &wk->fwd.st.drops[LR_DROP_TX_FAILED],
+				     &held);
 	if (r == -ENOENT && d->learn_any)
 		r = lr__neigh_learn(d->nt, 6, ip, mac, d->now_ms);
 	if (r == -ENOENT && na)
-		dp->st.neigh_unsolicited++;
-	lr__dpdk_learnt(dp, d, r, mac, &held);
+		wk->fwd.st.neigh_unsolicited++;
+	lr__dpdk_learnt(wk, d, r, mac, &held);
 }
 
-static void on_nd(struct lr_dp *dp, struct dpdk *d,
+static void on_nd(struct lr__worker *wk, struct dpdk *d,
 		  const struct rte_ether_hdr *e, const struct rte_ipv6_hdr *ip,
 		  const uint8_t *icmp, size_t len)
 {
 	const uint8_t *target = icmp + 8;
 
 	if (len < 4 || (icmp[0] != ND_NS && icmp[0] != ND_NA)) {
-		dp->st.drops[LR_DROP_NOT_OURS]++; /* other ICMPv6 */
+		wk->fwd.st.drops[LR_DROP_NOT_OURS]++; /* other ICMPv6 */
 		return;
 	}
 	/* RFC 4861 §7.1.1-2: whole, from the link, code 0, its checksum
@@ -273,27 +274,27 @@ static void on_nd(struct lr_dp *dp, struct dpdk *d,
 	 * 0 as 0xffff for UDP only) */
 	if (len < 24 || ip->hop_limits != 255 || icmp[1] != 0 ||
 	    rte_ipv6_udptcp_cksum(ip, icmp) != 0) {
-		dp->st.drops[LR_DROP_BAD_FRAME]++;
+		wk->fwd.st.drops[LR_DROP_BAD_FRAME]++;
 		return;
 	}
-	if (icmp[0] == ND_NS && our_ipv6(dp, target) < 0) {
-		dp->st.drops[LR_DROP_NOT_OURS]++; /* someone else's */
+	if (icmp[0] == ND_NS && our_ipv6(wk, target) < 0) {
+		wk->fwd.st.drops[LR_DROP_NOT_OURS]++; /* someone else's */
 		return;
 	}
-	dp->st.rx_arp_nd++;
+	wk->fwd.st.rx_arp_nd++;
 	if (icmp[0] == ND_NS) {
 		/* answered at the MAC it came from, not believed unless
 		 * configured (a frame of ours to it solicits first) */
 		if (d->learn_any)
-			nd_learn(dp, d, ip->src_addr, &e->src_addr, 0);
-		nd_send(dp, d, ND_NA, &e->src_addr, ip->src_addr, target,
+			nd_learn(wk, d, ip->src_addr, &e->src_addr, 0);
+		nd_send(wk, d, ND_NA, &e->src_addr, ip->src_addr, target,
 			target);
 	} else {
-		nd_learn(dp, d, target, &e->src_addr, 1);
+		nd_learn(wk, d, target, &e->src_addr, 1);
 	}
 }
 
-static int on_ipv6(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m,
+static int on_ipv6(struct lr__worker *wk, struct dpdk *d, struct rte_mbuf *m,
 		   const struct rte_ether_hdr *e, const uint8_t *p, size_t len)
 {
 	const struct rte_ipv6_hdr *ip = (const void *)p;
@@ -302,29 +303,29 @@ static int on_ipv6(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m,
 	int li;
 
 	if (len < sizeof(*ip) || (rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6)
-		return drop(dp, LR_DROP_BAD_FRAME);
+		return drop(wk, LR_DROP_BAD_FRAME);
 	pl = rte_be_to_cpu_16(ip->payload_len);
 	if (pl > len - sizeof(*ip))
-		return drop(dp, LR_DROP_BAD_FRAME);
+		return drop(wk, LR_DROP_BAD_FRAME);
 	if (ip->proto == ICMP6) {
-		on_nd(dp, d, e, ip, p + sizeof(*ip), pl);
+		on_nd(wk, d, e, ip, p + sizeof(*ip), pl);
 		return 0;
 	}
 	if (ip->proto != IPPROTO_UDP)
-		return drop(dp, LR_DROP_NOT_OURS); /* extension headers too */
+		return drop(wk, LR_DROP_NOT_OURS); /* extension headers too */
 	if (pl < sizeof(*u))
-		return drop(dp, LR_DROP_BAD_FRAME);
+		return drop(wk, LR_DROP_BAD_FRAME);
 	u = (const void *)(p + sizeof(*ip));
 	ulen = rte_be_to_cpu_16(u->dgram_len);
 	if (ulen < sizeof(*u) || ulen > pl)
-		return drop(dp, LR_DROP_BAD_FRAME);
-	li = local_index(dp, 6, ip->dst_addr, u->dst_port);
+		return drop(wk, LR_DROP_BAD_FRAME);
+	li = local_index(wk, 6, ip->dst_addr, u->dst_port);
 	if (li < 0)
-		return drop(dp, LR_DROP_NOT_OURS);
-	return deliver(dp, d, m, li, 6, ip->src_addr, u, ulen);
+		return drop(wk, LR_DROP_NOT_OURS);
+	return deliver(wk, d, m, li, 6, ip->src_addr, u, ulen);
 }
 
-int lr__dpdk_on_frame(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m)
+int lr__dpdk_on_frame(struct lr__worker *wk, struct dpdk *d, struct rte_mbuf *m)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	size_t len = rte_pktmbuf_data_len(m);
@@ -339,18 +340,18 @@ int lr__dpdk_on_frame(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m)
 		    RTE_MBUF_F_RX_L4_CKSUM_BAD ||
 	    (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
 		    RTE_MBUF_F_RX_IP_CKSUM_BAD)
-		return drop(dp, LR_DROP_BAD_FRAME);
+		return drop(wk, LR_DROP_BAD_FRAME);
 	type = rte_be_to_cpu_16(e->ether_type);
 	p += sizeof(*e);
 	len -= sizeof(*e);
 	if (type == RTE_ETHER_TYPE_IPV4)
-		return on_ipv4(dp, d, m, p, len);
+		return on_ipv4(wk, d, m, p, len);
 	if (type == RTE_ETHER_TYPE_IPV6)
-		return on_ipv6(dp, d, m, e, p, len);
+		return on_ipv6(wk, d, m, e, p, len);
 	if (type == RTE_ETHER_TYPE_ARP)
-		lr__dpdk_on_arp(dp, d, p, len);
+		lr__dpdk_on_arp(wk, d, p, len);
 	else
-		drop(dp, LR_DROP_NOT_OURS);
+		drop(wk, LR_DROP_NOT_OURS);
 	return 0;
 }
 
@@ -360,31 +361,31 @@ int lr__dpdk_on_frame(struct lr_dp *dp, struct dpdk *d, struct rte_mbuf *m)
  * at most: the rest are not sent and count neigh_solicit_limited (the
  * answers believed are the ones to these). 1 if it was sent, 0 if one
  * is out already, -ENOSPC if none could be. */
-static int solicit(struct lr_dp *dp, struct dpdk *d, uint8_t family,
+static int solicit(struct lr__worker *wk, struct dpdk *d, uint8_t family,
 		   const uint8_t *ip, const uint8_t *src)
 {
 	int r = lr__neigh_solicit(d->nt, family, ip, d->now_ms,
-				  &dp->st.drops[LR_DROP_TX_FAILED]);
+				  &wk->fwd.st.drops[LR_DROP_TX_FAILED]);
 
 	if (r <= 0) {
-		dp->st.neigh_solicit_limited++;
+		wk->fwd.st.neigh_solicit_limited++;
 		return r;
 	}
-	dp->st.neigh_solicits++;
+	wk->fwd.st.neigh_solicits++;
 	if (family == 4) {
 		uint32_t tip, sip;
 		struct rte_ether_addr zero = {{0}};
 
 		memcpy(&tip, ip, 4);
 		memcpy(&sip, src, 4);
-		lr__dpdk_arp_send(dp, d, RTE_ARP_OP_REQUEST, &zero, tip, sip);
+		lr__dpdk_arp_send(wk, d, RTE_ARP_OP_REQUEST, &zero, tip, sip);
 	} else {
 		uint8_t sn[16] = {0xff, 0x02, [11] = 1, [12] = 0xff};
 		struct rte_ether_addr mc = {{0x33, 0x33, 0xff}};
 
 		memcpy(sn + 13, ip + 13, 3);
 		memcpy(mc.addr_bytes + 3, ip + 13, 3);
-		nd_send(dp, d, ND_NS, &mc, sn, src, ip);
+		nd_send(wk, d, ND_NS, &mc, sn, src, ip);
 	}
 	return 1;
 }
@@ -495,11 +496,10 @@ struct asking {
  * gateway (off it), cached in the session. NULL when unknown: the next
  * hop is asked for, once per run of datagrams to it (a gateway: once per
  * call), and *wait is set to it while a request for it is out. */
-static const struct rte_ether_addr *next_mac(struct lr_dp *dp, struct dpdk *d,
-					     const struct lr__dpbuf *b,
-					     struct rte_ether_addr *mac,
-					     struct asking *k,
-					     const struct lr_addr **wait)
+static const struct rte_ether_addr *
+next_mac(struct lr__worker *wk, struct dpdk *d, const struct lr__dpbuf *b,
+	 struct rte_ether_addr *mac, struct asking *k,
+	 const struct lr_addr **wait)
 {
 	struct lr__dpsess *s = b->sess;
 	const struct dpdk_route *r = &d->route[b->remote.family == 6];
@@ -532,7 +532,7 @@ static const struct rte_ether_addr *next_mac(struct lr_dp *dp, struct dpdk *d,
 
 		if (!(k->gw & bit)) {
 			k->gw |= bit;
-			if (solicit(dp, d, hop->family, hop->ip, src) >= 0)
+			if (solicit(wk, d, hop->family, hop->ip, src) >= 0)
 				k->gw_out |= bit;
 		}
 		out = !!(k->gw_out & bit);
@@ -541,7 +541,7 @@ static const struct rte_ether_addr *next_mac(struct lr_dp *dp, struct dpdk *d,
 		    memcmp(k->peer.ip, hop->ip, v6 ? 16 : 4)) {
 			k->peer = *hop;
 			k->peer_out =
-				solicit(dp, d, hop->family, hop->ip, src) >= 0;
+				solicit(wk, d, hop->family, hop->ip, src) >= 0;
 		}
 		out = k->peer_out;
 	}
@@ -555,21 +555,21 @@ static const struct rte_ether_addr *next_mac(struct lr_dp *dp, struct dpdk *d,
  * datagrams to a new peer, often the control plane's, are not lost);
  * else it counts tx_failed, and so does the rest of the call's run to
  * that hop. */
-static void hold(struct lr_dp *dp, struct dpdk *d, struct lr__dpbuf *b,
+static void hold(struct lr__worker *wk, struct dpdk *d, struct lr__dpbuf *b,
 		 const struct lr_addr *hop, struct asking *k)
 {
 	static const struct rte_ether_addr none;
 	struct rte_mbuf *m;
 
 	if (!hop) {
-		dp->st.drops[LR_DROP_TX_FAILED]++;
+		wk->fwd.st.drops[LR_DROP_TX_FAILED]++;
 	} else if (!(m = frame(d, b, &none))) {
-		dp->st.drops[LR_DROP_NO_BUFFER]++;
+		wk->fwd.st.drops[LR_DROP_NO_BUFFER]++;
 	} else if (!lr__neigh_hold(d->nt, hop->family, hop->ip, m,
 				   (uint16_t)b->pkt.len, d->now_ms,
-				   &dp->st.drops[LR_DROP_TX_FAILED])) {
+				   &wk->fwd.st.drops[LR_DROP_TX_FAILED])) {
 		rte_pktmbuf_free(m); /* it holds enough, or was answered */
-		dp->st.drops[LR_DROP_TX_FAILED]++;
+		wk->fwd.st.drops[LR_DROP_TX_FAILED]++;
 		if (hop == &d->route[hop->family == 6].gw)
 			k->gw_out &= ~(1u << (hop->family == 6));
 		else
@@ -577,8 +577,8 @@ static void hold(struct lr_dp *dp, struct dpdk *d, struct lr__dpbuf *b,
 	}
 }
 
-void lr__dpdk_transmit(struct lr_dp *dp, struct dpdk *d, struct lr__dpbuf **tx,
-		       unsigned n)
+void lr__dpdk_transmit(struct lr__worker *wk, struct dpdk *d,
+		       struct lr__dpbuf **tx, unsigned n)
 {
 	struct asking k = {.peer_out = 0};
 
@@ -592,15 +592,15 @@ void lr__dpdk_transmit(struct lr_dp *dp, struct dpdk *d, struct lr__dpbuf **tx,
 		if (b->remote.family != b->local.family ||
 		    (b->remote.family != 4 && b->remote.family != 6)) {
 			/* a control-plane send across families: no frame */
-			dp->st.drops[LR_DROP_TX_FAILED]++;
-		} else if (!(mac = next_mac(dp, d, b, &buf, &k, &wait))) {
-			hold(dp, d, b, wait, &k);
+			wk->fwd.st.drops[LR_DROP_TX_FAILED]++;
+		} else if (!(mac = next_mac(wk, d, b, &buf, &k, &wait))) {
+			hold(wk, d, b, wait, &k);
 		} else if ((m = frame(d, b, mac))) {
-			dp->st.tx_bytes += b->pkt.len;
-			lr__dpdk_out(dp, d, m);
+			wk->fwd.st.tx_bytes += b->pkt.len;
+			lr__dpdk_out(wk, d, m);
 		} else {
-			dp->st.drops[LR_DROP_NO_BUFFER]++;
+			wk->fwd.st.drops[LR_DROP_NO_BUFFER]++;
 		}
-		lr__buf_put(dp, b);
+		lr__buf_put(&wk->fwd, b);
 	}
 }

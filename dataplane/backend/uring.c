@@ -6,12 +6,13 @@
  * single-issuer with deferred task running where the kernel has them
  * (6.0+), so completions run only when the worker asks. Without io_uring
  * (too old, or kernel.io_uring_disabled) lr_dp_new fails with the ring's
- * error; LR_DP_AUTO then takes sock (workers.c).
+ * error; LR_DP_AUTO then takes sock (front.c).
  *
  * Received datagrams are copied from the ring's buffers into the worker's
- * packet buffers (one memcpy, and the ring buffer is back at once), so
- * the engine and fan-out work as with sockets; with UDP GRO a message
- * holding a peer's run of same-size datagrams is split in that copy.
+ * packet buffers (one memcpy; the ring buffer goes back once its last
+ * datagram is taken), so the engine and fan-out work as with sockets;
+ * with UDP GRO a message holding a peer's run of same-size datagrams is
+ * split in that copy, a burst at a time.
  * Sends use UDP GSO like the sock backend.
  */
 #define _GNU_SOURCE
@@ -24,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../dp_internal.h"
+#include "sock_io.h"
 
 #define RING_ENTRIES 1024
 /* Provided buffers (a power of two): recvmsg_out, address, control and
@@ -35,7 +36,6 @@
 #define BR_ENTRIES_GRO 256
 #define BR_SIZE_GRO    (65536 + 512)
 #define BGID	       7
-#define TX_MAX	       (LR_DP_BURST * LR_DP_MAX_ROUTES)
 
 enum {
 	UD_RECV = 1,
@@ -57,6 +57,7 @@ struct txd {
 };
 
 struct uring {
+	struct lr__sockset s; /* first (lr__sockset_wake) */
 	struct io_uring ring;
 	struct io_uring_buf_ring *br;
 	uint8_t *bufs;
@@ -66,20 +67,19 @@ struct uring {
 	uint64_t wake_val;
 	int armed[DP_MAX_LOCAL];
 	unsigned recycled;
-	/* Received messages whose datagrams wait for the pool: legs hold
-	 * their buffers until their sends complete (next round), so with
-	 * GRO one round could take more datagrams than the pool has legs
-	 * for. In order; the ring buffers stay ours meanwhile. */
+	/* Received messages whose datagrams the worker has not taken yet,
+	 * in order (a ring of them, head hd, n of them); off: the next
+	 * datagram's offset in the first. The ring buffers stay ours
+	 * meanwhile. */
 	struct pending {
 		int res;
 		uint8_t li;
 		uint16_t bid;
 	} back[BR_ENTRIES];
-	unsigned nback, low;
-	/* one pending rx burst per socket */
-	struct lr__dpbuf *rx[DP_MAX_LOCAL][LR_DP_BURST];
-	unsigned nrx[DP_MAX_LOCAL];
-	struct lr__dpbuf *tx[TX_MAX];
+	unsigned hd, nback, off;
+	/* legs hold their buffers until their sends complete: below low
+	 * free buffers, completions are reaped before more is taken */
+	unsigned low;
 	struct txd *txd; /* send state per pool buffer (same index) */
 };
 
@@ -94,39 +94,39 @@ static struct io_uring_sqe *sqe_get(struct uring *u)
 	return sqe;
 }
 
-static void arm_recv(struct lr_dp *dp, struct uring *u, unsigned li)
+static void arm_recv(struct uring *u, unsigned li)
 {
 	struct io_uring_sqe *sqe = sqe_get(u);
 
 	if (!sqe)
 		return;
-	io_uring_prep_recvmsg_multishot(sqe, dp->fd[li], &u->tmpl, 0);
+	io_uring_prep_recvmsg_multishot(sqe, u->s.fd[li], &u->tmpl, 0);
 	sqe->flags |= IOSQE_BUFFER_SELECT;
 	sqe->buf_group = BGID;
 	io_uring_sqe_set_data64(sqe, UD_RECV + li);
 	u->armed[li] = 1;
 }
 
-static void arm_wake(struct lr_dp *dp, struct uring *u)
+static void arm_wake(struct uring *u)
 {
 	struct io_uring_sqe *sqe = sqe_get(u);
 
 	if (!sqe)
 		return;
-	io_uring_prep_read(sqe, dp->wake_fd, &u->wake_val, sizeof(u->wake_val),
+	io_uring_prep_read(sqe, u->s.wake_fd, &u->wake_val, sizeof(u->wake_val),
 			   0);
 	io_uring_sqe_set_data64(sqe, UD_WAKE);
 }
 
 /* Consecutive datagrams of one size to one peer go as one UDP GSO
  * message, as in the sock backend. */
-static unsigned group(const struct lr_dp *dp, struct lr__dpbuf **tx, unsigned i,
+static unsigned group(const struct uring *u, struct lr__dpbuf **tx, unsigned i,
 		      unsigned n)
 {
 	unsigned j = i + 1;
 	size_t bytes = tx[i]->pkt.len;
 
-	if (dp->no_gso)
+	if (u->s.no_gso)
 		return 1;
 	while (j < n && j - i < DP_GSO_SEGS && tx[j]->lidx == tx[i]->lidx &&
 	       tx[j]->pkt.len == tx[i]->pkt.len &&
@@ -136,19 +136,24 @@ static unsigned group(const struct lr_dp *dp, struct lr__dpbuf **tx, unsigned i,
 	return j - i;
 }
 
-static void send_all(struct lr_dp *dp, struct uring *u, struct lr__dpbuf **tx,
-		     unsigned n)
+/* The sendmsg SQEs of tx[0..n); they go with the next submit (rx_burst
+ * or wait), their buffers back to the pool as they complete. */
+static void uring_tx_burst(struct lr__worker *w, struct lr__dpbuf **tx,
+			   unsigned n)
 {
+	struct uring *u = w->be;
+	struct lr__fwd *f = &w->fwd;
+
 	for (unsigned i = 0; i < n;) {
-		unsigned k = group(dp, tx, i, n);
+		unsigned k = group(u, tx, i, n);
 		struct lr__dpbuf *b = tx[i];
-		struct txd *t = &u->txd[b - dp->bufs];
+		struct txd *t = &u->txd[b - f->bufs];
 		struct io_uring_sqe *sqe = sqe_get(u);
 
 		if (!sqe) {
 			for (unsigned x = 0; x < k; x++)
-				lr__buf_put(dp, tx[i + x]);
-			dp->st.drops[LR_DROP_TX_FAILED] += k;
+				lr__buf_put(f, tx[i + x]);
+			f->st.drops[LR_DROP_TX_FAILED] += k;
 			i += k;
 			continue;
 		}
@@ -175,49 +180,32 @@ static void send_all(struct lr_dp *dp, struct uring *u, struct lr__dpbuf **tx,
 			c->cmsg_len = CMSG_LEN(sizeof(seg));
 			memcpy(CMSG_DATA(c), &seg, sizeof(seg));
 		}
-		io_uring_prep_sendmsg(sqe, dp->fd[b->lidx], &t->mh, 0);
+		io_uring_prep_sendmsg(sqe, u->s.fd[b->lidx], &t->mh, 0);
 		io_uring_sqe_set_data(sqe, b);
 		i += k;
 	}
 }
 
 /* A sendmsg completed: count it and give its buffers back. */
-static void sent(struct lr_dp *dp, struct uring *u, struct lr__dpbuf *b,
+static void sent(struct lr__worker *w, struct uring *u, struct lr__dpbuf *b,
 		 int res)
 {
-	struct txd *t = &u->txd[b - dp->bufs];
+	struct txd *t = &u->txd[b - w->fwd.bufs];
 
 	if (res < 0) {
-		dp->st.drops[LR_DROP_TX_FAILED] += t->nseg;
-		if (t->nseg > 1 && (res == -EIO || res == -EINVAL) &&
-		    !dp->no_gso) {
-			dp->no_gso = 1;
-			fprintf(stderr,
-				"linerate: UDP GSO refused (%s): "
-				"sending without it\n",
-				strerror(-res));
-		}
+		w->fwd.st.drops[LR_DROP_TX_FAILED] += t->nseg;
+		if (t->nseg > 1 && (res == -EIO || res == -EINVAL))
+			lr__sockset_no_gso(&u->s, -res);
 	} else {
-		dp->st.tx_packets += t->nseg;
-		dp->st.tx_bytes += (unsigned)res;
+		w->fwd.st.tx_packets += t->nseg;
+		w->fwd.st.tx_bytes += (unsigned)res;
 	}
 	while (b) {
 		struct lr__dpbuf *nx = b->next;
 
-		lr__buf_put(dp, b);
+		lr__buf_put(&w->fwd, b);
 		b = nx;
 	}
-}
-
-static void run_engine(struct lr_dp *dp, struct uring *u, unsigned li)
-{
-	unsigned n;
-
-	if (!u->nrx[li])
-		return;
-	n = lr__engine_burst(dp, u->rx[li], u->nrx[li], u->tx);
-	u->nrx[li] = 0;
-	send_all(dp, u, u->tx, n);
 }
 
 /* The GRO segment size a message came with (0: one datagram). */
@@ -233,94 +221,137 @@ static unsigned gro_size(struct io_uring_recvmsg_out *o, struct msghdr *tmpl)
 	return 0;
 }
 
-/* One datagram of a message into the socket's pending burst. */
-static void take(struct lr_dp *dp, struct uring *u, unsigned li,
-		 const struct lr_addr *from, const uint8_t *p, size_t len)
+/* The ring buffer of a message whose datagrams are all taken, back. */
+static void give_back(struct uring *u, unsigned bid)
 {
-	struct lr__dpbuf *b = lr__buf_get(dp);
-
-	if (!b) {
-		dp->st.drops[LR_DROP_NO_BUFFER]++;
-		return;
-	}
-	memcpy(b->data, p, len);
-	b->pkt.len = (uint32_t)len;
-	b->remote = *from;
-	b->local = dp->local[li];
-	b->lidx = (uint16_t)li;
-	u->rx[li][u->nrx[li]++] = b;
-	if (u->nrx[li] == LR_DP_BURST)
-		run_engine(dp, u, li);
-}
-
-/* A received message's datagrams into the socket's pending burst, and
- * its ring buffer back. */
-static void on_data(struct lr_dp *dp, struct uring *u, unsigned li, int res,
-		    unsigned bid)
-{
-	uint8_t *raw = u->bufs + (size_t)bid * u->br_size;
-	struct io_uring_recvmsg_out *o =
-		io_uring_recvmsg_validate(raw, res, &u->tmpl);
-	struct lr_addr from;
-	const uint8_t *pl;
-	unsigned seg;
-	size_t len;
-
-	if (o && !(o->flags & MSG_TRUNC)) {
-		len = io_uring_recvmsg_payload_length(o, res, &u->tmpl);
-		pl = io_uring_recvmsg_payload(o, &u->tmpl);
-		seg = u->gro ? gro_size(o, &u->tmpl) : 0;
-		lr__dp_from_sa(io_uring_recvmsg_name(o), &from);
-		if (seg && seg < len && seg <= DP_RX_ROOM) {
-			/* a GRO message: its datagrams, in order */
-			dp->st.rx_coalesced += (len + seg - 1) / seg;
-			for (size_t off = 0; off < len; off += seg)
-				take(dp, u, li, &from, pl + off,
-				     len - off < seg ? len - off : seg);
-		} else if (len <= DP_RX_ROOM) {
-			take(dp, u, li, &from, pl, len);
-		} /* else too big: dropped, as by the sock backend */
-	}
-	/* the ring buffer goes straight back */
-	io_uring_buf_ring_add(u->br, raw, u->br_size, (unsigned short)bid,
+	io_uring_buf_ring_add(u->br, u->bufs + (size_t)bid * u->br_size,
+			      u->br_size, (unsigned short)bid,
 			      io_uring_buf_ring_mask(u->br_entries),
 			      (int)u->recycled++);
 }
 
-/* Waiting messages, oldest first, while the pool has room for one
- * message's legs. */
-static void drain_back(struct lr_dp *dp, struct uring *u)
+/* Datagrams of the oldest waiting message into b[0..max) from u->off:
+ * how many; the message is done (popped, its ring buffer back) once its
+ * last is taken or it is not one we take. */
+static unsigned take(struct lr__worker *w, struct uring *u,
+		     struct lr__dpbuf **b, unsigned max)
 {
-	unsigned i = 0;
+	const struct pending *p = &u->back[u->hd];
+	uint8_t *raw = u->bufs + (size_t)p->bid * u->br_size;
+	struct io_uring_recvmsg_out *o =
+		io_uring_recvmsg_validate(raw, p->res, &u->tmpl);
+	unsigned n = 0, seg = 0, done = 1;
+	struct lr_addr from;
+	const uint8_t *pl;
+	size_t len = 0;
 
-	while (i < u->nback && dp->nfree >= u->low) {
-		on_data(dp, u, u->back[i].li, u->back[i].res, u->back[i].bid);
-		i++;
+	if (o && !(o->flags & MSG_TRUNC)) {
+		len = io_uring_recvmsg_payload_length(o, p->res, &u->tmpl);
+		pl = io_uring_recvmsg_payload(o, &u->tmpl);
+		seg = u->gro ? gro_size(o, &u->tmpl) : 0;
+		if (!(seg && seg < len && seg <= DP_RX_ROOM))
+			seg = 0;
+		if (!seg && len > DP_RX_ROOM)
+			len = 0; /* too big: dropped, as by sock */
+		lr__dp_from_sa(io_uring_recvmsg_name(o), &from);
+		if (seg && !u->off)
+			w->fwd.st.rx_coalesced += (len + seg - 1) / seg;
+		while (n < max && u->off < len) {
+			size_t l =
+				seg ? (len - u->off < seg ? len - u->off : seg)
+				    : len;
+			struct lr__dpbuf *x = lr__buf_get(&w->fwd);
+
+			if (!x) {
+				w->fwd.st.drops[LR_DROP_NO_BUFFER]++;
+			} else {
+				memcpy(x->data, pl + u->off, l);
+				x->pkt.len = (uint32_t)l;
+				x->remote = from;
+				x->local = w->dp->local[p->li];
+				x->lidx = p->li;
+				b[n++] = x;
+			}
+			u->off += l;
+		}
+		done = u->off >= len;
 	}
-	memmove(u->back, u->back + i, (u->nback - i) * sizeof(u->back[0]));
-	u->nback -= i;
+	if (done) {
+		give_back(u, p->bid);
+		u->hd = (u->hd + 1) % BR_ENTRIES;
+		u->nback--;
+		u->off = 0;
+	}
+	return n;
 }
 
-static void on_recv(struct lr_dp *dp, struct uring *u, unsigned li,
+static void on_recv(struct uring *u, unsigned li,
 		    const struct io_uring_cqe *cqe)
 {
-	unsigned bid;
-
 	if (!(cqe->flags & IORING_CQE_F_MORE))
-		u->armed[li] = 0; /* re-armed after this round */
+		u->armed[li] = 0; /* re-armed at the next reap */
 	if (cqe->res < 0 || !(cqe->flags & IORING_CQE_F_BUFFER))
 		return; /* -ENOBUFS: the ring ran dry; re-armed below */
-	bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
-	if (u->nback || dp->nfree < u->low) {
-		u->back[u->nback++] = (struct pending){.res = cqe->res,
-						       .li = (uint8_t)li,
-						       .bid = (uint16_t)bid};
-		return;
-	}
-	on_data(dp, u, li, cqe->res, bid);
+	u->back[(u->hd + u->nback++) % BR_ENTRIES] = (struct pending){
+		.res = cqe->res,
+		.li = (uint8_t)li,
+		.bid = (uint16_t)(cqe->flags >> IORING_CQE_BUFFER_SHIFT)};
 }
 
-static int ring_setup(struct lr_dp *dp, struct uring *u)
+/* What completed: received messages queued, sends' buffers back. With
+ * wait, until something completes or about 100 ms pass. */
+static void reap(struct lr__worker *w, struct uring *u, int wait)
+{
+	struct __kernel_timespec ts = {.tv_nsec = 100000000};
+	struct io_uring_cqe *cqe;
+	unsigned head, seen = 0;
+
+	for (unsigned li = 0; li < w->dp->nlocal; li++)
+		if (!u->armed[li])
+			arm_recv(u, li);
+	if (wait)
+		io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, &ts, NULL);
+	else
+		io_uring_submit_and_get_events(&u->ring);
+	io_uring_for_each_cqe(&u->ring, head, cqe)
+	{
+		uint64_t ud = io_uring_cqe_get_data64(cqe);
+
+		seen++;
+		if (ud >= UD_RECV && ud < UD_RECV + DP_MAX_LOCAL)
+			on_recv(u, (unsigned)(ud - UD_RECV), cqe);
+		else if (ud == UD_WAKE)
+			arm_wake(u);
+		else if (ud >= UD_MAX_TAG)
+			sent(w, u, (void *)(uintptr_t)ud, cqe->res);
+	}
+	io_uring_cq_advance(&u->ring, seen);
+}
+
+static unsigned uring_rx_burst(struct lr__worker *w, struct lr__dpbuf **b,
+			       unsigned max)
+{
+	struct uring *u = w->be;
+	unsigned n = 0;
+
+	if (!u->nback || w->fwd.nfree < u->low)
+		reap(w, u, 0);
+	if (w->fwd.nfree < u->low)
+		return 0; /* the next round, once sends have completed */
+	u->recycled = 0;
+	while (n < max && u->nback)
+		n += take(w, u, b + n, max - n);
+	if (u->recycled)
+		io_uring_buf_ring_advance(u->br, (int)u->recycled);
+	return n;
+}
+
+static void uring_wait(struct lr__worker *w)
+{
+	reap(w, w->be, 1);
+}
+
+static int ring_setup(struct lr__worker *w, struct uring *u)
 {
 	struct io_uring_params p = {0};
 	struct io_uring_buf_reg reg = {0};
@@ -336,13 +367,7 @@ static int ring_setup(struct lr_dp *dp, struct uring *u)
 	}
 	if (r)
 		return r;
-	/* UDP GRO where the sockets take it (as the sock backend) */
-	for (unsigned i = 0; !dp->cfg.no_udp_gro && i < dp->nlocal; i++) {
-		int one = 1;
-
-		if (!setsockopt(dp->fd[i], SOL_UDP, UDP_GRO, &one, sizeof(one)))
-			u->gro = 1;
-	}
+	u->gro = lr__sockset_gro(w, &u->s);
 	u->br_entries = u->gro ? BR_ENTRIES_GRO : BR_ENTRIES;
 	u->br_size = u->gro ? BR_SIZE_GRO : BR_SIZE;
 	if (posix_memalign((void **)&u->br, 4096,
@@ -369,86 +394,59 @@ static int ring_setup(struct lr_dp *dp, struct uring *u)
 	return 0;
 }
 
-static void *uring_run(void *arg)
+static void uring_close(struct lr__worker *w)
 {
-	struct lr_dp *dp = arg;
-	struct uring *u = calloc(1, sizeof(*u));
-	unsigned pool = dp->cfg.pool ? dp->cfg.pool : 4096;
-	int r = u ? ring_setup(dp, u) : -ENOMEM;
+	struct uring *u = w->be;
 
-	if (pool < 2 * LR_DP_BURST)
-		pool = 2 * LR_DP_BURST;
+	if (!u)
+		return;
+	/* (sends still in flight end with the ring; their buffers are
+	 * the pool's, freed with the worker) */
+	if (u->ring.ring_fd > 0)
+		io_uring_queue_exit(&u->ring);
+	lr__sockset_close(&u->s);
+	free(u->br);
+	free(u->bufs);
+	free(u->txd);
+	free(u);
+	w->be = NULL;
+}
+
+static int uring_open(struct lr__worker *w)
+{
+	struct uring *u = calloc(1, sizeof(*u));
+	int r = u ? lr__sockset_open(w, &u->s) : -ENOMEM;
+
+	if (r) {
+		free(u);
+		return r;
+	}
+	w->be = u;
+	r = ring_setup(w, u);
 	if (!r) {
-		u->txd = calloc(pool, sizeof(*u->txd));
+		u->txd = calloc(w->fwd.nbufs, sizeof(*u->txd));
 		r = u->txd ? 0 : -ENOMEM;
 	}
 	if (r) {
 		/* lr_dp_new fails with this: falling back to sock is the
 		 * caller's choice (LR_DP_AUTO), never made here */
-		if (u && u->ring.ring_fd > 0)
-			io_uring_queue_exit(&u->ring);
-		if (u) {
-			free(u->br);
-			free(u->bufs);
-		}
-		free(u);
-		lr__dp_ready(dp, r);
-		return NULL;
+		uring_close(w);
+		return r;
 	}
-	lr__dp_ready(dp, 0);
-	/* room for a GRO message's legs, all fanned out, or half the pool */
+	/* room for a burst's legs, all fanned out, or half the pool */
 	u->low = LR_DP_BURST * (LR_DP_MAX_ROUTES + 1);
-	if (u->low > pool / 2)
-		u->low = pool / 2;
-	arm_wake(dp, u);
-	while (!atomic_load(&dp->stop)) {
-		struct __kernel_timespec ts = {.tv_nsec = 100000000};
-		struct io_uring_cqe *cqe;
-		unsigned head, seen = 0, n, ninj;
-
-		for (unsigned li = 0; li < dp->nlocal; li++)
-			if (!u->armed[li])
-				arm_recv(dp, u, li);
-		n = lr__dp_service(dp, u->tx, TX_MAX, u->rx[0], &ninj);
-		send_all(dp, u, u->tx, n);
-		if (ninj) {
-			n = lr__engine_burst(dp, u->rx[0], ninj, u->tx);
-			send_all(dp, u, u->tx, n);
-		}
-		io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, &ts, NULL);
-		u->recycled = 0;
-		io_uring_for_each_cqe(&u->ring, head, cqe)
-		{
-			uint64_t ud = io_uring_cqe_get_data64(cqe);
-
-			seen++;
-			if (ud >= UD_RECV && ud < UD_RECV + DP_MAX_LOCAL) {
-				on_recv(dp, u, (unsigned)(ud - UD_RECV), cqe);
-			} else if (ud == UD_WAKE) {
-				arm_wake(dp, u);
-			} else if (ud >= UD_MAX_TAG) {
-				sent(dp, u, (void *)(uintptr_t)ud, cqe->res);
-			}
-		}
-		io_uring_cq_advance(&u->ring, seen);
-		drain_back(dp, u);
-		io_uring_buf_ring_advance(u->br, (int)u->recycled);
-		for (unsigned li = 0; li < dp->nlocal; li++)
-			run_engine(dp, u, li);
-	}
-	/* (sends still in flight end with the ring; the pool is freed
-	 * with the data plane) */
-	io_uring_queue_exit(&u->ring);
-	free(u->br);
-	free(u->bufs);
-	free(u->txd);
-	free(u);
-	return NULL;
+	if (u->low > w->fwd.nbufs / 2)
+		u->low = w->fwd.nbufs / 2;
+	arm_wake(u);
+	return 0;
 }
 
-const struct lr__dp_backend_ops lr__dp_uring_ops = {
+const struct lr__backend_ops lr__dp_uring_ops = {
 	.name = "uring",
-	.open = lr__dp_sock_open,
-	.close = lr__dp_sock_close,
-	.run = uring_run,
+	.open = uring_open,
+	.close = uring_close,
+	.rx_burst = uring_rx_burst,
+	.tx_burst = uring_tx_burst,
+	.wait = uring_wait,
+	.wake = lr__sockset_wake,
 };

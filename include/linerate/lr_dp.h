@@ -23,9 +23,7 @@
 #ifndef LINERATE_LR_DP_H
 #define LINERATE_LR_DP_H
 
-#include <stddef.h>
-#include <stdint.h>
-
+#include "lr_types.h"
 #include "lr_pkt.h"
 #include "lr_srtp_core.h"
 #include "lr_addr.h"

@@ -7,9 +7,11 @@
 #define LINERATE_LR_TYPES_H
 
 #ifdef __KERNEL__
-#include <linux/types.h>
+#include <linux/errno.h>
 #include <linux/string.h>
+#include <linux/types.h>
 #else
+#include <errno.h> /* constants only */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

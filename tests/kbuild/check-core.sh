@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The SRTP core must build as kernel code (it is linked into linerate.ko):
-# compile it with Kbuild against the installed Debian kernel headers, with
-# -Werror. Exit 77 (skipped) only when no kernel headers are installed.
+# The forwarding core -- demux, flow table, route and rewrite, the RTCP
+# relay rewrite and the SRTP core -- must build as kernel code (the
+# kernel module links the same files): compile every file of
+# dataplane/core.list with Kbuild against the installed Debian kernel
+# headers, with -Werror, into a module whose init sets a core up
+# through a kernel environment (kvzalloc/kvfree) and tears it down.
+# Exit 77 (skipped) only when no kernel headers are installed.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 kdir=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1 || true)
@@ -11,15 +15,50 @@ if [ -z "$kdir" ]; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-core=(suite kdf replay stream srtp srtcp burst drop)
-for f in "${core[@]}"; do cp "$src/dataplane/srtp/$f.c" "$work/"; done
-cp "$src/dataplane/srtp/srtp_internal.h" "$work/"
+mapfile -t core < <(grep -v '^#' "$src/dataplane/core.list" | grep .)
+[ "${#core[@]}" -gt 0 ] || { echo "FAIL: empty dataplane/core.list"; exit 1; }
+objs=()
+for f in "${core[@]}"; do
+	mkdir -p "$work/$(dirname "$f")"
+	cp "$src/dataplane/$f" "$work/$f"
+	objs+=("${f%.c}.o")
+done
+cp "$src/dataplane/srtp/srtp_internal.h" "$work/srtp/"
+cp "$src/dataplane/fwd/fwd.h" "$work/fwd/"
 cat >"$work/kmain.c" <<'C'
 #include <linux/module.h>
+#include <linux/slab.h>
 #include "linerate/lr_srtp_core.h"
+#include "fwd/fwd.h"
+
+static void *k_zalloc(size_t n)
+{
+	return kvzalloc(n, GFP_KERNEL);
+}
+
+static void k_free(void *p)
+{
+	kvfree(p);
+}
+
+static const struct lr__fwd_env k_env = {
+	.zalloc = k_zalloc,
+	.free = k_free,
+};
+
 static int __init lr_core_check_init(void)
 {
-	return lr_srtp_suite_get(LR_SRTP_AEAD_AES_128_GCM) ? 0 : -EINVAL;
+	static struct lr__fwd f;
+	static const struct lr_addr local = {.family = 4, .port = 5000};
+	struct lr__fwd_cfg cfg = {.max_sessions = 16, .pool = 128};
+	int r;
+
+	if (!lr_srtp_suite_get(LR_SRTP_AEAD_AES_128_GCM))
+		return -EINVAL;
+	r = lr__fwd_init(&f, &k_env, &cfg, &local, 1, NULL);
+	if (!r)
+		lr__fwd_fini(&f);
+	return r;
 }
 static void __exit lr_core_check_exit(void)
 {
@@ -30,9 +69,9 @@ MODULE_LICENSE("Dual BSD/GPL");
 C
 {
 	echo "obj-m := lr_core_check.o"
-	echo "lr_core_check-y := kmain.o ${core[*]/%/.o}"
-	echo "ccflags-y := -I$src/include -Werror"
+	echo "lr_core_check-y := kmain.o ${objs[*]}"
+	echo "ccflags-y := -I$src/include -I$work -Werror"
 } >"$work/Kbuild"
 make -s -C "$kdir" M="$work" modules
 test -f "$work/lr_core_check.ko"
-echo "SRTP core builds as kernel code against $(basename "$kdir")"
+echo "forwarding core (${#core[@]} files of dataplane/core.list) builds as kernel code against $(basename "$kdir")"

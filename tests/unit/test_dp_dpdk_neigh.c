@@ -412,7 +412,7 @@ static void test_move_rate_limited(void)
 	wpeers_free();
 	lr_dp_free(dp);
 	dflt = dp_open(); /* white box: the port's table */
-	CU_ASSERT_EQUAL(((struct dpdk *)dflt->backend)->nt->lock_ms, 1000);
+	CU_ASSERT_EQUAL(((struct dpdk_port *)dflt->be)->nt.lock_ms, 1000);
 	lr_dp_free(dflt);
 }
 

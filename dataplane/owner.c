@@ -51,7 +51,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../dp_internal.h"
+#include "worker.h"
+
+static struct lr__dpown *own_of(const struct lr__dpsess *s)
+{
+	return s->own;
+}
 #include "linerate/lr_rtp.h"
 
 #define RING   1024 /* requests waiting for one worker (power of 2) */
@@ -106,21 +111,21 @@ struct lr__dpreqs {
 	} cell[RING];
 };
 
-int lr__own_init(struct lr_dp *dp)
+int lr__own_init(struct lr__worker *wk)
 {
-	dp->reqs = calloc(1, sizeof(*dp->reqs));
-	if (!dp->reqs)
+	wk->reqs = calloc(1, sizeof(*wk->reqs));
+	if (!wk->reqs)
 		return -ENOMEM;
 	for (uint64_t i = 0; i < RING; i++)
-		atomic_init(&dp->reqs->cell[i].seq, i);
-	atomic_init(&dp->reqs->head, 0);
+		atomic_init(&wk->reqs->cell[i].seq, i);
+	atomic_init(&wk->reqs->head, 0);
 	return 0;
 }
 
-void lr__own_fini(struct lr_dp *dp)
+void lr__own_fini(struct lr__worker *wk)
 {
-	free(dp->reqs);
-	dp->reqs = NULL;
+	free(wk->reqs);
+	wk->reqs = NULL;
 }
 
 static int ring_push(struct lr__dpreqs *q, const struct req *r)
@@ -215,20 +220,21 @@ void lr__own_free(struct lr__dpown *o)
 
 /* ---- workers: inbound ---- */
 
-int lr__own_install(struct lr_dp *dp, struct lr__dpsess *s,
-		    const struct lr_dp_session *d, struct lr__dpown *own)
+int lr__own_install(struct lr__fwd *f, struct lr__dpsess *s,
+		    const struct lr_dp_session *d, void *own)
 {
-	unsigned n = lr__dp_nworkers(dp), rtcp = (unsigned)(s->id % n);
+	struct lr__worker *wk = lr__worker_of(f);
+	unsigned n = lr__dp_nworkers(wk->dp), rtcp = (unsigned)(s->id % n);
 	int r = 0;
 
-	s->rx_own = lr__dp_steer(dp, &s->remote) == dp->index;
+	s->rx_own = lr__dp_steer(wk->dp, &s->remote) == wk->index;
 	s->own = own;
 	if (!own) /* one worker: it owns everything, as before */
 		return 0;
 	/* SRTP streams are taken from the table; SRTCP is this session's
 	 * worker's, which makes its streams as it needs them */
-	lr_srtp_ctx_own(&s->tx, rtcp == dp->index ? LR_SRTP_OWN_RTCP : 0);
-	for (unsigned i = 0; !r && rtcp == dp->index && i < d->ntx_state; i++) {
+	lr_srtp_ctx_own(&s->tx, rtcp == wk->index ? LR_SRTP_OWN_RTCP : 0);
+	for (unsigned i = 0; !r && rtcp == wk->index && i < d->ntx_state; i++) {
 		struct lr_srtp_stream st;
 
 		r = lr_srtp_stream_from_state(&st, &d->tx_state[i]);
@@ -257,10 +263,10 @@ static void rx_give(struct lr__dpsess *s, struct lr__dprxho *ho)
 	ho->valid = 1;
 }
 
-void lr__own_rx_take(struct lr_dp *dp, struct lr__dpsess *s,
+void lr__own_rx_take(struct lr__worker *wk, struct lr__dpsess *s,
 		     struct lr__dprxho *ho)
 {
-	(void)dp;
+	(void)wk;
 	lr_srtp_stream_forget_all(&s->rx); /* a copy from an earlier turn */
 	for (unsigned i = 0; i < ho->n; i++)
 		lr_srtp_stream_take_over(&s->rx, &ho->st[i],
@@ -275,17 +281,18 @@ void lr__own_rx_take(struct lr_dp *dp, struct lr__dpsess *s,
 	ho->taken = 1;
 }
 
-void lr__own_rx_moved(struct lr_dp *dp, struct lr__dpsess *s,
-		      struct lr__dprxho *ho)
+void lr__own_rx_moved(struct lr__fwd *f, struct lr__dpsess *s, void *handover)
 {
-	int mine = lr__dp_steer(dp, &s->remote) == dp->index;
+	struct lr__worker *wk = lr__worker_of(f);
+	struct lr__dprxho *ho = handover;
+	int mine = lr__dp_steer(wk->dp, &s->remote) == wk->index;
 
 	if (!ho)
 		return;
 	if (s->rx_own && !mine)
 		rx_give(s, ho);
 	else if (!s->rx_own && mine && ho->valid && !ho->taken)
-		lr__own_rx_take(dp, s, ho);
+		lr__own_rx_take(wk, s, ho);
 }
 
 /* ---- workers: outbound ---- */
@@ -330,22 +337,22 @@ static unsigned take(struct lr__dpsess *s, struct lr__dpclaim *c,
 }
 
 /* Ask the holder for the stream; we are its requester from here. */
-static unsigned ask(struct lr_dp *dp, struct lr__dpsess *s,
+static unsigned ask(struct lr__worker *wk, struct lr__dpsess *s,
 		    struct lr__dpclaim *c, uint64_t w)
 {
-	struct lr_dp *h = dp->front->shard[w_holder(w)];
+	struct lr__worker *h = wk->dp->w[w_holder(w)];
 	struct req r = {.id = s->id,
-			.gen = s->own->gen,
-			.slot = (uint32_t)(c - s->own->slot)};
+			.gen = own_of(s)->gen,
+			.slot = (uint32_t)(c - own_of(s)->slot)};
 
 	if (!ring_push(h->reqs, &r)) {
-		lr__dp_kick(h);
+		lr__worker_kick(h);
 		return LR_DROP_NOT_OWNER;
 	}
 	/* its ring is full: not asking after all (only the holder changes
 	 * the word while it is marked, and it has nothing to serve) */
 	w = atomic_load_explicit(&c->word, memory_order_relaxed);
-	while (w_req(w) == dp->index + 1 &&
+	while (w_req(w) == wk->index + 1 &&
 	       !atomic_compare_exchange_weak_explicit(
 		       &c->word, &w, w & ~(0xffull << 48), memory_order_relaxed,
 		       memory_order_relaxed))
@@ -355,9 +362,10 @@ static unsigned ask(struct lr_dp *dp, struct lr__dpsess *s,
 
 /* Make ssrc's stream of target s this worker's: 0 (held now), or the
  * drop reason for the packet that needed it. */
-static unsigned claim(struct lr_dp *dp, struct lr__dpsess *s, uint32_t ssrc)
+static unsigned claim(struct lr__worker *wk, struct lr__dpsess *s,
+		      uint32_t ssrc)
 {
-	unsigned me = dp->index;
+	unsigned me = wk->index;
 
 	for (unsigned t = 0; t < TRIES; t++) {
 		struct lr__dpclaim *c = find_slot(s->own, ssrc);
@@ -392,14 +400,15 @@ static unsigned claim(struct lr_dp *dp, struct lr__dpsess *s, uint32_t ssrc)
 		if (atomic_compare_exchange_strong_explicit(
 			    &c->word, &w, w | (uint64_t)(me + 1) << 48,
 			    memory_order_acq_rel, memory_order_acquire))
-			return ask(dp, s, c, w);
+			return ask(wk, s, c, w);
 	}
 	return LR_DROP_NOT_OWNER;
 }
 
-unsigned lr__own_retry(struct lr_dp *dp, struct lr__dpsess *s,
+unsigned lr__own_retry(struct lr__fwd *f, struct lr__dpsess *s,
 		       struct lr_pkt **pk, unsigned n)
 {
+	struct lr__worker *wk = lr__worker_of(f);
 	struct lr_pkt *again[LR_DP_BURST], *fail[LR_DP_BURST];
 	unsigned na = 0, nf = 0, ok, last_r = 0;
 	uint32_t last = 0;
@@ -422,7 +431,7 @@ unsigned lr__own_retry(struct lr_dp *dp, struct lr__dpsess *s,
 		}
 		if (!have || ssrc != last) {
 			last = ssrc;
-			last_r = claim(dp, s, ssrc);
+			last_r = claim(wk, s, ssrc);
 			have = 1;
 		}
 		if (!last_r) {
@@ -440,17 +449,18 @@ unsigned lr__own_retry(struct lr_dp *dp, struct lr__dpsess *s,
 
 /* One request: hand the stream over to its requester, if it is still
  * ours to give. */
-static void serve_one(struct lr_dp *dp, const struct req *r)
+static void serve_one(struct lr__worker *wk, const struct req *r)
 {
-	struct lr__dpsess *s = lr__flow_by_id(dp, r->id);
+	struct lr__dpsess *s = lr__flow_by_id(&wk->fwd, r->id);
 	struct lr__dpclaim *c;
 	uint64_t w;
 
-	if (!s || !s->own || s->own->gen != r->gen || r->slot >= s->own->nslots)
+	if (!s || !s->own || own_of(s)->gen != r->gen ||
+	    r->slot >= own_of(s)->nslots)
 		return; /* the session went (or came back): nothing to do */
-	c = &s->own->slot[r->slot];
+	c = &own_of(s)->slot[r->slot];
 	w = atomic_load_explicit(&c->word, memory_order_acquire);
-	if (w_state(w) != LIVE || w_holder(w) != dp->index || !w_req(w))
+	if (w_state(w) != LIVE || w_holder(w) != wk->index || !w_req(w))
 		return; /* not ours (any more): nothing to hand over */
 	/* the requester marked it: nobody else writes the word now */
 	if (lr_srtp_stream_hand_over(&s->tx, w_ssrc(w), LR_SRTP_OWN_RTP,
@@ -458,7 +468,7 @@ static void serve_one(struct lr_dp *dp, const struct req *r)
 		/* held but not in the context (cannot be): its state is
 		 * lost, so nobody may send on it again (fail closed) */
 		atomic_store_explicit(&c->word,
-				      w_make(w_ssrc(w), dp->index, LIVE, 0),
+				      w_make(w_ssrc(w), wk->index, LIVE, 0),
 				      memory_order_release);
 		return;
 	}
@@ -466,10 +476,10 @@ static void serve_one(struct lr_dp *dp, const struct req *r)
 			      memory_order_release);
 }
 
-void lr__own_serve(struct lr_dp *dp)
+void lr__own_serve(struct lr__worker *wk)
 {
 	struct req r;
 
-	while (dp->reqs && ring_pop(dp->reqs, &r))
-		serve_one(dp, &r);
+	while (wk->reqs && ring_pop(wk->reqs, &r))
+		serve_one(wk, &r);
 }

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: BSD-2-Clause */
+/* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
 /*
  * The RTCP relay, on the worker that received the compound (the
  * producer; relay_out.c is the consumer's side).
@@ -40,11 +40,8 @@
  * streams in one compound stays for the punt. Nothing here locks or
  * allocates: the scratch is on the stack, the queue preallocated.
  */
-#include <string.h>
-
-#include "dp_internal.h"
+#include "fwd.h"
 #include "linerate/lr_rtp.h"
-#include "relayq.h"
 
 #define SR    200
 #define RTPFB 205
@@ -68,7 +65,7 @@ struct touch {
 	uint16_t head, tail; /* their list in fci[] */
 };
 
-struct scratch {
+struct lr__relay_scratch {
 	uint32_t now;
 	unsigned nt, nfci, nsr, cut, full;
 	struct touch t[RELAY_TOUCH];
@@ -81,8 +78,14 @@ struct scratch {
 	} sr[LR_DP_MAX_ROUTES];
 };
 
+/* The slot for session to's RTCP worker (NULL: full, or no relay). */
+static struct lr__relay_item *relay_slot(struct lr__fwd *fw, uint64_t to)
+{
+	return fw->env->relay_slot ? fw->env->relay_slot(fw, to) : NULL;
+}
+
 /* f's place in this compound's list, added if new; -1 if it is full. */
-static int touch(struct scratch *x, struct lr__dpfb *f)
+static int touch(struct lr__relay_scratch *x, struct lr__dpfb *f)
 {
 	if (f->fb_slot < x->nt && x->t[f->fb_slot].f == f)
 		return f->fb_slot;
@@ -95,20 +98,20 @@ static int touch(struct scratch *x, struct lr__dpfb *f)
 
 /* NACK entries f may still take in its window, this compound's
  * included. */
-static unsigned nack_room(const struct lr_dp *dp, const struct lr__dpfb *f,
+static unsigned nack_room(const struct lr__fwd *fw, const struct lr__dpfb *f,
 			  const struct touch *t, uint32_t now)
 {
 	unsigned used = lr__relay_passed(f->nack_at, now,
-					 dp->cfg.relay_nack_interval_ms)
+					 fw->cfg.relay_nack_interval_ms)
 				? 0
 				: f->nack_n;
 
 	used += t->nfci;
-	return used < dp->cfg.relay_nack_max ? dp->cfg.relay_nack_max - used
+	return used < fw->cfg.relay_nack_max ? fw->cfg.relay_nack_max - used
 					     : 0;
 }
 
-static void add_fci(struct scratch *x, struct touch *t, uint32_t fci)
+static void add_fci(struct lr__relay_scratch *x, struct touch *t, uint32_t fci)
 {
 	uint16_t i = (uint16_t)x->nfci++;
 
@@ -122,8 +125,8 @@ static void add_fci(struct scratch *x, struct touch *t, uint32_t fci)
 
 /* Packet p[0..n) from subscriber s: 1 if the relay takes it (to send,
  * coalesced or cut), 0 if it stays for the punt. */
-static int feedback(struct lr_dp *dp, struct lr__dpsess *s, const uint8_t *p,
-		    size_t n, struct scratch *x)
+static int feedback(struct lr__fwd *fw, struct lr__dpsess *s, const uint8_t *p,
+		    size_t n, struct lr__relay_scratch *x)
 {
 	unsigned fmt = p[0] & 0x1f, kf, room, nf;
 	size_t at; /* where the SSRC the subscriber sees is */
@@ -139,20 +142,20 @@ static int feedback(struct lr_dp *dp, struct lr__dpsess *s, const uint8_t *p,
 		at = 8, kf = KF_NONE;
 	else
 		return 0;
-	f = lr__fb_find(dp, s->id, lr_rd32(p + at));
+	f = lr__fb_find(fw, s->id, lr_rd32(p + at));
 	if (!f || !f->from->rtcp_ssrc || (k = touch(x, f)) < 0)
 		return 0;
 	t = &x->t[k];
 	if (kf) {
 		if (t->kf || !lr__relay_passed(f->kf_at, x->now,
-					       dp->cfg.relay_pli_interval_ms))
+					       fw->cfg.relay_pli_interval_ms))
 			x->cut++;
 		else
 			t->kf = (uint8_t)kf;
 		return 1;
 	}
 	nf = (unsigned)(n - 12) / 4;
-	room = nack_room(dp, f, t, x->now);
+	room = nack_room(fw, f, t, x->now);
 	for (unsigned i = 0; i < nf && i < room; i++) {
 		const uint8_t *e = p + 12 + 4 * i;
 
@@ -166,8 +169,8 @@ static int feedback(struct lr_dp *dp, struct lr__dpsess *s, const uint8_t *p,
 }
 
 /* SR p[0..n) from publisher s: its routes' targets, picked. */
-static void report(struct lr_dp *dp, struct lr__dpsess *s, const uint8_t *p,
-		   size_t n, struct scratch *x)
+static void report(struct lr__fwd *fw, struct lr__dpsess *s, const uint8_t *p,
+		   size_t n, struct lr__relay_scratch *x)
 {
 	uint32_t ssrc = lr_rd32(p + 4);
 	int cut = 0;
@@ -181,11 +184,11 @@ static void report(struct lr_dp *dp, struct lr__dpsess *s, const uint8_t *p,
 			continue;
 		if ((f->sr_slot < x->nsr && x->sr[f->sr_slot].f == f) ||
 		    !lr__relay_passed(f->sr_at, x->now,
-				      dp->cfg.relay_sr_interval_ms)) {
+				      fw->cfg.relay_sr_interval_ms)) {
 			cut = 1; /* again in this compound, or too soon */
 			continue;
 		}
-		if (!lr__flow_by_id(dp, f->to))
+		if (!lr__flow_by_id(fw, f->to))
 			continue; /* no target yet */
 		f->sr_slot = (uint8_t)x->nsr;
 		x->sr[x->nsr].f = f;
@@ -207,7 +210,7 @@ static size_t put_fb(uint8_t *o, unsigned fmt, unsigned type, unsigned words,
 }
 
 /* The gateway's feedback for t's stream at o: its length. */
-static size_t build_fb(const struct scratch *x, const struct touch *t,
+static size_t build_fb(const struct lr__relay_scratch *x, const struct touch *t,
 		       uint8_t *o)
 {
 	const struct lr__dpfb *f = t->f;
@@ -236,7 +239,7 @@ static size_t build_fb(const struct scratch *x, const struct touch *t,
 }
 
 /* The limits' clocks move only for what was queued. */
-static void spent(const struct lr_dp *dp, struct touch *t, uint32_t now)
+static void spent(const struct lr__fwd *fw, struct touch *t, uint32_t now)
 {
 	struct lr__dpfb *f = t->f;
 
@@ -244,7 +247,7 @@ static void spent(const struct lr_dp *dp, struct touch *t, uint32_t now)
 		f->kf_at = lr__relay_stamp(now);
 	if (!t->nfci)
 		return;
-	if (lr__relay_passed(f->nack_at, now, dp->cfg.relay_nack_interval_ms)) {
+	if (lr__relay_passed(f->nack_at, now, fw->cfg.relay_nack_interval_ms)) {
 		f->nack_at = lr__relay_stamp(now);
 		f->nack_n = 0;
 	}
@@ -252,8 +255,8 @@ static void spent(const struct lr_dp *dp, struct touch *t, uint32_t now)
 }
 
 /* One compound per publisher: its streams' feedback, in order. */
-static void emit_feedback(struct lr_dp *dp, const struct lr__dpsess *s,
-			  struct scratch *x)
+static void emit_feedback(struct lr__fwd *fw, const struct lr__dpsess *s,
+			  struct lr__relay_scratch *x)
 {
 	for (unsigned i = 0; i < x->nt; i++) {
 		const struct lr__dpsess *pub = x->t[i].f->from;
@@ -265,7 +268,7 @@ static void emit_feedback(struct lr_dp *dp, const struct lr__dpsess *s,
 		for (unsigned j = i; j < x->nt; j++)
 			any |= x->t[j].f->from == pub &&
 			       (x->t[j].kf || x->t[j].nfci);
-		it = any ? lr__relay_slot(dp, pub->id) : NULL;
+		it = any ? relay_slot(fw, pub->id) : NULL;
 		if (any && !it)
 			x->full++;
 		if (it)
@@ -280,20 +283,20 @@ static void emit_feedback(struct lr_dp *dp, const struct lr__dpsess *s,
 				continue;
 			it->len = (uint16_t)(it->len +
 					     build_fb(x, t, it->buf + it->len));
-			spent(dp, t, x->now);
+			spent(fw, t, x->now);
 		}
 		if (!it)
 			continue;
 		it->to = pub->id;
 		it->from = s->id;
 		it->kind = LR__RELAY_FEEDBACK;
-		lr__relay_push(dp, pub->id);
+		fw->env->relay_push(fw, pub->id);
 	}
 }
 
 /* One compound per target: the SRs of the streams it sees. */
-static void emit_reports(struct lr_dp *dp, const struct lr__dpsess *s,
-			 struct scratch *x)
+static void emit_reports(struct lr__fwd *fw, const struct lr__dpsess *s,
+			 struct lr__relay_scratch *x)
 {
 	for (unsigned i = 0; i < x->nsr; i++) {
 		uint64_t to = x->sr[i].f->to;
@@ -301,7 +304,7 @@ static void emit_reports(struct lr_dp *dp, const struct lr__dpsess *s,
 
 		if (x->sr[i].done)
 			continue;
-		it = lr__relay_slot(dp, to);
+		it = relay_slot(fw, to);
 		if (!it)
 			x->full++;
 		else
@@ -330,39 +333,44 @@ static void emit_reports(struct lr_dp *dp, const struct lr__dpsess *s,
 		it->to = to;
 		it->from = s->id;
 		it->kind = LR__RELAY_REPORT;
-		lr__relay_push(dp, to);
+		fw->env->relay_push(fw, to);
 	}
 }
 
-size_t lr__rtcp_relay(struct lr_dp *dp, struct lr__dpsess *s, uint8_t *p,
+struct lr__relay_scratch *lr__relay_scratch_new(const struct lr__fwd_env *env)
+{
+	return env->zalloc(sizeof(struct lr__relay_scratch));
+}
+
+size_t lr__rtcp_relay(struct lr__fwd *fw, struct lr__dpsess *s, uint8_t *p,
 		      size_t len, uint32_t now_ms)
 {
-	struct scratch x;
+	struct lr__relay_scratch *x = fw->rscr;
 	size_t off = 0, kept = 0;
 
 	if (!lr_rtcp_compound_ok(p, len) || len > LR_DP_RTCP_MAX)
 		return len; /* not ours to take apart */
-	x.now = now_ms;
-	x.nt = x.nfci = x.nsr = x.cut = x.full = 0;
+	x->now = now_ms;
+	x->nt = x->nfci = x->nsr = x->cut = x->full = 0;
 	while (off < len) {
 		size_t n = 4 + 4u * lr_rd16(p + off + 2);
 		int taken = 0;
 
 		if (s->relay_reports && p[off + 1] == SR)
-			report(dp, s, p + off, n, &x);
+			report(fw, s, p + off, n, x);
 		else if (s->relay_feedback)
-			taken = feedback(dp, s, p + off, n, &x);
+			taken = feedback(fw, s, p + off, n, x);
 		if (!taken) {
 			memmove(p + kept, p + off, n);
 			kept += n;
 		}
 		off += n;
 	}
-	emit_feedback(dp, s, &x);
-	emit_reports(dp, s, &x);
-	dp->st.drops[LR_DROP_RATE_LIMITED] += x.cut;
-	s->st.drops[LR_DROP_RATE_LIMITED] += x.cut;
-	dp->st.drops[LR_DROP_QUEUE_FULL] += x.full;
-	s->st.drops[LR_DROP_QUEUE_FULL] += x.full;
+	emit_feedback(fw, s, x);
+	emit_reports(fw, s, x);
+	fw->st.drops[LR_DROP_RATE_LIMITED] += x->cut;
+	s->st.drops[LR_DROP_RATE_LIMITED] += x->cut;
+	fw->st.drops[LR_DROP_QUEUE_FULL] += x->full;
+	s->st.drops[LR_DROP_QUEUE_FULL] += x->full;
 	return kept;
 }

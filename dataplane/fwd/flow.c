@@ -1,14 +1,11 @@
-/* SPDX-License-Identifier: BSD-2-Clause */
+/* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
 /*
  * Sessions and the two ways to find them: by the caller's id, and by the
  * 5-tuple a packet came on (local address index + the peer's address).
- * Chained hash tables; only the worker thread reads or writes them.
+ * Chained hash tables; only the worker that owns the core reads or
+ * writes them. A session's memory comes from env->zalloc at install.
  */
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "../dp_internal.h"
+#include "fwd.h"
 
 static uint64_t mix(uint64_t x)
 {
@@ -19,12 +16,12 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 33);
 }
 
-static unsigned id_bucket(const struct lr_dp *dp, uint64_t id)
+static unsigned id_bucket(const struct lr__fwd *fw, uint64_t id)
 {
-	return (unsigned)(mix(id) & (dp->nbuckets - 1));
+	return (unsigned)(mix(id) & (fw->nbuckets - 1));
 }
 
-unsigned lr__flow_tuple_bucket(const struct lr_dp *dp, uint16_t lidx,
+unsigned lr__flow_tuple_bucket(const struct lr__fwd *fw, uint16_t lidx,
 			       const struct lr_addr *a)
 {
 	uint64_t h = (uint64_t)lidx << 48 | (uint64_t)a->port << 32;
@@ -35,117 +32,80 @@ unsigned lr__flow_tuple_bucket(const struct lr_dp *dp, uint16_t lidx,
 		memcpy(&hi, a->ip + 8, 8);
 	else
 		lo &= 0xffffffffull;
-	return (unsigned)(mix(h ^ mix(lo) ^ mix(hi + 1)) & (dp->nbuckets - 1));
+	return (unsigned)(mix(h ^ mix(lo) ^ mix(hi + 1)) & (fw->nbuckets - 1));
 }
 
-int lr__flow_init(struct lr_dp *dp)
+void lr__flow_each(struct lr__fwd *fw,
+		   void (*fn)(struct lr__dpsess *s, void *arg), void *arg)
 {
-	unsigned want = dp->cfg.max_sessions ? dp->cfg.max_sessions : 4096;
-
-	dp->topo_gen = 1;
-	dp->nbuckets = 64;
-	while (dp->nbuckets < 2 * want)
-		dp->nbuckets <<= 1;
-	dp->by_id = calloc(dp->nbuckets, sizeof(*dp->by_id));
-	dp->by_tuple = calloc(dp->nbuckets, sizeof(*dp->by_tuple));
-	if (!dp->by_id || !dp->by_tuple)
-		return -ENOMEM;
-	return lr__fb_init(dp);
+	for (unsigned i = 0; fw->by_id && i < fw->nbuckets; i++)
+		for (struct lr__dpsess *s = fw->by_id[i]; s; s = s->next_id)
+			fn(s, arg);
 }
 
-/* s->own is the control thread's to free (flow/owner.c) */
-static void sess_free(struct lr__dpsess *s)
+struct lr__dpsess *lr__flow_by_id(struct lr__fwd *fw, uint64_t id)
 {
-	lr_srtp_ctx_clear(&s->rx);
-	lr_srtp_ctx_clear(&s->tx);
-	free(s->fb);		/* unlinked, or the whole table goes */
-	memset(s, 0, s->bytes); /* no keys or indices left in freed memory */
-	free(s);
-}
-
-void lr__flow_fini(struct lr_dp *dp)
-{
-	for (unsigned i = 0; dp->by_id && i < dp->nbuckets; i++) {
-		struct lr__dpsess *s = dp->by_id[i], *n;
-
-		for (; s; s = n) {
-			n = s->next_id;
-			/* the workers are stopped: the first frees the
-			 * claim tables they shared */
-			if (!dp->index)
-				lr__own_free(s->own);
-			sess_free(s);
-		}
-	}
-	free(dp->by_id);
-	free(dp->by_tuple);
-	dp->by_id = dp->by_tuple = NULL;
-	lr__fb_fini(dp);
-}
-
-struct lr__dpsess *lr__flow_by_id(struct lr_dp *dp, uint64_t id)
-{
-	struct lr__dpsess *s = dp->by_id[id_bucket(dp, id)];
+	struct lr__dpsess *s = fw->by_id[id_bucket(fw, id)];
 
 	while (s && s->id != id)
 		s = s->next_id;
 	return s;
 }
 
-struct lr__dpsess *lr__flow_in_bucket(struct lr_dp *dp, unsigned bucket,
+struct lr__dpsess *lr__flow_in_bucket(struct lr__fwd *fw, unsigned bucket,
 				      uint16_t lidx,
 				      const struct lr_addr *remote)
 {
-	struct lr__dpsess *s = dp->by_tuple[bucket];
+	struct lr__dpsess *s = fw->by_tuple[bucket];
 
 	while (s && (s->lidx != lidx || !lr_addr_eq(&s->remote, remote)))
 		s = s->next_tuple;
 	return s;
 }
 
-struct lr__dpsess *lr__flow_by_tuple(struct lr_dp *dp, uint16_t lidx,
+struct lr__dpsess *lr__flow_by_tuple(struct lr__fwd *fw, uint16_t lidx,
 				     const struct lr_addr *remote)
 {
-	return lr__flow_in_bucket(dp, lr__flow_tuple_bucket(dp, lidx, remote),
+	return lr__flow_in_bucket(fw, lr__flow_tuple_bucket(fw, lidx, remote),
 				  lidx, remote);
 }
 
-void lr__flow_targets(struct lr_dp *dp, struct lr__dpsess *s)
+void lr__flow_targets(struct lr__fwd *fw, struct lr__dpsess *s)
 {
-	if (s->to_gen == dp->topo_gen)
+	if (s->to_gen == fw->topo_gen)
 		return;
 	for (unsigned i = 0; i < s->nroutes; i++)
-		s->to[i] = lr__flow_by_id(dp, s->routes[i].to);
-	s->to_gen = dp->topo_gen;
+		s->to[i] = lr__flow_by_id(fw, s->routes[i].to);
+	s->to_gen = fw->topo_gen;
 }
 
 /* Every session's resolved targets are stale from here on. */
-static void topo_changed(struct lr_dp *dp)
+static void topo_changed(struct lr__fwd *fw)
 {
-	if (!++dp->topo_gen)
-		dp->topo_gen = 1; /* 0 is "never resolved" */
+	if (!++fw->topo_gen)
+		fw->topo_gen = 1; /* 0 is "never resolved" */
 }
 
-int lr__flow_local_index(const struct lr_dp *dp, const struct lr_addr *a)
+int lr__flow_local_index(const struct lr__fwd *fw, const struct lr_addr *a)
 {
-	for (unsigned i = 0; i < dp->nlocal; i++)
-		if (lr_addr_eq(&dp->local[i], a))
+	for (unsigned i = 0; i < fw->nlocal; i++)
+		if (lr_addr_eq(&fw->local[i], a))
 			return (int)i;
 	return -1;
 }
 
-static void link_tuple(struct lr_dp *dp, struct lr__dpsess *s)
+static void link_tuple(struct lr__fwd *fw, struct lr__dpsess *s)
 {
-	unsigned b = lr__flow_tuple_bucket(dp, s->lidx, &s->remote);
+	unsigned b = lr__flow_tuple_bucket(fw, s->lidx, &s->remote);
 
-	s->next_tuple = dp->by_tuple[b];
-	dp->by_tuple[b] = s;
+	s->next_tuple = fw->by_tuple[b];
+	fw->by_tuple[b] = s;
 }
 
-static void unlink_tuple(struct lr_dp *dp, struct lr__dpsess *s)
+static void unlink_tuple(struct lr__fwd *fw, struct lr__dpsess *s)
 {
 	struct lr__dpsess **pp =
-		&dp->by_tuple[lr__flow_tuple_bucket(dp, s->lidx, &s->remote)];
+		&fw->by_tuple[lr__flow_tuple_bucket(fw, s->lidx, &s->remote)];
 
 	while (*pp && *pp != s)
 		pp = &(*pp)->next_tuple;
@@ -153,10 +113,10 @@ static void unlink_tuple(struct lr_dp *dp, struct lr__dpsess *s)
 		*pp = s->next_tuple;
 }
 
-static int check(const struct lr_dp *dp, const struct lr_dp_session *d,
+static int check(const struct lr__fwd *fw, const struct lr_dp_session *d,
 		 int *lidx)
 {
-	*lidx = lr__flow_local_index(dp, &d->local);
+	*lidx = lr__flow_local_index(fw, &d->local);
 	if (*lidx < 0 || (d->remote.family != 4 && d->remote.family != 6) ||
 	    d->remote.family != d->local.family || !d->remote.port ||
 	    d->nroutes > LR_DP_MAX_ROUTES ||
@@ -179,14 +139,19 @@ static void set_routes(struct lr__dpsess *s, const struct lr_dp_session *d)
 	s->to_gen = 0;
 }
 
-int lr__flow_install(struct lr_dp *dp, uint64_t id,
-		     const struct lr_dp_session *d)
+/* Which worker owns the flow and its streams: the environment's to say
+ * (several workers), else this one. */
+static int own_install(struct lr__fwd *fw, struct lr__dpsess *s,
+		       const struct lr_dp_session *d, void *own)
 {
-	return lr__flow_install_own(dp, id, d, NULL);
+	if (fw->env->own_install)
+		return fw->env->own_install(fw, s, d, own);
+	s->rx_own = 1;
+	return 0;
 }
 
-int lr__flow_install_own(struct lr_dp *dp, uint64_t id,
-			 const struct lr_dp_session *d, struct lr__dpown *own)
+int lr__flow_install(struct lr__fwd *fw, uint64_t id,
+		     const struct lr_dp_session *d, void *own)
 {
 	struct lr__dpsess *s;
 	int lidx, r;
@@ -195,38 +160,38 @@ int lr__flow_install_own(struct lr_dp *dp, uint64_t id,
 
 	if (!id)
 		return -EINVAL;
-	if (lr__flow_by_id(dp, id))
+	if (lr__flow_by_id(fw, id))
 		return -EEXIST;
-	r = check(dp, d, &lidx);
+	r = check(fw, d, &lidx);
 	if (r)
 		return r;
-	if (lr__flow_by_tuple(dp, (uint16_t)lidx, &d->remote))
+	if (lr__flow_by_tuple(fw, (uint16_t)lidx, &d->remote))
 		return -EEXIST; /* one session per 5-tuple */
-	if (dp->nsessions >= dp->nbuckets / 2)
+	if (fw->nsessions >= fw->nbuckets / 2)
 		return -ENOSPC;
 	nrx = d->rx_ssrcs ? d->rx_ssrcs : LR_DP_MAX_SSRCS;
-	ntx = d->tx_ssrcs ? d->tx_ssrcs : dp->cfg.max_tx_streams;
+	ntx = d->tx_ssrcs ? d->tx_ssrcs : fw->cfg.max_tx_streams;
 	if (d->nremote_ssrcs > nrx || d->nrx_state > nrx || d->ntx_state > ntx)
 		return -EINVAL;
 	bytes = sizeof(*s) + (nrx + ntx) * sizeof(s->streams[0]);
-	s = calloc(1, bytes);
+	s = fw->env->zalloc(bytes);
 	if (!s)
 		return -ENOMEM;
 	s->id = id;
 	s->remote = d->remote;
 	s->lidx = (uint16_t)lidx;
 	s->bytes = bytes;
-	r = lr_srtp_ctx_init(&s->rx, dp->crypto, LR_SRTP_INBOUND, &d->rx,
+	r = lr_srtp_ctx_init(&s->rx, fw->crypto, LR_SRTP_INBOUND, &d->rx,
 			     s->streams, nrx, d->nremote_ssrcs == 0);
 	if (!r)
-		r = lr_srtp_ctx_init(&s->tx, dp->crypto, LR_SRTP_OUTBOUND,
+		r = lr_srtp_ctx_init(&s->tx, fw->crypto, LR_SRTP_OUTBOUND,
 				     &d->tx, s->streams + nrx, ntx, 1);
 	for (unsigned i = 0; !r && i < d->nremote_ssrcs; i++)
 		r = lr_srtp_stream_add(&s->rx, d->remote_ssrcs[i]);
 	for (unsigned i = 0; !r && i < d->nrx_state; i++)
 		r = lr_srtp_stream_import(&s->rx, &d->rx_state[i]);
 	if (!r)
-		r = lr__own_install(dp, s, d, own);
+		r = own_install(fw, s, d, own);
 	/* one worker: it holds every stream (else they are in own) */
 	for (unsigned i = 0; !r && !own && i < d->ntx_state; i++)
 		r = lr_srtp_stream_import(&s->tx, &d->tx_state[i]);
@@ -236,20 +201,20 @@ int lr__flow_install_own(struct lr_dp *dp, uint64_t id,
 	s->rtcp_ssrc = d->rtcp_ssrc;
 	memcpy(s->punt_pt, d->punt_pt, sizeof(s->punt_pt));
 	if (!r)
-		r = lr__fb_link(dp, s);
-	if (!r && (r = lr__fb_streams(dp, s, 1)))
-		lr__fb_unlink(dp, s);
+		r = lr__fb_link(fw, s);
+	if (!r && (r = lr__fb_streams(fw, s, 1)))
+		lr__fb_unlink(fw, s);
 	if (r) { /* lr__fb_link links nothing when it fails */
-		sess_free(s);
+		lr__fwd_sess_free(fw, s);
 		return r;
 	}
-	b = id_bucket(dp, id);
-	s->next_id = dp->by_id[b];
-	dp->by_id[b] = s;
-	link_tuple(dp, s);
-	dp->nsessions++;
-	dp->session_bytes += s->bytes;
-	topo_changed(dp); /* routes to it resolve now */
+	b = id_bucket(fw, id);
+	s->next_id = fw->by_id[b];
+	fw->by_id[b] = s;
+	link_tuple(fw, s);
+	fw->nsessions++;
+	fw->session_bytes += s->bytes;
+	topo_changed(fw); /* routes to it resolve now */
 	return 0;
 }
 
@@ -273,25 +238,19 @@ static int rekey(struct lr__dpsess *s, const struct lr_dp_session *d)
 	return 0;
 }
 
-int lr__flow_update(struct lr_dp *dp, uint64_t id,
-		    const struct lr_dp_session *d)
-{
-	return lr__flow_update_ho(dp, id, d, NULL);
-}
-
 /* Between bursts: new keys keep the streams (ROC, replay windows), and
  * packets still on the way under the old keys pass (lr_srtp_ctx_rekey).
  * Nothing changes unless everything that can fail has passed (but the
  * feedback links, whose failure only punts the feedback). */
-int lr__flow_update_ho(struct lr_dp *dp, uint64_t id,
-		       const struct lr_dp_session *d, struct lr__dprxho *ho)
+int lr__flow_update(struct lr__fwd *fw, uint64_t id,
+		    const struct lr_dp_session *d, void *ho)
 {
-	struct lr__dpsess *s = lr__flow_by_id(dp, id);
+	struct lr__dpsess *s = lr__flow_by_id(fw, id);
 	int lidx, r;
 
 	if (!s)
 		return -ENOENT;
-	r = check(dp, d, &lidx);
+	r = check(fw, d, &lidx);
 	if (!r && d->rx.key_len)
 		r = rekey(s, d);
 	if (r)
@@ -299,28 +258,29 @@ int lr__flow_update_ho(struct lr_dp *dp, uint64_t id,
 	for (unsigned i = 0; i < d->nremote_ssrcs; i++)
 		lr_srtp_stream_add(&s->rx, d->remote_ssrcs[i]);
 	if (lidx != s->lidx || !lr_addr_eq(&d->remote, &s->remote)) {
-		unlink_tuple(dp, s);
+		unlink_tuple(fw, s);
 		s->lidx = (uint16_t)lidx;
 		s->remote = d->remote;
 		s->l2_gen = 0; /* another peer: its next hop is not known */
-		link_tuple(dp, s);
+		link_tuple(fw, s);
 		/* its flow may now be another worker's */
-		lr__own_rx_moved(dp, s, ho);
+		if (fw->env->own_moved)
+			fw->env->own_moved(fw, s, ho);
 	}
 	set_routes(s, d);
 	s->relay_feedback = d->relay_feedback;
 	s->relay_reports = d->relay_reports;
 	s->rtcp_ssrc = d->rtcp_ssrc;
 	memcpy(s->punt_pt, d->punt_pt, sizeof(s->punt_pt));
-	r = lr__fb_link(dp, s); /* -ENOMEM: its feedback is punted */
-	if (!r && (r = lr__fb_streams(dp, s, 0)))
+	r = lr__fb_link(fw, s); /* -ENOMEM: its feedback is punted */
+	if (!r && (r = lr__fb_streams(fw, s, 0)))
 		s->rtcp_ssrc = 0; /* no slot: feedback for it is punted */
 	return r;
 }
 
-int lr__flow_remove(struct lr_dp *dp, uint64_t id)
+int lr__flow_remove(struct lr__fwd *fw, uint64_t id)
 {
-	struct lr__dpsess **pp = &dp->by_id[id_bucket(dp, id)], *s;
+	struct lr__dpsess **pp = &fw->by_id[id_bucket(fw, id)], *s;
 
 	while (*pp && (*pp)->id != id)
 		pp = &(*pp)->next_id;
@@ -328,11 +288,11 @@ int lr__flow_remove(struct lr_dp *dp, uint64_t id)
 	if (!s)
 		return -ENOENT;
 	*pp = s->next_id;
-	unlink_tuple(dp, s);
-	lr__fb_unlink(dp, s);
-	dp->nsessions--;
-	dp->session_bytes -= s->bytes;
-	sess_free(s);
-	topo_changed(dp); /* nothing may point at s any more */
+	unlink_tuple(fw, s);
+	lr__fb_unlink(fw, s);
+	fw->nsessions--;
+	fw->session_bytes -= s->bytes;
+	lr__fwd_sess_free(fw, s);
+	topo_changed(fw); /* nothing may point at s any more */
 	return 0;
 }
