@@ -22,6 +22,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "backend/backend.h"
@@ -366,14 +367,16 @@ int lr__worker_new(struct lr_dp *dp, unsigned index, struct lr__worker **out)
 		return -ENOMEM;
 	w->dp = dp;
 	w->index = index;
+	w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	w->crypto = lr_srtp_worker_new(cfg->srtp_impl == LR_SRTP_IMPL_LIBSRTP2
 					       ? LR_SRTP_IMPL_AUTO
 					       : cfg->srtp_impl);
-	r = w->crypto ? lr__fwd_init(&w->fwd, &lr__worker_env, &fc, dp->local,
-				     dp->nlocal, w->crypto)
-		      : -ENOTSUP;
+	r = w->wake_fd < 0 ? -errno
+	    : w->crypto ? lr__fwd_init(&w->fwd, &lr__worker_env, &fc, dp->local,
+				       dp->nlocal, w->crypto)
+			: -ENOTSUP;
 	if (!r)
 		r = lr__spsc_init(&w->punts, DP_PUNT_RING,
 				  sizeof(struct lr_dp_punt));
@@ -448,6 +451,8 @@ void lr__worker_free(struct lr__worker *w)
 	}
 	lr__spsc_fini(&w->punts);
 	lr_srtp_worker_free(w->crypto);
+	if (w->wake_fd >= 0)
+		close(w->wake_fd);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	free(w);

@@ -77,6 +77,9 @@ struct lr__worker {
 	pthread_t thread;
 	atomic_int stop;
 	int started; /* 0 until the loop says: 1 runs, or -errno */
+	/* eventfd a sleeping backend watches (ops->wake writes it); made
+	 * and closed here, so that it outlives the thread */
+	int wake_fd;
 	/* the control thread's commands and datagrams (locked; pending
 	 * says there are some: the loop reads one atomic per round) */
 	pthread_mutex_t mu;

@@ -389,9 +389,9 @@ static void sock_wait(struct lr__worker *w)
 
 	for (unsigned i = 0; i < nl; i++)
 		pfd[i] = (struct pollfd){.fd = k->s.fd[i], .events = POLLIN};
-	pfd[nl] = (struct pollfd){.fd = k->s.wake_fd, .events = POLLIN};
+	pfd[nl] = (struct pollfd){.fd = w->wake_fd, .events = POLLIN};
 	if (poll(pfd, nl + 1, 100) > 0 && (pfd[nl].revents & POLLIN) &&
-	    read(k->s.wake_fd, &v, sizeof(v)) < 0) {
+	    read(w->wake_fd, &v, sizeof(v)) < 0) {
 		/* already drained */
 	}
 }

@@ -11,7 +11,6 @@
 #include <linux/filter.h>
 #include <netinet/in.h>
 #include <stdio.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "sock_io.h"
@@ -126,9 +125,6 @@ int lr__sockset_open(struct lr__worker *w, struct lr__sockset *s)
 
 	for (unsigned i = 0; i < DP_MAX_LOCAL; i++)
 		s->fd[i] = -1;
-	s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (s->wake_fd < 0)
-		return -errno;
 	for (unsigned i = 0; i < w->dp->nlocal && !r; i++)
 		r = open_one(w, i, &s->fd[i]);
 	if (r)
@@ -143,18 +139,16 @@ void lr__sockset_close(struct lr__sockset *s)
 			close(s->fd[i]);
 			s->fd[i] = -1;
 		}
-	if (s->wake_fd >= 0)
-		close(s->wake_fd);
-	s->wake_fd = -1;
 }
 
-/* Any thread; the backends' wake op (w->be starts with the set). */
+/* Any thread; the socket backends' wake op: the worker's eventfd
+ * (it outlives the worker's thread and its sockets: another worker may
+ * kick it while it stops). */
 void lr__sockset_wake(struct lr__worker *w)
 {
-	const struct lr__sockset *s = w->be;
 	uint64_t one = 1;
 
-	if (s && write(s->wake_fd, &one, sizeof(one)) < 0) {
+	if (write(w->wake_fd, &one, sizeof(one)) < 0) {
 		/* eventfd counter full: the worker is awake anyway */
 	}
 }

@@ -7,10 +7,10 @@
 
 #include "backend.h"
 
-/* A worker's sockets, at the start of its backend state (w->be). */
+/* A worker's sockets, at the start of its backend state (w->be); its
+ * wake-up is w->wake_fd. */
 struct lr__sockset {
 	int fd[DP_MAX_LOCAL]; /* one UDP socket per local address */
-	int wake_fd;	      /* eventfd: commands, sends, relayed RTCP */
 	int no_gso;	      /* the kernel refused UDP GSO once */
 };
 

@@ -65,6 +65,7 @@ struct uring {
 	int gro;	    /* UDP GRO on the sockets */
 	struct msghdr tmpl; /* what multishot recvmsg fills in */
 	uint64_t wake_val;
+	int wake_fd; /* the worker's */
 	int armed[DP_MAX_LOCAL];
 	unsigned recycled;
 	/* Received messages whose datagrams the worker has not taken yet,
@@ -113,7 +114,7 @@ static void arm_wake(struct uring *u)
 
 	if (!sqe)
 		return;
-	io_uring_prep_read(sqe, u->s.wake_fd, &u->wake_val, sizeof(u->wake_val),
+	io_uring_prep_read(sqe, u->wake_fd, &u->wake_val, sizeof(u->wake_val),
 			   0);
 	io_uring_sqe_set_data64(sqe, UD_WAKE);
 }
@@ -422,6 +423,7 @@ static int uring_open(struct lr__worker *w)
 		return r;
 	}
 	w->be = u;
+	u->wake_fd = w->wake_fd;
 	r = ring_setup(w, u);
 	if (!r) {
 		u->txd = calloc(w->fwd.nbufs, sizeof(*u->txd));
