@@ -1,10 +1,14 @@
 /*
  * libFuzzer: the RTCP relay on arbitrary decrypted RTCP from
  * authenticated but hostile peers, through its limits and its bounded
- * queue (issue 12, defect 3). White box, one worker, no thread: the
- * relay's clock is the input's, the queue is drained (SRTCP-protected,
- * with the NULL cipher so the output can be read back) when the input
- * says so. Each input is a run of steps on fresh sessions:
+ * queue (issue 12, defect 3). White box: the forwarding core (struct
+ * lr__fwd) alone, with an environment of the target's own -- calloc/free,
+ * the input's clock, and the relay's queue, a ring of 2 slots owned
+ * here -- and no thread or worker. The queue is drained when the input
+ * says so the way a consumer worker does (lr__relay_seal: SRTCP-protected,
+ * with the NULL cipher so the output can be read back, and checked to
+ * authenticate at the receiving peer). Each input is a run of steps on
+ * fresh sessions:
  *
  *   [h][len (2 bytes)][len bytes of RTCP] ...
  *   h bits 0-1: the sender (0: the publisher, 1 or 3: subscriber A, 2:
@@ -22,15 +26,17 @@
  * streams; the limits hold per (subscriber, stream), per (stream,
  * target), and, in what the drain sends, per stream from all
  * subscribers, with FIRs numbered 0, 1, 2...; the queue never holds
- * more than 2.
+ * more than 2, and a compound it had no room for counts queue_full; each
+ * item drained is sent (rtcp_relayed) or dropped with a reason, and
+ * what is sent authenticates at its session's peer and is addressed to
+ * it.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 
-#include "dp_internal.h"
+#include "fwd/fwd.h"
 #include "linerate/lr_rtp.h"
-#include "relayq.h"
+#include "linerate/lr_srtp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -39,10 +45,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define SRI 500
 #define NKI 100
 #define NKM 8
+#define QN  2 /* the relay queue's slots */
 
-static struct lr_dp *dp;
+static struct lr__fwd fw;
+static struct lr_srtp_worker *crypto;
 static uint32_t now;
-static struct lr__dpbuf *tx[LR_DP_BURST * LR_DP_MAX_ROUTES];
+static unsigned clock_reads; /* how often the core read it */
+
+static const struct lr_addr local = {
+	.family = 4, .port = 5000, .ip = {127, 0, 0, 1}};
+
+/* The relay queue to the RTCP worker of every session (one worker):
+ * slots [head, tail) are queued; open: a slot handed out, not pushed. */
+static struct {
+	struct lr__relay_item it[QN];
+	unsigned head, tail, refused;
+	int open;
+} q;
+
+/* The peers of sessions 1..3: what they receive must authenticate. */
+static struct lr_srtp_ctx peer_rx[4];
+static struct lr_srtp_stream peer_streams[4][8];
+static int peers_ready;
 
 /* The model: what the limits allow, as the spec says. */
 static struct {
@@ -53,14 +77,49 @@ static struct {
 	unsigned fir[2];		     /* stream: next FIR number */
 } m;
 
-static uint32_t clock_ms(void)
+static void *zalloc(size_t n)
 {
+	return calloc(1, n);
+}
+
+static uint32_t clock_ms(struct lr__fwd *f)
+{
+	(void)f;
+	clock_reads++;
 	return now;
 }
 
+static struct lr__relay_item *relay_slot(struct lr__fwd *f, uint64_t to)
+{
+	if (f != &fw || to < 1 || to > 3)
+		abort(); /* a session of this core */
+	if (q.tail - q.head == QN) {
+		q.refused++;
+		return NULL;
+	}
+	q.open = 1;
+	return &q.it[q.tail % QN];
+}
+
+static void relay_push(struct lr__fwd *f, uint64_t to)
+{
+	if (f != &fw || !q.open || q.it[q.tail % QN].to != to)
+		abort(); /* the slot it was given, for that target */
+	q.open = 0;
+	q.tail++;
+}
+
+static const struct lr__fwd_env env = {
+	.zalloc = zalloc,
+	.free = free,
+	.now_ms = clock_ms,
+	.relay_slot = relay_slot,
+	.relay_push = relay_push,
+};
+
 static struct lr_dp_session desc(uint16_t port)
 {
-	struct lr_dp_session s = {.local = dp->local[0]};
+	struct lr_dp_session s = {.local = local};
 
 	s.remote = (struct lr_addr){
 		.family = 4, .port = port, .ip = {127, 0, 0, 2}};
@@ -72,32 +131,22 @@ static struct lr_dp_session desc(uint16_t port)
 
 static void setup(void)
 {
-	dp = calloc(1, sizeof(*dp));
-	lr__dp_worker_links(dp, NULL);
-	dp->cfg.max_sessions = 16;
-	dp->cfg.max_tx_streams = 4;
-	dp->cfg.pool = 256;
-	dp->cfg.relay_pli_interval_ms = PLI;
-	dp->cfg.relay_nack_max = NKM;
-	dp->cfg.relay_nack_interval_ms = NKI;
-	dp->cfg.relay_sr_interval_ms = SRI;
-	dp->cfg.relay_queue = 2;
-	dp->nlocal = 1;
-	dp->local[0] = (struct lr_addr){
-		.family = 4, .port = 5000, .ip = {127, 0, 0, 1}};
-	pthread_mutex_init(&dp->mu, NULL);
-	dp->wake_fd = eventfd(0, EFD_NONBLOCK);
-	dp->punt_fd = eventfd(0, EFD_NONBLOCK);
-	dp->crypto = lr_srtp_worker_new(LR_SRTP_IMPL_AUTO);
-	dp->relay_clock = clock_ms;
-	if (!dp->crypto || lr__dp_pool_init(dp) || lr__flow_init(dp) ||
-	    lr__relay_init(dp, 1))
+	struct lr__fwd_cfg cfg = {.max_sessions = 16,
+				  .max_tx_streams = 4,
+				  .pool = 256,
+				  .relay_pli_interval_ms = PLI,
+				  .relay_nack_max = NKM,
+				  .relay_nack_interval_ms = NKI,
+				  .relay_sr_interval_ms = SRI};
+
+	crypto = lr_srtp_worker_new(LR_SRTP_IMPL_AUTO);
+	if (!crypto || lr__fwd_init(&fw, &env, &cfg, &local, 1, crypto))
 		abort();
 }
 
 /* Fresh sessions (fresh limits) for each input: subscriber A, then the
  * publisher (its reports make A's leg streams), then B (it finds its
- * leg stream by target). */
+ * leg stream by target); their peers' receivers afresh too. */
 static void sessions(void)
 {
 	struct lr_dp_route r[4] = {
@@ -118,22 +167,30 @@ static void sessions(void)
 	struct lr_dp_session s;
 
 	for (uint64_t id = 1; id <= 3; id++)
-		lr__flow_remove(dp, id);
+		lr__flow_remove(&fw, id);
 	s = desc(7000);
 	s.relay_feedback = 1;
-	if (lr__flow_install(dp, 2, &s))
+	if (lr__flow_install(&fw, 2, &s, NULL))
 		abort();
 	s = desc(6000);
 	s.routes = r;
 	s.nroutes = 4;
 	s.relay_reports = 1;
 	s.rtcp_ssrc = GW;
-	if (lr__flow_install(dp, 1, &s))
+	if (lr__flow_install(&fw, 1, &s, NULL))
 		abort();
 	s = desc(7001);
 	s.relay_feedback = 1;
-	if (lr__flow_install(dp, 3, &s))
+	if (lr__flow_install(&fw, 3, &s, NULL))
 		abort();
+	for (unsigned id = 1; id <= 3; id++) { /* (the same tx keys) */
+		if (peers_ready)
+			lr_srtp_ctx_clear(&peer_rx[id]);
+		if (lr_srtp_ctx_init(&peer_rx[id], crypto, LR_SRTP_INBOUND,
+				     &s.tx, peer_streams[id], 8, 1))
+			abort();
+	}
+	peers_ready = 1;
 	memset(&m, 0, sizeof(m));
 }
 
@@ -230,66 +287,148 @@ static void check_reports(const struct lr__relay_item *it)
 	}
 }
 
-/* What the drain sent the publisher: one request per stream and
- * interval from all subscribers together, FIRs numbered in turn. */
-static void check_sent(const struct lr__dpbuf *b)
+/* What the drain sent for item it, b, decrypted (NULL cipher: read
+ * in place) into p[0..len): from the item, what the publisher's RTCP
+ * worker's limit cut aside (keyframe requests only, FIRs numbered). */
+static void check_cut(const struct lr__relay_item *it, const uint8_t *p,
+		      size_t len)
 {
+	size_t at = 0;
+
+	for (size_t off = 0; off < len; off += 4 + 4u * lr_rd16(p + off + 2)) {
+		const uint8_t *o = p + off;
+		size_t n = 4 + 4u * lr_rd16(o + 2);
+		int fir = o[1] == 206 && (o[0] & 0x1f) == 4 && n == 20;
+
+		for (;; at += 4 + 4u * lr_rd16(it->buf + at + 2)) {
+			const uint8_t *i = it->buf + at;
+
+			if (at >= it->len)
+				abort(); /* not from the item, or reordered */
+			if (4 + 4u * lr_rd16(i + 2) == n &&
+			    !memcmp(i, o, fir ? 16 : n) &&
+			    !memcmp(i + 17, o + 17, fir ? 3 : 0))
+				break;
+			if (i[1] != 206) /* only keyframe requests are cut */
+				abort();
+		}
+		at += n;
+	}
+	if (it->kind == LR__RELAY_REPORT &&
+	    (len != it->len || memcmp(p, it->buf, len)))
+		abort(); /* sender reports go as they were queued */
+}
+
+/* What the drain sent: to the item's session's peer, authentic there;
+ * to the publisher, one keyframe request per stream and interval from
+ * all subscribers together, FIRs numbered in turn. */
+static void check_sent(const struct lr__relay_item *it,
+		       const struct lr__dpbuf *b)
+{
+	static uint8_t c[LR_DP_RTCP_MAX + 64];
+	const struct lr__dpsess *s = lr__flow_by_id(&fw, it->to);
+	struct lr_pkt pk = {.data = c, .len = b->pkt.len, .room = sizeof(c)};
+	struct lr_pkt *pp = &pk;
 	size_t len = b->pkt.len - 14; /* NULL cipher: index and tag after */
 	const uint8_t *p = b->pkt.data;
 
-	if (b->pkt.len < 14 + 8 || !lr_rtcp_compound_ok(p, len))
+	if (!s || b->sess != s || b->lidx != 0 ||
+	    !lr_addr_eq(&b->remote, &s->remote) ||
+	    !lr_addr_eq(&b->local, &local))
+		abort(); /* addressed to the session's peer */
+	if (b->pkt.len < 14 + 8 || b->pkt.len > sizeof(c) ||
+	    !lr_rtcp_compound_ok(p, len))
 		abort();
-	if (b->sess->id != 1)
+	memcpy(c, p, b->pkt.len);
+	if (lr_srtcp_unprotect(&peer_rx[it->to], &pp, 1) != 1 ||
+	    pk.len != len || memcmp(c, p, len))
+		abort(); /* the peer takes it, and reads what was sent */
+	check_cut(it, p, len);
+	if (it->to != 1)
 		return;
 	for (size_t off = 0; off < len; off += 4 + 4u * lr_rd16(p + off + 2)) {
-		const uint8_t *q = p + off;
-		int fir = q[1] == 206 && (q[0] & 0x1f) == 4;
-		int s = stream(lr_rd32(q + (fir ? 12 : 8)));
+		const uint8_t *o = p + off;
+		int fir = o[1] == 206 && (o[0] & 0x1f) == 4;
+		int st = stream(lr_rd32(o + (fir ? 12 : 8)));
 
-		if (q[1] != 206)
+		if (o[1] != 206)
 			continue;
-		if (s < 0 || soon(m.pub_kf[s], PLI))
+		if (st < 0 || soon(m.pub_kf[st], PLI))
 			abort();
-		m.pub_kf[s] = now ? now : 1;
-		if (fir && q[16] != (uint8_t)m.fir[s]++)
+		m.pub_kf[st] = now ? now : 1;
+		if (fir && o[16] != (uint8_t)m.fir[st]++)
 			abort();
 	}
 }
 
+static uint64_t drops(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned d = 0; d < LR_DROP__MAX; d++)
+		n += fw.st.drops[d];
+	return n;
+}
+
+/* The consumer's side, as a worker drains its ring: each item sealed
+ * into a buffer of the pool, sent (then checked) or dropped, counted
+ * either way; the clock read once at most. */
 static void drain(void)
 {
-	unsigned n = lr__relay_drain(dp, tx, LR_DP_BURST * LR_DP_MAX_ROUTES);
+	uint32_t t = 0;
+	unsigned t_read = 0, reads = clock_reads;
 
-	for (unsigned i = 0; i < n; i++) {
-		check_sent(tx[i]);
-		lr__buf_put(dp, tx[i]);
+	while (q.head != q.tail) {
+		const struct lr__relay_item *it = &q.it[q.head % QN];
+		struct lr__dpbuf *b = lr__buf_get(&fw);
+		uint64_t d0 = drops(), r0 = fw.st.rtcp_relayed;
+		uint64_t s0 = fw.st.rtcp_sent;
+		int ok;
+
+		if (!b)
+			abort(); /* the pool must never leak */
+		ok = lr__relay_seal(&fw, it, b, &t, &t_read);
+		if (ok &&
+		    (fw.st.rtcp_relayed != r0 + 1 || fw.st.rtcp_sent != s0 + 1))
+			abort();
+		if (!ok && (fw.st.rtcp_relayed != r0 || drops() == d0))
+			abort(); /* not sent: a reason counted */
+		if (ok)
+			check_sent(it, b);
+		lr__buf_put(&fw, b);
+		q.head++;
 	}
+	if (clock_reads - reads > 1 || (t_read && t != now) ||
+	    fw.nfree != fw.nbufs)
+		abort();
 }
 
 /* One step: RTCP p[0..len) from session `from`. */
 static void step(uint64_t from, const uint8_t *in, size_t len)
 {
 	static uint8_t p[2048];
-	struct lr__relayq *q = &dp->relay_in[0];
-	unsigned t0 = atomic_load(&q->q.tail), t1, in_pk;
+	struct lr__dpsess *s = lr__flow_by_id(&fw, from);
+	unsigned t0 = q.tail, r0 = q.refused, in_pk;
 	int whole = lr_rtcp_compound_ok(in, len);
 	uint64_t seen_to[4] = {0, 0, 0, 0};
+	uint64_t full0 = fw.st.drops[LR_DROP_QUEUE_FULL];
+	uint64_t sfull0 = s->st.drops[LR_DROP_QUEUE_FULL];
 	size_t kept;
 
 	memcpy(p, in, len);
 	in_pk = whole ? packets(p, len) : 0;
-	kept = lr__rtcp_relay(dp, lr__flow_by_id(dp, from), p, len, now);
-	t1 = atomic_load(&q->q.tail);
-	if (t1 - atomic_load(&q->q.head) > 2)
-		abort(); /* the queue's bound */
-	for (unsigned t = t0; t != t1; t++) {
-		const struct lr__relay_item *it =
-			(const void *)(q->q.slot +
-				       (size_t)(t & q->q.mask) * q->q.size);
+	kept = lr__rtcp_relay(&fw, s, p, len, now);
+	if (q.open || q.tail - q.head > QN)
+		abort(); /* every slot taken was pushed; the queue's bound */
+	if (fw.st.drops[LR_DROP_QUEUE_FULL] - full0 != q.refused - r0 ||
+	    s->st.drops[LR_DROP_QUEUE_FULL] - sfull0 != q.refused - r0)
+		abort(); /* each compound with no room counted queue_full */
+	for (unsigned t = t0; t != q.tail; t++) {
+		const struct lr__relay_item *it = &q.it[t % QN];
 
-		if (!lr_rtcp_compound_ok(it->buf, it->len) ||
-		    it->len > LR_DP_RTCP_MAX || it->from != from ||
-		    it->to > 3 || seen_to[it->to]++)
+		if (it->len > LR_DP_RTCP_MAX ||
+		    !lr_rtcp_compound_ok(it->buf, it->len) ||
+		    it->from != from || it->to > 3 || seen_to[it->to]++)
 			abort(); /* whole, one per target */
 		if (it->kind == LR__RELAY_FEEDBACK)
 			check_feedback(it);
@@ -309,7 +448,7 @@ static void step(uint64_t from, const uint8_t *in, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!dp)
+	if (!crypto)
 		setup();
 	sessions();
 	now = 1000;
