@@ -59,6 +59,7 @@ void lr__dp_stats_add(struct lr_dp_stats *sum, const struct lr_dp_stats *w)
 	sum->rx_handoff += w->rx_handoff;
 	sum->rtcp_sent += w->rtcp_sent;
 	sum->rtcp_relayed += w->rtcp_relayed;
+	sum->rtcp_relay_in += w->rtcp_relay_in;
 	sum->rx_arp_nd += w->rx_arp_nd;
 	for (unsigned k = 0; k < LR_DROP__MAX; k++)
 		sum->drops[k] += w->drops[k];

@@ -231,6 +231,8 @@ static void rtcp_in(struct lr__fwd *f, struct lr__dpbuf **rtcp, unsigned n)
 		}
 		if (b->pkt.len)
 			punt(f, LR_DP_PUNT_RTCP, b->sess->id, b);
+		else
+			f->st.rtcp_relay_in++;
 		lr__buf_put(f, b);
 	}
 }

@@ -330,6 +330,10 @@ struct lr_dp_stats {
 	/* relayed (relay_*) RTCP packets protected and sent (also in
 	 * rtcp_sent): one per target and peer's compound at most */
 	uint64_t rtcp_relayed;
+	/* authentic RTCP datagrams the relay took whole (nothing left for
+	 * the control plane): with forwarded, punted and the drops, every
+	 * datagram received is counted once */
+	uint64_t rtcp_relay_in;
 	/* dpdk: ARP and neighbour discovery frames taken (learnt from,
 	 * answered); malformed or foreign ones count bad_frame, not_ours */
 	uint64_t rx_arp_nd;

@@ -32,7 +32,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct lr_dp *dp;
+static struct lr__worker *wk;
 static struct dpdk *d;
+static struct lr__dpbuf *rx[LR_DP_BURST];
 static struct rte_mempool *pool;
 static struct dpdk_neigh nt;
 
@@ -47,18 +49,24 @@ static void setup(void)
 		abort();
 	pool = rte_pktmbuf_pool_create("fuzz", 1023, 0, 0,
 				       RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	struct lr__fwd_cfg fc = {.pool = 256, .max_sessions = 16};
+
 	dp = calloc(1, sizeof(*dp));
+	wk = calloc(1, sizeof(*wk));
 	d = calloc(1, sizeof(*d));
-	if (!pool || !dp || !d)
+	if (!pool || !dp || !wk || !d)
 		abort();
-	lr__dp_worker_links(dp, NULL);
 	dp->ops = &lr__dp_dpdk_ops; /* releases an engine buffer's mbuf */
-	dp->cfg.pool = 256;
+	dp->cfg.workers = 1;
 	dp->nlocal = 2;
 	dp->local[0] = l4;
 	dp->local[1] = l6;
-	dp->backend = d;
-	if (lr__dp_pool_init(dp) || lr__neigh_init(&nt, 64))
+	wk->dp = dp;
+	wk->be = d;
+	d->rx = rx;
+	/* the worker's environment: lent mbufs go back through the ops */
+	if (lr__fwd_init(&wk->fwd, &lr__worker_env, &fc, dp->local, 2, NULL) ||
+	    lr__neigh_init(&nt, 64))
 		abort();
 	nt.lock_ms = NEIGH_LOCK_MS;
 	d->nt = &nt;
@@ -71,10 +79,10 @@ static void setup(void)
  * an answer not believed, count tx_failed, never the frame itself. */
 static uint64_t counted(void)
 {
-	uint64_t n = dp->st.rx_arp_nd;
+	uint64_t n = wk->fwd.st.rx_arp_nd;
 
 	for (unsigned k = 0; k < LR_DROP__MAX; k++)
-		n += k == LR_DROP_TX_FAILED ? 0 : dp->st.drops[k];
+		n += k == LR_DROP_TX_FAILED ? 0 : wk->fwd.st.drops[k];
 	return n;
 }
 
@@ -121,7 +129,7 @@ static void asked(const uint8_t *f, size_t len)
 	m->data_len = m->pkt_len = 60;
 	if (!lr__neigh_hold(&nt, family, ip, m, 18, d->now_ms, &lost))
 		rte_pktmbuf_free(m);
-	dp->st.drops[LR_DROP_TX_FAILED] += lost;
+	wk->fwd.st.drops[LR_DROP_TX_FAILED] += lost;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -150,7 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	d->now_ms += 1 + (data[0] & 0x80 ? NEIGH_PENDING_MS : 0);
 	if (data[0] & 0x40)
 		asked(data + 1, size - 1);
-	learnt = dp->st.neigh_learnt;
+	learnt = wk->fwd.st.neigh_learnt;
 	trusted = (data[0] & 0x20) || pending();
 	m = rte_pktmbuf_alloc(pool);
 	if (!m)
@@ -164,7 +172,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] & 2)
 		m->ol_flags |= RTE_MBUF_F_RX_L4_CKSUM_BAD;
 	before = counted();
-	if (!lr__dpdk_on_frame(dp, d, m))
+	if (!lr__dpdk_on_frame(wk, d, m))
 		rte_pktmbuf_free(m);
 	for (unsigned w = 0; w < LR_DP_MAX_WORKERS; w++) {
 		for (unsigned i = 0; i < d->nho[w]; i++)
@@ -177,11 +185,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	/* believed: an answer to a request, an authentic packet, or
 	 * anyone (trusted) */
-	if (!trusted && dp->st.neigh_learnt != learnt)
+	if (!trusted && wk->fwd.st.neigh_learnt != learnt)
 		abort();
-	lr__dpdk_authentic(dp, d->rx, d->nrx);
+	lr__dpdk_authentic(wk, d->rx, d->nrx);
 	for (unsigned i = 0; i < d->nrx; i++)
-		lr__buf_put(dp, d->rx[i]); /* frees its mbuf */
+		lr__buf_put(&wk->fwd, d->rx[i]); /* frees its mbuf */
 	d->nrx = 0;
 	for (unsigned i = 0; i < d->nout; i++) /* answers: ARP, NA */
 		rte_pktmbuf_free(d->out[i]);

@@ -558,6 +558,8 @@ static void test_relay_two_workers(void)
 	st = counts(dp, N - st.drops[LR_DROP_QUEUE_FULL], 0, 0);
 	lr_dp_session_stats(dp, 1, &ss);
 	CU_ASSERT_EQUAL(st.rtcp_relayed + st.drops[LR_DROP_QUEUE_FULL], N);
+	/* each compound was one NACK, taken whole: counted as such */
+	CU_ASSERT_EQUAL(st.rtcp_relay_in, N);
 	CU_ASSERT_EQUAL(ss.drops[LR_DROP_QUEUE_FULL],
 			st.drops[LR_DROP_QUEUE_FULL]);
 	CU_ASSERT_EQUAL(st.drops[LR_DROP_RATE_LIMITED], 0);
