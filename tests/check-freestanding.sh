@@ -16,14 +16,14 @@ for lib in "$@"; do
 	while read -r _ name; do
 		case "$name" in
 		"" | lr_* | lr__* | memcpy | memset | memmove | memcmp) ;;
-		__asan_* | __ubsan_* | __tsan_* | __sanitizer_* | __msan_* | \
+		__asan_* | __ubsan_* | __tsan_* | __sanitizer_* | __msan_* | __sancov_* | \
 			__stack_chk_fail | _GLOBAL_OFFSET_TABLE_) ;;
 		*)
 			echo "$(basename "$lib"): calls $name"
 			bad=1
 			;;
 		esac
-	done < <(printf '%s\n' "$syms" | grep ' U ')
+	done < <(printf '%s\n' "$syms" | grep ' U ' | sort -u)
 done
 [ $bad = 0 ] && echo "freestanding: $*" | sed 's|[^ ]*/||g'
 exit $bad
