@@ -255,9 +255,9 @@ static unsigned gen_send_gso(struct gen *g, unsigned f,
 }
 
 /* FWD_RX_DATAGRAM(_BURSTS): GEN_BURST packets, the i-th from
- * fwd_gen_flow(f, i) (flow f + i, round robin, or f), each protected with its flow's keys and sent as a datagram of
- * its own (its own IP_PKTINFO, no UDP_SEGMENT), all in one sendmmsg.
- * Returns the datagrams sent. */
+ * fwd_gen_flow(f, i) (flow f + i round robin, or f), each protected with
+ * its flow's keys and sent as a datagram of its own (its own IP_PKTINFO,
+ * no UDP_SEGMENT), all in one sendmmsg. Returns the datagrams sent. */
 static unsigned gen_send_datagrams(struct gen *g, unsigned f,
 				   const struct sockaddr_in *to)
 {
