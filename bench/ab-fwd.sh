@@ -7,8 +7,9 @@
 #
 # Each revision is exported (git archive) into a temporary directory under
 # /tmp and lr-bench-fwd alone is built there as ./run.sh bench builds it
-# (Release, Ninja). Then, N rounds (default 5), for each backend: BEFORE,
-# then AFTER, each running the cells 200 and 1200 bytes x fan-out 1 and
+# (Release, Ninja). Then, N rounds (default 5), for each backend: BEFORE
+# and AFTER, one after the other (BEFORE first in odd rounds, AFTER first
+# in even ones), each running the cells 200 and 1200 bytes x fan-out 1 and
 # 10, one flow, the default suite (AEAD_AES_128_GCM), S seconds a cell
 # (default 1: the median of five windows). Only options both revisions
 # understand are passed (--only, --flows, --secs); where only one of them
@@ -80,7 +81,12 @@ raw=$tmp/rows.jsonl
 log "load before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq 1 "$rounds"); do
 	for be in $backends; do
-		for side in before after; do
+		# the order alternates by round (before first in odd rounds,
+		# after first in even ones): a cost of going first or second
+		# (the host, the page cache) falls on both sides alike
+		sides="before after"
+		[ $((r % 2)) -eq 1 ] || sides="after before"
+		for side in $sides; do
 			if [ $side = before ]; then
 				bin=$bin_before extra=("${extra_before[@]}")
 			else
