@@ -87,7 +87,7 @@ for r in $(seq 1 "$rounds"); do
 		sides="before after"
 		[ $((r % 2)) -eq 1 ] || sides="after before"
 		for side in $sides; do
-			if [ $side = before ]; then
+			if [ "$side" = before ]; then
 				bin=$bin_before extra=("${extra_before[@]}")
 			else
 				bin=$bin_after extra=("${extra_after[@]}")
