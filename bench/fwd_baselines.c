@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* lr-bench-fwd's baselines: the naive gateway (recvfrom/sendto per
  * packet), the plain relay (recvmmsg/sendmmsg, no crypto) and the crypto
- * limit (no I/O). */
+ * limit (no I/O), with the payload in the cache (crypto-only) or not
+ * (crypto-only-cold). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,6 +18,10 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 #include "fwd.h"
 #include "linerate/lr_rtp.h"
@@ -191,17 +196,60 @@ struct result fwd_run_naive(int mmsg, unsigned suite, unsigned size,
 	return res;
 }
 
+/* crypto-only-cold: the burst's packets leave every cache level before
+ * the timed work, as a NIC's DMA leaves them. A device's write to memory
+ * invalidates the lines the CPUs hold; with Intel's DDIO it allocates them
+ * in a slice of the last-level cache, without it (AMD, DDIO off, or DDIO's
+ * ways already full at a high rate) they are in DRAM only. Flushing the
+ * packets' lines (clflush) is the second case, the cold end: the worker
+ * takes the misses to memory on the first read of each packet. Only the
+ * packets' bytes go: the descriptors, the sessions and their key schedules
+ * stay where the worker keeps them, and the buffers are the same 64 every
+ * burst, so their pages stay in the TLB as a recycled receive ring's do.
+ * Why not cycle through a buffer set larger than the last-level cache:
+ * this machine's LLC reports 480 MiB (a VM on a large host), so that set
+ * would be over a gigabyte of 4 KB pages and add TLB misses a NIC's ring
+ * does not cause. */
+static void flush_packets(struct lr_pkt *p, unsigned n)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	for (unsigned i = 0; i < n; i++) {
+		uintptr_t a = (uintptr_t)p[i].data & ~(uintptr_t)63,
+			  end = (uintptr_t)p[i].data + p[i].len;
+
+		for (; a < end; a += 64)
+			_mm_clflush((const void *)a);
+	}
+	_mm_mfence(); /* every line gone before the clock starts */
+#else
+	(void)p, (void)n;
+#endif
+}
+
+int fwd_crypto_cold_supported(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return 1;
+#else
+	return 0;
+#endif
+}
+
 /* The crypto limit: unprotect a burst, protect it once per leg. */
-struct result fwd_run_crypto(unsigned suite, unsigned size, unsigned fanout)
+struct result fwd_run_crypto(unsigned suite, unsigned size, unsigned fanout,
+			     int cold)
 {
 	struct lr_srtp_config gc = {.dir = LR_SRTP_OUTBOUND, .any_ssrc = 1};
 	struct lr_srtp_config rc = {.dir = LR_SRTP_INBOUND, .any_ssrc = 1};
 	struct lr_srtp_session *gen, *rx, *tx[10];
-	static uint8_t buf[64][1536], out[64][1536];
+	static uint8_t buf[64][1536] __attribute__((aligned(64))),
+		out[64][1536] __attribute__((aligned(64)));
 	struct result res = {0};
 	double rate[WINDOWS];
 	uint16_t seq = 0;
 
+	if (cold && !fwd_crypto_cold_supported())
+		return res;
 	fwd_pin(fwd_ncpu() - 1);
 	fwd_policy(&gc.policy, suite, 1);
 	rc.policy = gc.policy;
@@ -223,9 +271,12 @@ struct result fwd_run_crypto(unsigned suite, unsigned size, unsigned fanout)
 			struct lr_pkt p[64], *pp[64], q[64], *qq[64];
 			uint64_t c0;
 
-			/* untimed: fresh input */
+			/* untimed: fresh input (written here, so in this
+			 * core's caches unless flushed) */
 			fwd_rtp_burst(buf, 64, &seq, 0x10000, size, p, pp);
 			lr_srtp_session_protect(gen, pp, 64);
+			if (cold)
+				flush_packets(p, 64);
 			c0 = fwd_thread_ns();
 			lr_srtp_session_unprotect(rx, pp, 64);
 			/* as the engine does: every leg but the last is a copy,

@@ -30,38 +30,56 @@ static struct lr_wire W;
 static int wire_ok = -1;
 
 /* The generator's SRTP sessions and sequence numbers are a struct gen's
- * (its socket unused); frames go onto the ring port. */
+ * (its socket unused); frames go onto the ring port, GEN_BURST at a time,
+ * in fwd_rx_mode's order: round robin over the flows frame by frame
+ * (FWD_RX_DATAGRAM), or one flow's GEN_BURST frames in a row (the others:
+ * there is no GSO here). */
+static unsigned wgen_burst(struct gen *g, unsigned f, struct rte_mbuf **m)
+{
+	static __thread uint8_t b[GEN_BURST][1536];
+	uint8_t dst[4] = {127, 0, 0, 1};
+	struct rte_ether_addr mac = {{2, 0, 0, 0, 0, 1}};
+	struct lr_pkt p[GEN_BURST], *pp[GEN_BURST];
+	unsigned fl[GEN_BURST], n = 0;
+
+	for (unsigned i = 0; i < GEN_BURST; i++) {
+		fl[i] = fwd_gen_flow(f, i, g->flows);
+		fwd_rtp_burst(b + i, 1, &g->seq[fl[i]], 0x10000 + fl[i],
+			      g->size, &p[i], &pp[i]);
+	}
+	for (unsigned i = 0, j; i < GEN_BURST; i = j) {
+		uint8_t src[4];
+		unsigned ok;
+
+		for (j = i + 1; j < GEN_BURST && fl[j] == fl[i]; j++)
+			;
+		fwd_flow_ip(fl[i], src);
+		ok = lr_srtp_session_protect(g->tx[fl[i]], pp + i, j - i);
+		for (unsigned k = 0; k < ok; k++) {
+			m[n] = lr_wire_udp(&W, &mac, 4, src, 6000, dst, 5000,
+					   pp[i + k]->data, pp[i + k]->len, 0);
+			if (m[n])
+				n++;
+		}
+	}
+	return n;
+}
+
 static void *wgen_run(void *arg)
 {
 	struct gen *g = arg;
-	static __thread uint8_t b[GEN_BURST][1536];
 	struct rte_mbuf *m[GEN_BURST], *drain[64];
-	uint8_t dst[4] = {127, 0, 0, 1};
-	struct rte_ether_addr mac = {{2, 0, 0, 0, 0, 1}};
 	unsigned f = 0;
 
 	fwd_pin(0);
 	while (!atomic_load(&g->stop)) {
-		uint8_t src[4];
-		struct lr_pkt p[GEN_BURST], *pp[GEN_BURST];
-		unsigned n = 0, ok;
 		uint16_t k;
 
-		fwd_flow_ip(f, src);
-		fwd_rtp_burst(b, GEN_BURST, &g->seq[f], 0x10000 + f, g->size, p,
-			      pp);
-		ok = lr_srtp_session_protect(g->tx[f], pp, GEN_BURST);
-		for (unsigned i = 0; i < ok; i++) {
-			m[n] = lr_wire_udp(&W, &mac, 4, src, 6000, dst, 5000,
-					   pp[i]->data, pp[i]->len, 0);
-			if (m[n])
-				n++;
-		}
-		lr_wire_send(&W, m, n);
+		lr_wire_send(&W, m, wgen_burst(g, f, m));
 		/* the legs: received and dropped, as a sink would */
 		while ((k = rte_eth_rx_burst(W.port, 0, drain, 64)))
 			rte_pktmbuf_free_bulk(drain, k);
-		f = (f + 1) % g->flows;
+		f = fwd_gen_next(f, g->flows);
 	}
 	return NULL;
 }

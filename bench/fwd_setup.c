@@ -22,6 +22,7 @@
 
 double fwd_secs_per_run = 1.0;
 int fwd_no_gro;
+enum fwd_rx fwd_rx_mode = FWD_RX_GSO;
 
 uint64_t fwd_now_ns(void)
 {
@@ -172,62 +173,147 @@ static void gen_pace(struct gen *g)
 	}
 }
 
+const char *fwd_rx_name(enum fwd_rx m)
+{
+	return m == FWD_RX_DATAGRAM ? "datagram"
+	       : m == FWD_RX_GSO    ? "gso-batch"
+				    : "datagram-bursts";
+}
+
+unsigned fwd_gen_flow(unsigned f, unsigned i, unsigned flows)
+{
+	return fwd_rx_mode == FWD_RX_DATAGRAM ? (f + i) % flows : f;
+}
+
+unsigned fwd_gen_next(unsigned f, unsigned flows)
+{
+	return fwd_rx_mode == FWD_RX_DATAGRAM ? (f + GEN_BURST) % flows
+					      : (f + 1) % flows;
+}
+
+/* The control message of a datagram from flow f: IP_PKTINFO (the flow's
+ * source address), and UDP_SEGMENT of seg bytes unless seg is 0. */
+union gen_cmsg {
+	uint8_t b[CMSG_SPACE(sizeof(struct in_pktinfo)) +
+		  CMSG_SPACE(sizeof(uint16_t))];
+	struct cmsghdr align;
+};
+
+static void gen_msghdr(struct msghdr *mh, struct sockaddr_in *to,
+		       struct iovec *iov, size_t niov, union gen_cmsg *cm,
+		       unsigned f, uint16_t seg)
+{
+	struct in_pktinfo pi = {0};
+	struct cmsghdr *c;
+
+	memset(mh, 0, sizeof(*mh));
+	mh->msg_iov = iov;
+	mh->msg_iovlen = niov;
+	mh->msg_name = to;
+	mh->msg_namelen = sizeof(*to);
+	mh->msg_control = cm->b;
+	mh->msg_controllen =
+		seg ? sizeof(cm->b) : CMSG_SPACE(sizeof(struct in_pktinfo));
+	c = CMSG_FIRSTHDR(mh);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(pi));
+	fwd_flow_ip(f, (uint8_t *)&pi.ipi_spec_dst);
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	if (!seg)
+		return;
+	c = CMSG_NXTHDR(mh, c);
+	c->cmsg_level = SOL_UDP;
+	c->cmsg_type = UDP_SEGMENT;
+	c->cmsg_len = CMSG_LEN(sizeof(seg));
+	memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+}
+
+/* FWD_RX_GSO: GEN_BURST packets of flow f, protected, as one UDP GSO
+ * message (the generator must not be what limits the measurement).
+ * Returns the datagrams sent. */
+static unsigned gen_send_gso(struct gen *g, unsigned f,
+			     const struct sockaddr_in *to)
+{
+	static __thread uint8_t bufs[GEN_BURST][1536];
+	struct lr_pkt pk[GEN_BURST], *pp[GEN_BURST];
+	struct iovec iov[GEN_BURST];
+	struct sockaddr_in dst = *to;
+	union gen_cmsg cm;
+	struct msghdr mh;
+	unsigned n = GEN_BURST;
+
+	fwd_rtp_burst(bufs, n, &g->seq[f], 0x10000 + f, g->size, pk, pp);
+	if (!g->plain)
+		n = lr_srtp_session_protect(g->tx[f], pp, n);
+	if (!n)
+		return 0;
+	for (unsigned i = 0; i < n; i++)
+		iov[i] = (struct iovec){pp[i]->data, pp[i]->len};
+	gen_msghdr(&mh, &dst, iov, n, &cm, f, (uint16_t)pp[0]->len);
+	return sendmsg(g->fd, &mh, 0) > 0 ? n : 0;
+}
+
+/* FWD_RX_DATAGRAM(_BURSTS): GEN_BURST packets, the i-th from
+ * fwd_gen_flow(f, i) (flow f + i round robin, or f), each protected with
+ * its flow's keys and sent as a datagram of its own (its own IP_PKTINFO,
+ * no UDP_SEGMENT), all in one sendmmsg. Returns the datagrams sent. */
+static unsigned gen_send_datagrams(struct gen *g, unsigned f,
+				   const struct sockaddr_in *to)
+{
+	static __thread uint8_t bufs[GEN_BURST][1536];
+	struct lr_pkt pk[GEN_BURST], *pp[GEN_BURST], *ok[GEN_BURST];
+	unsigned fl[GEN_BURST], fok[GEN_BURST], n = 0;
+	struct mmsghdr mm[GEN_BURST];
+	struct iovec iov[GEN_BURST];
+	struct sockaddr_in dst = *to;
+	union gen_cmsg cm[GEN_BURST];
+	int r;
+
+	for (unsigned i = 0; i < GEN_BURST; i++) {
+		fl[i] = fwd_gen_flow(f, i, g->flows);
+		fwd_rtp_burst(bufs + i, 1, &g->seq[fl[i]], 0x10000 + fl[i],
+			      g->size, &pk[i], &pp[i]);
+	}
+	/* a run of one flow's packets in one call (all of them with one
+	 * flow; one each with 32 flows or more) */
+	for (unsigned i = 0, j; i < GEN_BURST; i = j) {
+		unsigned good;
+
+		for (j = i + 1; j < GEN_BURST && fl[j] == fl[i]; j++)
+			;
+		good = g->plain ? j - i
+				: lr_srtp_session_protect(g->tx[fl[i]], pp + i,
+							  j - i);
+		for (unsigned k = 0; k < good; k++, n++) {
+			ok[n] = pp[i + k];
+			fok[n] = fl[i];
+		}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		iov[i] = (struct iovec){ok[i]->data, ok[i]->len};
+		gen_msghdr(&mm[i].msg_hdr, &dst, &iov[i], 1, &cm[i], fok[i], 0);
+	}
+	r = n ? sendmmsg(g->fd, mm, n, 0) : 0;
+	return r > 0 ? (unsigned)r : 0;
+}
+
 void *fwd_gen_run(void *arg)
 {
 	struct gen *g = arg;
-	static __thread uint8_t bufs[GEN_BURST][1536];
-	struct msghdr mh;
-	struct iovec iov[GEN_BURST];
 	struct sockaddr_in to = {.sin_family = AF_INET,
 				 .sin_port = htons(g->to.port),
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	unsigned f = 0;
-	/* IP_PKTINFO (the flow's source address) and UDP_SEGMENT */
-	union {
-		uint8_t b[CMSG_SPACE(sizeof(struct in_pktinfo)) +
-			  CMSG_SPACE(sizeof(uint16_t))];
-		struct cmsghdr align;
-	} cm;
 
 	fwd_pin(0);
 	while (!atomic_load(&g->stop)) {
-		struct lr_pkt pk[GEN_BURST], *pp[GEN_BURST];
-		struct in_pktinfo pi = {0};
-		struct cmsghdr *c;
-		unsigned n = GEN_BURST;
-		uint16_t seg;
+		unsigned n = fwd_rx_mode == FWD_RX_GSO
+				     ? gen_send_gso(g, f, &to)
+				     : gen_send_datagrams(g, f, &to);
 
-		/* one burst of one flow at a time, round robin */
-		fwd_rtp_burst(bufs, n, &g->seq[f], 0x10000 + f, g->size, pk,
-			      pp);
-		if (!g->plain)
-			n = lr_srtp_session_protect(g->tx[f], pp, n);
-		/* one UDP GSO message per burst: the generator must not be
-		 * what limits the measurement */
-		for (unsigned i = 0; i < n; i++)
-			iov[i] = (struct iovec){pp[i]->data, pp[i]->len};
-		memset(&mh, 0, sizeof(mh));
-		mh.msg_iov = iov;
-		mh.msg_iovlen = n;
-		mh.msg_name = &to;
-		mh.msg_namelen = sizeof(to);
-		mh.msg_control = cm.b;
-		mh.msg_controllen = sizeof(cm.b);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		fwd_flow_ip(f, (uint8_t *)&pi.ipi_spec_dst);
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-		c = CMSG_NXTHDR(&mh, c);
-		c->cmsg_level = SOL_UDP;
-		c->cmsg_type = UDP_SEGMENT;
-		c->cmsg_len = CMSG_LEN(sizeof(seg));
-		seg = (uint16_t)pp[0]->len;
-		memcpy(CMSG_DATA(c), &seg, sizeof(seg));
-		if (n && sendmsg(g->fd, &mh, 0) > 0)
-			g->sent += n;
-		f = (f + 1) % g->flows;
+		g->sent += n;
+		f = fwd_gen_next(f, g->flows);
 		/* a look at the forwarder every FWD_LAG datagrams (its
 		 * counters are read through a command, which costs it a
 		 * little): at most 2 x FWD_LAG in flight, which the socket
@@ -324,7 +410,8 @@ static uint64_t fwd_dp_forwarded(void *dp)
 
 struct result fwd_measure(struct lr_dp *dp)
 {
-	struct result res;
+	struct result res = {0};
+	struct lr_dp_stats st;
 	uint64_t t0, c0;
 
 	usleep(200000);
@@ -333,11 +420,13 @@ struct result fwd_measure(struct lr_dp *dp)
 	res.pps = fwd_median_rate(fwd_dp_forwarded, dp);
 	res.cpu_pct = (double)(lr_dp_worker_cpu_ns(dp) - c0) * 100.0 /
 		      (double)(fwd_now_ns() - t0);
+	/* over the whole cell, warm-up included: how many datagrams came
+	 * merged by UDP GRO (the rx mode's check) */
+	lr_dp_stats(dp, &st);
+	res.rx_packets = st.rx_packets;
+	res.rx_coalesced = st.rx_coalesced;
 	if (res.pps < 1.0) {
 		/* say why, instead of a bare 0 in the table */
-		struct lr_dp_stats st;
-
-		lr_dp_stats(dp, &st);
 		fprintf(stderr,
 			"lr-bench-fwd: nothing forwarded: rx %llu punted %llu "
 			"punt_dropped %llu",

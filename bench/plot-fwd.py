@@ -6,9 +6,11 @@
 Writes OUTDIR/fwd-backends.png (legs per second of every backend and
 baseline, one flow, AEAD_AES_128_GCM, for each size and fan-out) and
 OUTDIR/fwd-flows.png (the data-plane backends at 1, 1,000 and 100,000
-flows, 200 and 1200 bytes, fan-out 1). Lines that are not result rows
-(the table, the memory line) are skipped. Standard library and gnuplot
-only.
+flows, 200 and 1200 bytes, fan-out 1). The socket backends appear twice:
+one datagram per packet (the headline) and GSO batches (the best case);
+rows without "rx" (results saved before it existed) are GSO batches.
+Lines that are not result rows (the table, the memory line) are skipped.
+Standard library and gnuplot only.
 """
 import json
 import os
@@ -17,8 +19,15 @@ import sys
 import tempfile
 
 GCM = "AEAD_AES_128_GCM"
-BACKENDS = ["sock", "uring", "dpdk", "recvfrom", "relay-mmsg", "crypto-only"]
-DP = ["sock", "uring", "dpdk"]
+DG, GSO = "datagram", "gso-batch"
+# (backend, rx, title); rx None: any
+BACKENDS = [("sock", DG, "sock"), ("sock", GSO, "sock, GSO (best case)"),
+            ("uring", DG, "uring"), ("uring", GSO, "uring, GSO (best case)"),
+            ("dpdk", None, "dpdk (ring ports)"),
+            ("recvfrom", None, "recvfrom"), ("relay-mmsg", None, "relay-mmsg"),
+            ("crypto-only", None, "crypto-only"),
+            ("crypto-only-cold", None, "crypto-only-cold")]
+DP = [b for b in BACKENDS if b[0] in ("sock", "uring", "dpdk")]
 
 
 def rows(path):
@@ -33,38 +42,53 @@ def rows(path):
             except ValueError:
                 continue
             if "backend" in r and "pps" in r:
+                if "rx" not in r and r["backend"] in ("sock", "uring"):
+                    r["rx"] = GSO
                 out.append(r)
     return out
 
 
-def pps(rs, be, size, fanout, flows, suite=GCM):
+def pps(rs, be, rx, size, fanout, flows, suite=GCM):
     for r in rs:
         if (r["backend"], r["size"], r["fanout"], r["flows"], r["suite"]) == (
-            be, size, fanout, flows, suite):
+                be, size, fanout, flows, suite) and (
+                rx is None or r.get("rx") == rx):
             return r["pps"] / 1e3
     return None
 
 
+# gnuplot has eight colours by default; the backends plot needs nine
+COLOURS = """
+set linetype 9 lc rgb '#7f7f7f'
+set linetype 10 lc rgb '#8c564b'
+set linetype cycle 10
+"""
+
+
 def gnuplot(script):
-    subprocess.run(["gnuplot"], input=script.encode(), check=True)
+    subprocess.run(["gnuplot"], input=(COLOURS + script).encode(),
+                   check=True)
 
 
 def backends_plot(rs, tmp, out):
     cells = [(s, f) for s in (200, 1200) for f in (1, 10)]
+    series = [b for b in BACKENDS
+              if any(pps(rs, b[0], b[1], s, fo, 1) is not None
+                     for s, fo in cells)]
     dat = os.path.join(tmp, "backends.dat")
     with open(dat, "w") as f:
-        f.write("cell " + " ".join(BACKENDS) + "\n")
+        f.write("cell " + " ".join('"%s"' % b[2] for b in series) + "\n")
         for s, fo in cells:
-            vals = [pps(rs, be, s, fo, 1) for be in BACKENDS]
+            vals = [pps(rs, b[0], b[1], s, fo, 1) for b in series]
             f.write('"%d B, fan-out %d" ' % (s, fo) +
                     " ".join("NaN" if v is None else "%.0f" % v
                              for v in vals) + "\n")
     cols = ", ".join("'%s' using %d:xtic(1) title columnheader(%d)"
-                     % (dat, i + 2, i + 2) for i in range(len(BACKENDS)))
+                     % (dat, i + 2, i + 2) for i in range(len(series)))
     gnuplot("""
-set terminal pngcairo size 1000,520 font ',10'
+set terminal pngcairo size 1100,560 font ',10'
 set output '%s'
-set title 'SRTP forwarding, one worker core, AEAD\\_AES\\_128\\_GCM, 1 flow (lr-bench-fwd)'
+set title 'SRTP forwarding, one worker core, AEAD\\_AES\\_128\\_GCM, 1 flow (lr-bench-fwd); sockets: one datagram per packet, and GSO batches (best case)'
 set ylabel 'legs forwarded per second (thousands)'
 set style data histograms
 set style histogram cluster gap 1
@@ -82,27 +106,29 @@ def flows_plot(rs, tmp, out):
     series = []
     with open(dat, "w") as f:
         idx = 0
-        for be in DP:
+        for be, rx, title in DP:
             for size in (200, 1200):
-                pts = [(fl, pps(rs, be, size, 1, fl))
+                pts = [(fl, pps(rs, be, rx, size, 1, fl))
                        for fl in (1, 1000, 100000)]
                 pts = [(x, y) for x, y in pts if y is not None]
                 if not pts:
                     continue
-                f.write("# %s %d\n" % (be, size))
+                f.write("# %s %d\n" % (title, size))
                 for x, y in pts:
                     f.write("%d %.0f\n" % (x, y))
                 f.write("\n\n")
-                series.append((idx, "%s, %d B" % (be, size)))
+                series.append((idx, "%s, %d B" % (title, size),
+                               2 if rx == GSO else 1))
                 idx += 1
     if not series:
         return
-    plots = ", ".join("'%s' index %d with linespoints lw 2 title '%s'"
-                      % (dat, i, t) for i, t in series)
+    plots = ", ".join(
+        "'%s' index %d with linespoints lw 2 dt %d title '%s'"
+        % (dat, i, dt, t) for i, t, dt in series)
     gnuplot("""
 set terminal pngcairo size 1000,520 font ',10'
 set output '%s'
-set title 'Flows: legs per second against installed flows, fan-out 1, AEAD\\_AES\\_128\\_GCM'
+set title 'Flows: legs per second against installed flows, fan-out 1, AEAD\\_AES\\_128\\_GCM (dashed: GSO batches, the best case)'
 set xlabel 'flows (publishers; sessions = flows + subscribers)'
 set ylabel 'legs forwarded per second (thousands)'
 set logscale x
