@@ -2,7 +2,8 @@
 /*
  * The uring backend: the sock backend's sockets, driven through io_uring.
  * One multishot recvmsg per socket takes datagrams into a provided buffer
- * ring; sends are batched sendmsg SQEs, one submit per round; the ring is
+ * ring; sends are batched sendmsg SQEs, submitted with the next reap; the
+ * sockets are registered files (no lookup per operation); the ring is
  * single-issuer with deferred task running where the kernel has them
  * (6.0+), so completions run only when the worker asks. Without io_uring
  * (too old, or kernel.io_uring_disabled) lr_dp_new fails with the ring's
@@ -101,8 +102,8 @@ static void arm_recv(struct uring *u, unsigned li)
 
 	if (!sqe)
 		return;
-	io_uring_prep_recvmsg_multishot(sqe, u->s.fd[li], &u->tmpl, 0);
-	sqe->flags |= IOSQE_BUFFER_SELECT;
+	io_uring_prep_recvmsg_multishot(sqe, (int)li, &u->tmpl, 0);
+	sqe->flags |= IOSQE_BUFFER_SELECT | IOSQE_FIXED_FILE;
 	sqe->buf_group = BGID;
 	io_uring_sqe_set_data64(sqe, UD_RECV + li);
 	u->armed[li] = 1;
@@ -181,7 +182,8 @@ static void uring_tx_burst(struct lr__worker *w, struct lr__dpbuf **tx,
 			c->cmsg_len = CMSG_LEN(sizeof(seg));
 			memcpy(CMSG_DATA(c), &seg, sizeof(seg));
 		}
-		io_uring_prep_sendmsg(sqe, u->s.fd[b->lidx], &t->mh, 0);
+		io_uring_prep_sendmsg(sqe, b->lidx, &t->mh, 0);
+		sqe->flags |= IOSQE_FIXED_FILE;
 		io_uring_sqe_set_data(sqe, b);
 		i += k;
 	}
@@ -366,6 +368,11 @@ static int ring_setup(struct lr__worker *w, struct uring *u)
 		memset(&p, 0, sizeof(p));
 		r = io_uring_queue_init_params(RING_ENTRIES, &u->ring, &p);
 	}
+	if (r)
+		return r;
+	/* the sockets as registered files, by local index: no file
+	 * lookup and reference per operation */
+	r = io_uring_register_files(&u->ring, u->s.fd, w->dp->nlocal);
 	if (r)
 		return r;
 	u->gro = lr__sockset_gro(w, &u->s);
