@@ -67,6 +67,9 @@ struct uring {
 	struct msghdr tmpl; /* what multishot recvmsg fills in */
 	uint64_t wake_val;
 	int wake_fd; /* the worker's */
+	/* a wake-up was read outside wait (in rx_burst's reap): the round
+	 * it asked for has not run yet, so the next wait must not sleep */
+	int woken;
 	int armed[DP_MAX_LOCAL];
 	unsigned recycled;
 	/* Received messages whose datagrams the worker has not taken yet,
@@ -323,9 +326,10 @@ static void reap(struct lr__worker *w, struct uring *u, int wait)
 		seen++;
 		if (ud >= UD_RECV && ud < UD_RECV + DP_MAX_LOCAL)
 			on_recv(u, (unsigned)(ud - UD_RECV), cqe);
-		else if (ud == UD_WAKE)
+		else if (ud == UD_WAKE) {
 			arm_wake(u);
-		else if (ud >= UD_MAX_TAG)
+			u->woken |= !wait;
+		} else if (ud >= UD_MAX_TAG)
 			sent(w, u, (void *)(uintptr_t)ud, cqe->res);
 	}
 	io_uring_cq_advance(&u->ring, seen);
@@ -351,7 +355,13 @@ static unsigned uring_rx_burst(struct lr__worker *w, struct lr__dpbuf **b,
 
 static void uring_wait(struct lr__worker *w)
 {
-	reap(w, w->be, 1);
+	struct uring *u = w->be;
+
+	if (u->woken) { /* its round first (commands, relayed RTCP) */
+		u->woken = 0;
+		return;
+	}
+	reap(w, u, 1);
 }
 
 static int ring_setup(struct lr__worker *w, struct uring *u)
