@@ -61,12 +61,7 @@ void lr__worker_punt(struct lr__fwd *f, enum lr_dp_punt_why why,
 		f->st.punt_dropped++;
 		return;
 	}
-	p->why = why;
-	p->session = session;
-	p->local = b->local;
-	p->remote = b->remote;
-	p->len = b->pkt.len;
-	memcpy(p->buf, b->pkt.data, b->pkt.len);
+	lr__punt_copy(p, why, session, b);
 	lr__spsc_push(&w->punts);
 	f->st.punted++;
 	w->punt_woke = 1;

@@ -291,6 +291,19 @@ int lr__rtcp_seal(struct lr__fwd *f, struct lr__dpsess *s, struct lr__dpbuf *b);
 int lr__relay_seal(struct lr__fwd *f, const struct lr__relay_item *it,
 		   struct lr__dpbuf *b, uint32_t *now, unsigned *now_read);
 
+/* A punt's copy of b (b->pkt.len <= sizeof(p->buf), the caller's
+ * check), for an environment's punt hook. */
+static inline void lr__punt_copy(struct lr_dp_punt *p, enum lr_dp_punt_why why,
+				 uint64_t session, const struct lr__dpbuf *b)
+{
+	p->why = why;
+	p->session = session;
+	p->local = b->local;
+	p->remote = b->remote;
+	p->len = b->pkt.len;
+	memcpy(p->buf, b->pkt.data, b->pkt.len);
+}
+
 /* The limits' times (lr__dpfb *_at): now as a time to keep (0 is
  * "never"), and whether interval has passed since at. */
 static inline uint32_t lr__relay_stamp(uint32_t now)

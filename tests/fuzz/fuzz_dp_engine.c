@@ -138,12 +138,7 @@ static void punt(struct lr__fwd *f, enum lr_dp_punt_why why, uint64_t session,
 	}
 	pt.of[pt.copies] = (unsigned)(d - dg);
 	p = &pt.ring[pt.copies++];
-	p->why = why;
-	p->session = session;
-	p->local = b->local;
-	p->remote = b->remote;
-	p->len = b->pkt.len;
-	memcpy(p->buf, b->pkt.data, b->pkt.len);
+	lr__punt_copy(p, why, session, b);
 	f->st.punted++;
 }
 
