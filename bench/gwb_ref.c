@@ -15,32 +15,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fwd.h"
 #include "gwb.h"
 
 #define PUB_ID	   1u
 #define VIEW_ID(v) (100u + (v))
-
-static void policy(struct lr_srtp_policy *p, uint16_t suite, unsigned seed)
-{
-	const struct lr_srtp_suite_info *si = lr_srtp_suite_get(suite);
-
-	memset(p, 0, sizeof(*p));
-	p->suite = suite;
-	p->key_len = si->key_len;
-	p->salt_len = si->salt_len;
-	for (unsigned i = 0; i < p->key_len; i++)
-		p->key[i] = (uint8_t)(seed * 31 + i);
-	for (unsigned i = 0; i < p->salt_len; i++)
-		p->salt[i] = (uint8_t)(seed * 17 + i);
-}
-
-static struct lr_addr dp_addr(const struct lr_addr *a)
-{
-	struct lr_addr d = {.family = a->family, .port = a->port};
-
-	memcpy(d.ip, a->ip, 16);
-	return d;
-}
 
 static int plain_peer(struct gwb_peer *p, enum gwb_kind kind)
 {
@@ -61,10 +40,10 @@ static int install_viewers(struct gwb_ref *r, uint16_t suite)
 
 		if (rc)
 			return rc;
-		s.remote = dp_addr(&r->view[v].local);
-		policy(&r->view_tx[v], suite, 200 + v);
+		s.remote = r->view[v].local;
+		fwd_policy(&r->view_tx[v], suite, 200 + v);
 		s.tx = r->view_tx[v];
-		policy(&s.rx, suite, 300 + v);
+		fwd_policy(&s.rx, suite, 300 + v);
 		rc = lr_dp_session_install(r->dp, VIEW_ID(v), &s);
 		if (rc)
 			return rc;
@@ -86,10 +65,10 @@ static int install_publisher(struct gwb_ref *r, uint16_t suite)
 
 	if (rc)
 		return rc;
-	s.remote = dp_addr(&r->pub.local);
-	policy(&r->pub_rx, suite, 100);
+	s.remote = r->pub.local;
+	fwd_policy(&r->pub_rx, suite, 100);
 	s.rx = r->pub_rx;
-	policy(&s.tx, suite, 101);
+	fwd_policy(&s.tx, suite, 101);
 	for (unsigned v = 0; v < r->nv; v++)
 		for (int k = 0; k < 2; k++) {
 			if (s.nroutes == LR_DP_MAX_ROUTES)

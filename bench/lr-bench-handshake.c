@@ -37,7 +37,7 @@
 #include "linerate/lr_pc.h"
 #include "linerate/lr_srtp.h"
 #include "lr_sim.h"
-#include "lr_sim_stun.h"
+#include "lr_sim.h"
 
 #define NOW_UNIX 1795000000
 
@@ -65,8 +65,7 @@ static void drain(struct lr_sim *sim, struct side *s, struct side *o)
 	struct lr_pc_transmit t;
 
 	while (lr_pc_poll_transmit(s->pc, &t)) {
-		struct lr_addr a = lr_sim_from_stun(&t.local),
-			       b = lr_sim_from_stun(&t.remote);
+		struct lr_addr a = t.local, b = t.remote;
 
 		lr_sim_send(sim, &a, &b, t.buf, t.len);
 	}
@@ -106,10 +105,10 @@ static int session(const struct shared *sh, int data, uint64_t seed)
 					 .nlocal = 1,
 					 .rand = lr_rand_system()};
 
-		s[i].addr = lr_sim_stun_v4(192, 0, 2, (uint8_t)(10 + i), 5000);
+		s[i].addr = lr_sim_v4(192, 0, 2, (uint8_t)(10 + i), 5000);
 		c.local = &s[i].addr;
 		s[i].host = lr_sim_add_host(sim, -1);
-		sa = lr_sim_from_stun(&s[i].addr);
+		sa = s[i].addr;
 		lr_sim_host_addr(sim, s[i].host, &sa);
 		if (lr_pc_new(&c, lr_sim_now(sim), &s[i].pc))
 			goto out;
@@ -131,8 +130,7 @@ static int session(const struct shared *sh, int data, uint64_t seed)
 		for (int i = 0; i < 2; i++) {
 			while ((n = lr_sim_recv(sim, s[i].host, &src, &dst, buf,
 						sizeof(buf))) > 0) {
-				struct lr_addr l = lr_sim_to_stun(&dst),
-					       r = lr_sim_to_stun(&src);
+				struct lr_addr l = dst, r = src;
 
 				lr_pc_handle_packet(s[i].pc, now, &l, &r, buf,
 						    (size_t)n);

@@ -83,7 +83,7 @@ static void stun_server(struct world *w)
 				sizeof(buf))) > 0) {
 		struct lr_stun_msg m;
 		struct lr_stun_builder b;
-		struct lr_addr mapped = from_sim(&src);
+		struct lr_addr mapped = src;
 
 		if (lr_stun_parse(&m, buf, (size_t)n) ||
 		    m.cls != LR_STUN_REQUEST)
@@ -131,8 +131,8 @@ void run(struct world *w, uint64_t until)
 		for (int round = 0; round < 2; round++) {
 			for (int i = 0; i < 2; i++) {
 				while (lr_ice_poll_transmit(w->p[i].a, &tx)) {
-					struct lr_addr s = to_sim(&tx.local),
-						       d = to_sim(&tx.remote);
+					struct lr_addr s = tx.local,
+						       d = tx.remote;
 
 					if (binding_class(tx.buf, tx.len) ==
 					    LR_STUN_REQUEST) {
@@ -173,8 +173,7 @@ void run(struct world *w, uint64_t until)
 
 			while ((n = lr_sim_recv(w->sim, w->p[i].host, &src,
 						&dst, buf, sizeof(buf))) > 0) {
-				struct lr_addr l = from_sim(&dst),
-					       r = from_sim(&src);
+				struct lr_addr l = dst, r = src;
 
 				tap_recv(w, i, buf, (size_t)n);
 				lr_ice_handle_packet(w->p[i].a, now, &l, &r,
@@ -203,12 +202,12 @@ void world_init(struct world *w, const struct opts *o)
 
 		nat = lr_sim_add_nat(w->sim, &pub);
 		w->stun_host = lr_sim_add_host(w->sim, -1);
-		w->stun_addr = v4(198, 51, 100, 77, 3478);
-		sa = to_sim(&w->stun_addr);
+		w->stun_addr = lr_sim_v4(198, 51, 100, 77, 3478);
+		sa = w->stun_addr;
 		lr_sim_host_addr(w->sim, w->stun_host, &sa);
 	}
-	w->p[0].addr = v4(192, 0, 2, 10, 50000);
-	w->p[1].addr = v4(198, 51, 100, 20, 60000);
+	w->p[0].addr = lr_sim_v4(192, 0, 2, 10, 50000);
+	w->p[1].addr = lr_sim_v4(198, 51, 100, 20, 60000);
 	if (o->v6) {
 		/* 2001:db8::10 and 2001:db8::20 */
 		for (int i = 0; i < 2; i++) {
@@ -222,7 +221,7 @@ void world_init(struct world *w, const struct opts *o)
 		}
 	}
 	for (int i = 0; i < 2; i++) {
-		struct lr_addr sa = to_sim(&w->p[i].addr);
+		struct lr_addr sa = w->p[i].addr;
 		struct lr_ice_config cfg = {
 			.controlling = i ? o->ctrl1 : o->ctrl0,
 			.lite = i ? o->lite1 : 0,

@@ -11,7 +11,7 @@
 #include "linerate/lr_stun.h"
 #include "lr_sim.h"
 #include "lr_sim_rand.h"
-#include "lr_sim_stun.h"
+#include "lr_sim.h"
 #include "lr_test.h"
 
 struct peer {
@@ -49,10 +49,6 @@ struct world {
 	void *tap_ctx;
 };
 
-#define to_sim	 lr_sim_from_stun
-#define from_sim lr_sim_to_stun
-#define v4	 lr_sim_stun_v4
-
 struct opts {
 	int lite1, ctrl0, ctrl1, nat0, aggressive, v6;
 	uint64_t trickle_delay; /* hold 1's candidates until then */
@@ -63,8 +59,8 @@ struct opts {
 /* One agent driven by hand, no simulator (test_ice_auth.c,
  * test_ice_secrets.c): its host address, and its peer's candidate and
  * credentials. */
-#define SOLO_LOCAL  v4(192, 0, 2, 1, 5000)
-#define SOLO_REMOTE v4(198, 51, 100, 2, 6000)
+#define SOLO_LOCAL  lr_sim_v4(192, 0, 2, 1, 5000)
+#define SOLO_REMOTE lr_sim_v4(198, 51, 100, 2, 6000)
 #define SOLO_RUFRAG "rfrg"
 #define SOLO_RPWD   "remote-password-of-22+"
 struct lr_ice_candidate solo_candidate(void);

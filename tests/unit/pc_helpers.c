@@ -31,11 +31,11 @@ void world_init(struct world *w, const struct wopts *o)
 
 		lr_sim_drbg_init(&p->drbg, 1000 + (uint64_t)i + (o->seed << 8));
 		c.rand = lr_sim_drbg_rand(&p->drbg);
-		p->addr = lr_sim_stun_v4(192, 0, 2, (uint8_t)(50 + i),
-					 o->port[i] ? o->port[i] : 40000);
+		p->addr = lr_sim_v4(192, 0, 2, (uint8_t)(50 + i),
+				    o->port[i] ? o->port[i] : 40000);
 		c.local = &p->addr;
 		p->host = lr_sim_add_host(w->sim, -1);
-		sa = lr_sim_from_stun(&p->addr);
+		sa = p->addr;
 		lr_sim_host_addr(w->sim, p->host, &sa);
 		CU_ASSERT_EQUAL_FATAL(lr_pc_new(&c, lr_sim_now(w->sim), &p->pc),
 				      0);
@@ -135,16 +135,14 @@ void run(struct world *w, double seconds)
 
 			while ((n = lr_sim_recv(w->sim, p->host, &src, &dst,
 						buf, sizeof(buf))) > 0) {
-				struct lr_addr l = lr_sim_to_stun(&dst),
-					       r = lr_sim_to_stun(&src);
+				struct lr_addr l = dst, r = src;
 
 				lr_pc_handle_packet(p->pc, now, &l, &r, buf,
 						    (size_t)n);
 			}
 			lr_pc_handle_timeout(p->pc, now);
 			while (lr_pc_poll_transmit(p->pc, &t)) {
-				struct lr_addr a = lr_sim_from_stun(&t.local),
-					       b = lr_sim_from_stun(&t.remote);
+				struct lr_addr a = t.local, b = t.remote;
 
 				CU_ASSERT(t.len <= 1200);
 				lr_sim_send(w->sim, &a, &b, t.buf, t.len);

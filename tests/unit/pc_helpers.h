@@ -10,7 +10,7 @@
 #include "linerate/lr_pc.h"
 #include "lr_sim.h"
 #include "lr_sim_rand.h"
-#include "lr_sim_stun.h"
+#include "lr_sim.h"
 #include "lr_test.h"
 
 #define NOW_UNIX 1795000000

@@ -36,22 +36,6 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static struct lr_addr stun_of(const struct lr_addr *a)
-{
-	struct lr_addr s = {.family = a->family, .port = a->port};
-
-	memcpy(s.ip, a->ip, 16);
-	return s;
-}
-
-static struct lr_addr dp_of(const struct lr_addr *a)
-{
-	struct lr_addr d = {.family = a->family, .port = a->port};
-
-	memcpy(d.ip, a->ip, 16);
-	return d;
-}
-
 struct world {
 	struct lr_dp *dp;
 	struct lr_pc *g, *p;
@@ -124,7 +108,7 @@ static void flush(struct world *w)
 		       sizeof(to));
 	}
 	while (lr_pc_poll_transmit(w->g, &t)) {
-		struct lr_addr l = dp_of(&t.local), r = dp_of(&t.remote);
+		struct lr_addr l = t.local, r = t.remote;
 
 		CU_ASSERT_EQUAL(lr_dp_send(w->dp, &l, &r, t.buf, t.len), 0);
 	}
@@ -148,7 +132,7 @@ static void pump(struct world *w)
 		fl = sizeof(from);
 	}
 	while (lr_dp_poll_punt(w->dp, &pu)) {
-		struct lr_addr l = stun_of(&pu.local), r = stun_of(&pu.remote);
+		struct lr_addr l = pu.local, r = pu.remote;
 
 		if (lr_pc_handle_packet(w->g, now, &l, &r, pu.buf, pu.len) ==
 		    -EXDEV) {
@@ -202,7 +186,7 @@ static void setup_world(struct world *w)
 	memset(w, 0, sizeof(*w));
 	CU_ASSERT_EQUAL_FATAL(lr_dp_new(&dc, &w->dp), 0);
 	lr_dp_local_addr(w->dp, 0, &bound);
-	w->gaddr = stun_of(&bound);
+	w->gaddr = bound;
 	w->pfd = socket(AF_INET, SOCK_DGRAM, 0);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	CU_ASSERT_FATAL(!bind(w->pfd, (struct sockaddr *)&a, sizeof(a)));

@@ -106,7 +106,7 @@ static void test_nat(void)
 	struct world w;
 	struct lr_addr l1, r1, l0, r0;
 	const struct lr_ice_candidate *srflx = NULL;
-	const struct lr_addr nat_ip = v4(203, 0, 113, 1, 0);
+	const struct lr_addr nat_ip = lr_sim_v4(203, 0, 113, 1, 0);
 
 	world_init(&w, &o);
 	run(&w, 10000000);

@@ -19,8 +19,8 @@
 /* An address that never sent a STUN check. */
 static struct lr_addr stranger(unsigned k)
 {
-	return lr_sim_stun_v4(198, 51, 100, (uint8_t)(1 + k % 250),
-			      (uint16_t)(20000 + k));
+	return lr_sim_v4(198, 51, 100, (uint8_t)(1 + k % 250),
+			 (uint16_t)(20000 + k));
 }
 
 /* A real ClientHello (epoch 0) from a DTLS client of a stranger's. */

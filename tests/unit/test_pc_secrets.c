@@ -96,7 +96,7 @@ static int fail_fill(void *ctx, void *buf, size_t len)
 /* No generator is an error, never a constant; a failing one fails. */
 static void test_generator_required(void)
 {
-	struct lr_addr a = lr_sim_stun_v4(192, 0, 2, 1, 4000);
+	struct lr_addr a = lr_sim_v4(192, 0, 2, 1, 4000);
 	struct lr_pc_config c = {.cert = certs[0], .local = &a, .nlocal = 1};
 	struct lr_pc *pc = (struct lr_pc *)&c;
 
