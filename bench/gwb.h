@@ -37,7 +37,6 @@
 
 uint64_t gwb_now_us(void);
 void gwb_pin_self(int cpu);
-int gwb_ncpu(void);
 
 /* ---- gwb_http.c ---- */
 struct gwb_resp {

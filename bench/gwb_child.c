@@ -23,26 +23,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fwd.h"
 #include "gwb.h"
 
 #define START_TIMEOUT 15000000 /* us */
 
 void gwb_pin_self(int cpu)
 {
-	cpu_set_t s;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&s);
-	CPU_SET(cpu, &s);
-	pthread_setaffinity_np(pthread_self(), sizeof(s), &s);
-}
-
-int gwb_ncpu(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n > 0 ? (int)n : 1;
+	if (cpu >= 0) /* -1: wherever the kernel puts it */
+		fwd_pin(cpu);
 }
 
 const char *gwb_find_linerated(const char *given, char *buf, size_t cap)

@@ -219,7 +219,7 @@ int main(int argc, char **argv)
 	static const char *const bes[] = {"sock", "uring"};
 	char exe_buf[4096];
 	struct gwb_env env;
-	int ncpu = gwb_ncpu();
+	int ncpu = fwd_ncpu();
 
 	if (parse(argc, argv))
 		return 2;
