@@ -237,36 +237,29 @@ int lr_dp_session_rx_state(struct lr_dp *dp, uint64_t id, uint32_t ssrc,
 	return stream_state(dp, DP_RXSTATE, id, ssrc, out);
 }
 
-static int local_index(const struct lr_dp *dp, const struct lr_addr *a)
-{
-	for (unsigned i = 0; i < dp->nlocal; i++)
-		if (lr_addr_eq(&dp->local[i], a))
-			return (int)i;
-	return -1;
-}
-
 static int queue_send(struct lr_dp *dp, unsigned wi,
 		      const struct lr_addr *local, const struct lr_addr *remote,
 		      const void *buf, size_t len, int inject)
 {
-	if (!len || len > 1500 || !local || !remote ||
-	    local_index(dp, local) < 0)
+	int li = local ? lr__addr_index(dp->local, dp->nlocal, local) : -1;
+
+	if (!len || len > 1500 || li < 0 || !remote)
 		return -EINVAL;
-	return lr__worker_queue(dp->w[wi], local, remote, buf, len, inject, 0);
+	return lr__worker_queue(dp->w[wi], (uint16_t)li, remote, buf, len,
+				inject, 0);
 }
 
 /* One worker protects a session's RTCP: each worker has its own copy of
  * the session's streams, and two copies would use an SRTCP index twice
  * (under one key: the same keystream). The control thread's RTCP goes
  * on this (unbounded, locked) queue; the workers' relayed RTCP on the
- * bounded rings of relay_out.c, to the same worker. */
+ * bounded rings of relay_ring.c, to the same worker. */
 int lr_dp_send_rtcp(struct lr_dp *dp, uint64_t id, const void *buf, size_t len)
 {
 	if (!id || !buf || len > LR_DP_RTCP_MAX ||
 	    !lr_rtcp_compound_ok(buf, len))
 		return -EINVAL;
-	return lr__worker_queue(dp->w[id % dp->nw], NULL, NULL, buf, len, 0,
-				id);
+	return lr__worker_queue(dp->w[id % dp->nw], 0, NULL, buf, len, 0, id);
 }
 
 int lr_dp_send(struct lr_dp *dp, const struct lr_addr *local,

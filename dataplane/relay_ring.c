@@ -19,12 +19,10 @@
 #include "relayq.h"
 #include "worker.h"
 
-uint32_t lr__relay_now_ms(struct lr__worker *w)
+uint32_t lr__relay_now_ms(void)
 {
 	struct timespec ts;
 
-	if (w->relay_clock)
-		return w->relay_clock();
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	return (uint32_t)((uint64_t)ts.tv_sec * 1000u +
 			  (uint64_t)ts.tv_nsec / 1000000u);

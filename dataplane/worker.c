@@ -69,7 +69,8 @@ void lr__worker_punt(struct lr__fwd *f, enum lr_dp_punt_why why,
 
 static uint32_t now_ms(struct lr__fwd *f)
 {
-	return lr__relay_now_ms(lr__worker_of(f));
+	(void)f;
+	return lr__relay_now_ms();
 }
 
 static struct lr__relay_item *relay_slot(struct lr__fwd *f, uint64_t to)
@@ -208,9 +209,9 @@ static int take_send(struct lr__worker *w, const struct lr__dpsend *x,
 	}
 	memcpy(b->data, x->buf, x->len);
 	b->pkt.len = (uint32_t)x->len;
-	b->local = x->local;
+	b->lidx = x->lidx;
+	b->local = f->local[x->lidx];
 	b->remote = x->remote;
-	b->lidx = (uint16_t)lr__flow_local_index(f, &x->local);
 	return x->inject ? 2 : 1;
 }
 
@@ -468,7 +469,7 @@ int lr__worker_cmd(struct lr__worker *w, struct lr__dpcmd *c)
 	return r;
 }
 
-int lr__worker_queue(struct lr__worker *w, const struct lr_addr *local,
+int lr__worker_queue(struct lr__worker *w, uint16_t lidx,
 		     const struct lr_addr *remote, const void *buf, size_t len,
 		     int inject, uint64_t rtcp)
 {
@@ -479,8 +480,7 @@ int lr__worker_queue(struct lr__worker *w, const struct lr_addr *local,
 	memset(s, 0, sizeof(*s));
 	s->inject = inject;
 	s->rtcp = rtcp;
-	if (local)
-		s->local = *local;
+	s->lidx = lidx;
 	if (remote)
 		s->remote = *remote;
 	s->len = len;

@@ -64,7 +64,8 @@ struct lr__dpsend {
 	struct lr__dpsend *next;
 	int inject;    /* as received, through the engine */
 	uint64_t rtcp; /* non-zero: RTCP for this session id, to protect */
-	struct lr_addr local, remote;
+	uint16_t lidx; /* the local address it leaves from (not RTCP's) */
+	struct lr_addr remote;
 	size_t len;
 	uint8_t buf[];
 };
@@ -99,7 +100,6 @@ struct lr__worker {
 	struct lr__relayq *relay_in;
 	unsigned nrelay_in, relay_next;
 	uint64_t relay_woke;
-	uint32_t (*relay_clock)(void); /* white-box tests' (NULL: the real) */
 	/* owner.c: requests from the other workers for a stream this one
 	 * holds */
 	struct lr__dpreqs *reqs;
@@ -120,8 +120,10 @@ void lr__worker_stop(struct lr__worker *w);
 void lr__worker_free(struct lr__worker *w);
 /* Queue a command and wait until the worker has done it. */
 int lr__worker_cmd(struct lr__worker *w, struct lr__dpcmd *c);
-/* A copy of buf for the worker, in its next round. */
-int lr__worker_queue(struct lr__worker *w, const struct lr_addr *local,
+/* A copy of buf for the worker, in its next round: to remote from local
+ * address lidx (checked by the caller), or RTCP for session rtcp (lidx
+ * and remote unused: the session's). */
+int lr__worker_queue(struct lr__worker *w, uint16_t lidx,
 		     const struct lr_addr *remote, const void *buf, size_t len,
 		     int inject, uint64_t rtcp);
 /* Wake the worker if it sleeps (any thread). */
@@ -136,7 +138,7 @@ void lr__worker_punt(struct lr__fwd *f, enum lr_dp_punt_why why,
  * worker (NULL: its ring is full) and its push, the wake-up of the
  * workers queued to, once per burst; the consumer's side, between
  * bursts: items protected into tx[0..max), how many. */
-uint32_t lr__relay_now_ms(struct lr__worker *w);
+uint32_t lr__relay_now_ms(void);
 int lr__relay_init(struct lr__worker *w, unsigned workers);
 void lr__relay_fini(struct lr__worker *w);
 struct lr__relay_item *lr__relay_slot(struct lr__worker *w, uint64_t to);

@@ -86,14 +86,6 @@ static void topo_changed(struct lr__fwd *fw)
 		fw->topo_gen = 1; /* 0 is "never resolved" */
 }
 
-int lr__flow_local_index(const struct lr__fwd *fw, const struct lr_addr *a)
-{
-	for (unsigned i = 0; i < fw->nlocal; i++)
-		if (lr_addr_eq(&fw->local[i], a))
-			return (int)i;
-	return -1;
-}
-
 static void link_tuple(struct lr__fwd *fw, struct lr__dpsess *s)
 {
 	unsigned b = lr__flow_tuple_bucket(fw, s->lidx, &s->remote);
@@ -116,7 +108,7 @@ static void unlink_tuple(struct lr__fwd *fw, struct lr__dpsess *s)
 static int check(const struct lr__fwd *fw, const struct lr_dp_session *d,
 		 int *lidx)
 {
-	*lidx = lr__flow_local_index(fw, &d->local);
+	*lidx = lr__addr_index(fw->local, fw->nlocal, &d->local);
 	if (*lidx < 0 || (d->remote.family != 4 && d->remote.family != 6) ||
 	    d->remote.family != d->local.family || !d->remote.port ||
 	    d->nroutes > LR_DP_MAX_ROUTES ||

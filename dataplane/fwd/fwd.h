@@ -253,7 +253,6 @@ int lr__flow_install(struct lr__fwd *f, uint64_t id,
 int lr__flow_update(struct lr__fwd *f, uint64_t id,
 		    const struct lr_dp_session *d, void *ho);
 int lr__flow_remove(struct lr__fwd *f, uint64_t id);
-int lr__flow_local_index(const struct lr__fwd *f, const struct lr_addr *a);
 /* Every session, for the caller's fn (which must not remove it). */
 void lr__flow_each(struct lr__fwd *f,
 		   void (*fn)(struct lr__dpsess *s, void *arg), void *arg);
@@ -290,6 +289,16 @@ struct lr__relay_scratch *lr__relay_scratch_new(const struct lr__fwd_env *env);
 int lr__rtcp_seal(struct lr__fwd *f, struct lr__dpsess *s, struct lr__dpbuf *b);
 int lr__relay_seal(struct lr__fwd *f, const struct lr__relay_item *it,
 		   struct lr__dpbuf *b, uint32_t *now, unsigned *now_read);
+
+/* a's index in set[0..n) (the local addresses), or -1. */
+static inline int lr__addr_index(const struct lr_addr *set, unsigned n,
+				 const struct lr_addr *a)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (lr_addr_eq(&set[i], a))
+			return (int)i;
+	return -1;
+}
 
 /* A punt's copy of b (b->pkt.len <= sizeof(p->buf), the caller's
  * check), for an environment's punt hook. */
